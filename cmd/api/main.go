@@ -1,0 +1,31 @@
+// Command api serves OpenResolve's HTTP API.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/openresolve/openresolve/internal/api"
+	"github.com/openresolve/openresolve/internal/config"
+)
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	cfg, err := config.FromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "api:", err)
+		return 2
+	}
+	logger := cfg.NewLogger(os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := api.Run(ctx, cfg, logger); err != nil {
+		logger.Error("api stopped", "error", err)
+		return 1
+	}
+	return 0
+}

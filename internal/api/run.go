@@ -1,0 +1,69 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/openresolve/openresolve/internal/apikey"
+	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// ShutdownTimeout is how long the API waits for requests in flight when asked to stop.
+const ShutdownTimeout = 15 * time.Second
+
+// Run serves the API on cfg.APIAddr until ctx is done, then drains requests in flight.
+func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: 32, Wait: 30 * time.Second}, logger)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	if cfg.BootstrapAPIKey != "" {
+		if err := apikey.Ensure(ctx, pool, cfg.BootstrapAPIKey, "bootstrap"); err != nil {
+			return fmt.Errorf("bootstrap API key: %w", err)
+		}
+	}
+	srv, err := New(Config{
+		Pool: pool, Logger: logger, RateLimit: cfg.APIRateLimit,
+		CallbackPolicy: netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.APIAddr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("API listening", slog.String("addr", ln.Addr().String()))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("API shutting down; draining requests in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

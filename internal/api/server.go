@@ -1,0 +1,165 @@
+// Package api is OpenResolve's HTTP API: it authenticates and validates requests, stores each
+// one with its River job in a single transaction, and answers 202 only once that committed.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// DefaultDBTimeout bounds the database work of one request, so that an outage turns into a 503
+// within that time instead of a hanging client.
+const DefaultDBTimeout = 2 * time.Second
+
+// Config is what a Server needs.
+type Config struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	// CallbackPolicy decides which literal callback addresses are accepted.
+	CallbackPolicy netguard.Policy
+	// RateLimit is requests per second per API key, bursts of twice that; 0 turns it off.
+	RateLimit float64
+	// DBTimeout bounds each request's database work; DefaultDBTimeout when zero.
+	DBTimeout time.Duration
+}
+
+// Server is the HTTP API. It is an http.Handler.
+type Server struct {
+	echo      *echo.Echo
+	pool      *pgxpool.Pool
+	queries   *store.Queries
+	river     *river.Client[pgx.Tx]
+	logger    *slog.Logger
+	policy    netguard.Policy
+	limiter   *limiter
+	dbTimeout time.Duration
+}
+
+// New builds a Server. The River client it makes only inserts jobs; it works none.
+func New(cfg Config) (*Server, error) {
+	rc, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		echo:      echo.New(),
+		pool:      cfg.Pool,
+		queries:   store.New(),
+		river:     rc,
+		logger:    cfg.Logger,
+		policy:    cfg.CallbackPolicy,
+		limiter:   newLimiter(cfg.RateLimit),
+		dbTimeout: cfg.DBTimeout,
+	}
+	if s.dbTimeout <= 0 {
+		s.dbTimeout = DefaultDBTimeout
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.recoverPanics, s.logRequests)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+
+	v1 := e.Group("/v1", s.authenticate, s.rateLimit)
+	for _, ep := range endpoints() {
+		v1.POST("/"+ep.name, s.accept(ep))
+	}
+	v1.GET("/resolutions/:id", s.getResolution)
+}
+
+// Context keys set on echo.Context for logging.
+const (
+	ctxAPIKeyID     = "api_key_id"
+	ctxResolutionID = "resolution_id"
+	ctxErrorCode    = "error_code"
+)
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		attrs := []slog.Attr{
+			slog.String("method", c.Request().Method),
+			slog.String("route", c.Path()),
+			slog.Int("status", c.Response().Status),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		}
+		for _, k := range []string{ctxAPIKeyID, ctxResolutionID, ctxErrorCode} {
+			if v, ok := c.Get(k).(string); ok && v != "" {
+				attrs = append(attrs, slog.String(k, v))
+			}
+		}
+		s.logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
+		return nil
+	}
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.logger.ErrorContext(c.Request().Context(), "panic in handler", slog.Any("panic", r))
+				err = errInternal
+			}
+		}()
+		return next(c)
+	}
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.dbTimeout)
+	defer cancel()
+	pending, err := store.Pending(ctx, s.pool)
+	if err != nil {
+		s.logger.WarnContext(ctx, "not ready: database unreachable", slog.Any("error", err))
+		return errUnavailable
+	}
+	if pending > 0 {
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "The database schema is not migrated; run `openresolve migrate up`."}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// dbError turns a database error met while serving a request into the public error: a 503 when
+// the database is out of reach or too slow, a 500 otherwise.
+func (s *Server) dbError(ctx context.Context, what string, err error) error {
+	if store.IsUnavailable(err) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		s.logger.WarnContext(ctx, what+": database unavailable", slog.Any("error", err))
+		return errUnavailable
+	}
+	s.logger.ErrorContext(ctx, what, slog.Any("error", err))
+	return errInternal
+}

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Resolution is the body of GET /v1/resolutions/{id}.
+type Resolution struct {
+	ID          string          `json:"id"`
+	Endpoint    string          `json:"endpoint"`
+	Status      string          `json:"status"`
+	ExternalID  *string         `json:"externalId"`
+	RequestedAt string          `json:"requestedAt"`
+	CompletedAt *string         `json:"completedAt"`
+	Result      json.RawMessage `json:"result"`
+	Callback    CallbackState   `json:"callback"`
+}
+
+// CallbackState is the delivery state of a resolution's callback.
+type CallbackState struct {
+	Status         string  `json:"status"`
+	Attempts       int32   `json:"attempts"`
+	LastStatusCode *int32  `json:"lastStatusCode"`
+	LastError      *string `json:"lastError"`
+	DeliveredAt    *string `json:"deliveredAt"`
+}
+
+func (s *Server) getResolution(c echo.Context) error {
+	ctx := c.Request().Context()
+	r, err := s.queries.ResolutionGetForKey(ctx, s.pool, store.ResolutionGetForKeyParams{
+		ID: c.Param("id"), APIKeyID: c.Get(ctxAPIKeyID).(string),
+	})
+	if err != nil {
+		if errors.Is(store.NotFound(err), store.ErrNotFound) {
+			return errNotFound
+		}
+		return s.dbError(ctx, "get resolution", err)
+	}
+	c.Set(ctxResolutionID, r.ID)
+	result := json.RawMessage(r.Result)
+	if r.Result == nil {
+		result = json.RawMessage("null")
+	}
+	return c.JSON(http.StatusOK, Resolution{
+		ID: r.ID, Endpoint: r.Endpoint, Status: r.Status, ExternalID: r.ExternalID,
+		RequestedAt: formatTime(r.RequestedAt), CompletedAt: formatTimePtr(r.CompletedAt),
+		Result: result,
+		Callback: CallbackState{
+			Status: r.CallbackStatus, Attempts: r.CallbackAttempts,
+			LastStatusCode: r.CallbackLastStatusCode, LastError: r.CallbackLastError,
+			DeliveredAt: formatTimePtr(r.CallbackDeliveredAt),
+		},
+	})
+}
+
+func formatTimePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := formatTime(*t)
+	return &s
+}

@@ -1,0 +1,276 @@
+// Package cli is the operator command, openresolve: migrations, API keys, callback replays
+// and a development callback receiver.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/openresolve/openresolve/internal/apikey"
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Env is what a command runs with; main passes the process's own.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+const usage = `usage: openresolve <command> [arguments]
+
+commands:
+  migrate up                   apply River's and OpenResolve's migrations
+  migrate status               list both sets of migrations and whether each is applied
+  keys create --name NAME [--json]
+                               make an API key; its value and signing secret are shown once
+  keys list                    list keys (prefix, name, created, revoked)
+  keys revoke ID               revoke a key at once
+  callbacks replay ID          deliver a finished resolution's callback again
+  listen [--addr 127.0.0.1:9000] [--secret whsec_...]
+                               a development receiver that prints each callback it gets
+
+Configuration comes from the environment (DATABASE_URL, ...); see README.md.
+`
+
+// Main runs the command in args (without the program name) and returns the exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(env.Stdout, usage)
+		return 0
+	}
+	cfg, err := config.FromEnv(env.Getenv)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "openresolve:", err)
+		return 2
+	}
+	c := &command{env: env, cfg: cfg, logger: cfg.NewLogger(env.Stderr)}
+	var run func(context.Context, []string) error
+	switch strings.Join(firstN(args, 2), " ") {
+	case "migrate up":
+		run = c.migrateUp
+	case "migrate status":
+		run = c.migrateStatus
+	case "keys create":
+		run = c.keysCreate
+	case "keys list":
+		run = c.keysList
+	case "keys revoke":
+		run = c.keysRevoke
+	case "callbacks replay":
+		run = c.callbacksReplay
+	}
+	rest := args[min(2, len(args)):]
+	if args[0] == "listen" {
+		run, rest = c.listen, args[1:]
+	}
+	if run == nil {
+		fmt.Fprintf(env.Stderr, "openresolve: unknown command %q\n\n%s", strings.Join(args, " "), usage)
+		return 2
+	}
+	if err := run(ctx, rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(env.Stderr, "openresolve:", err)
+		return 1
+	}
+	return 0
+}
+
+func firstN(s []string, n int) []string { return s[:min(n, len(s))] }
+
+type command struct {
+	env    Env
+	cfg    config.Config
+	logger *slog.Logger
+}
+
+func (c *command) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("openresolve "+name, flag.ContinueOnError)
+	fs.SetOutput(c.env.Stderr)
+	return fs
+}
+
+func (c *command) connect(ctx context.Context) (*pgxpool.Pool, error) {
+	return store.Connect(ctx, c.cfg.DatabaseURL, store.PoolConfig{MaxConns: 4, Wait: 10 * time.Second}, c.logger)
+}
+
+func (c *command) migrateUp(ctx context.Context, args []string) error {
+	if err := c.flags("migrate up").Parse(args); err != nil {
+		return err
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := store.Migrate(ctx, pool, c.env.Stdout); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.env.Stdout, "migrations are up to date")
+	return nil
+}
+
+func (c *command) migrateStatus(ctx context.Context, args []string) error {
+	if err := c.flags("migrate status").Parse(args); err != nil {
+		return err
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	states, err := store.MigrationStatus(ctx, pool)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SET\tVERSION\tNAME\tSTATE")
+	for _, s := range states {
+		state := "pending"
+		if s.Applied {
+			state = "applied"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", s.Set, s.Version, s.Name, state)
+	}
+	return tw.Flush()
+}
+
+func (c *command) keysCreate(ctx context.Context, args []string) error {
+	fs := c.flags("keys create")
+	name := fs.String("name", "", "a name to tell the key apart (required)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*name) == "" {
+		return errors.New("keys create: --name is required")
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	k, err := apikey.Create(ctx, pool, strings.TrimSpace(*name))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(c.env.Stdout).Encode(k)
+	}
+	fmt.Fprintf(c.env.Stdout, "id:             %s\nname:           %s\nkey:            %s\nsigning secret: %s\n\n"+
+		"The key and the signing secret are shown only now: store them.\n", k.ID, k.Name, k.Key, k.SigningSecret)
+	return nil
+}
+
+func (c *command) keysList(ctx context.Context, args []string) error {
+	if err := c.flags("keys list").Parse(args); err != nil {
+		return err
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	keys, err := store.New().APIKeyList(ctx, pool)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPREFIX\tNAME\tCREATED\tREVOKED")
+	for _, k := range keys {
+		revoked := "-"
+		if k.RevokedAt != nil {
+			revoked = k.RevokedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.ID, k.KeyPrefix, k.Name, k.CreatedAt.UTC().Format(time.RFC3339), revoked)
+	}
+	return tw.Flush()
+}
+
+func (c *command) keysRevoke(ctx context.Context, args []string) error {
+	fs := c.flags("keys revoke")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: openresolve keys revoke ID")
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	n, err := store.New().APIKeyRevoke(ctx, pool, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("no active key with id %s", fs.Arg(0))
+	}
+	fmt.Fprintf(c.env.Stdout, "revoked %s\n", fs.Arg(0))
+	return nil
+}
+
+func (c *command) callbacksReplay(ctx context.Context, args []string) error {
+	fs := c.flags("callbacks replay")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: openresolve callbacks replay RESOLUTION_ID")
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := ReplayCallback(ctx, pool, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "callback of %s queued for delivery\n", fs.Arg(0))
+	return nil
+}
+
+// ReplayCallback queues a new delivery of a finished resolution's callback, whether the last
+// one was delivered or failed; the retry schedule starts again from the beginning.
+func ReplayCallback(ctx context.Context, pool *pgxpool.Pool, id string) error {
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		attempts, err := store.New().ResolutionCallbackReset(ctx, tx, id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			r, gerr := store.New().ResolutionGet(ctx, tx, id)
+			switch {
+			case gerr != nil:
+				return fmt.Errorf("no resolution %s", id)
+			case r.Status == "processing":
+				return fmt.Errorf("resolution %s is still processing; its callback will follow", id)
+			default:
+				return fmt.Errorf("the callback of %s is already pending delivery", id)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		_, err = rc.InsertTx(ctx, tx, callback.Args{ResolutionID: id, FirstAttempt: attempts}, nil)
+		return err
+	})
+}

@@ -1,0 +1,105 @@
+// Package config reads OpenResolve's settings from the environment, once, in main. Everything
+// below main receives the values it needs; nothing else reads the environment.
+package config
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/netguard"
+)
+
+// Version is the release, sent in the callback User-Agent. Set at build time with
+// -ldflags "-X github.com/openresolve/openresolve/internal/config.Version=...".
+var Version = "0.1.0-dev"
+
+// DefaultDatabaseURL is the project-local development database that scripts/devdb.sh runs.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:54329/openresolve?sslmode=disable"
+
+// Config is every setting of the API, the worker and the CLI.
+type Config struct {
+	DatabaseURL             string
+	APIAddr                 string
+	BootstrapAPIKey         string
+	CallbackAllowedNetworks []netip.Prefix
+	CallbackRetrySchedule   []time.Duration
+	APIRateLimit            float64
+	DNSResolver             string
+	LogLevel                slog.Level
+	LogFormat               string
+
+	// ResolveWorkers and CallbackWorkers are each worker process's concurrency per queue
+	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY).
+	ResolveWorkers  int
+	CallbackWorkers int
+}
+
+// FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests).
+func FromEnv(getenv func(string) string) (Config, error) {
+	cfg := Config{
+		DatabaseURL:           or(getenv("DATABASE_URL"), DefaultDatabaseURL),
+		APIAddr:               or(getenv("API_ADDR"), ":8080"),
+		BootstrapAPIKey:       strings.TrimSpace(getenv("BOOTSTRAP_API_KEY")),
+		CallbackRetrySchedule: callback.DefaultSchedule,
+		APIRateLimit:          100,
+		DNSResolver:           strings.TrimSpace(getenv("DNS_RESOLVER")),
+		LogFormat:             strings.ToLower(or(getenv("LOG_FORMAT"), "json")),
+		ResolveWorkers:        200,
+		CallbackWorkers:       400,
+	}
+	var err error
+	if cfg.CallbackAllowedNetworks, err = netguard.ParsePrefixes(getenv("CALLBACK_ALLOWED_NETWORKS")); err != nil {
+		return Config{}, fmt.Errorf("CALLBACK_ALLOWED_NETWORKS: %w", err)
+	}
+	if s := getenv("CALLBACK_RETRY_SCHEDULE"); strings.TrimSpace(s) != "" {
+		if cfg.CallbackRetrySchedule, err = callback.ParseSchedule(s); err != nil {
+			return Config{}, fmt.Errorf("CALLBACK_RETRY_SCHEDULE: %w", err)
+		}
+	}
+	if s := strings.TrimSpace(getenv("API_RATE_LIMIT")); s != "" {
+		if cfg.APIRateLimit, err = strconv.ParseFloat(s, 64); err != nil || cfg.APIRateLimit < 0 {
+			return Config{}, fmt.Errorf("API_RATE_LIMIT: %q is not a non-negative number", s)
+		}
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return Config{}, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	if cfg.LogFormat != "json" && cfg.LogFormat != "text" {
+		return Config{}, fmt.Errorf("LOG_FORMAT: %q is neither json nor text", cfg.LogFormat)
+	}
+	for name, dst := range map[string]*int{
+		"WORKER_RESOLVE_CONCURRENCY":  &cfg.ResolveWorkers,
+		"WORKER_CALLBACK_CONCURRENCY": &cfg.CallbackWorkers,
+	} {
+		if s := strings.TrimSpace(getenv(name)); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 {
+				return Config{}, fmt.Errorf("%s: %q is not a positive integer", name, s)
+			}
+			*dst = n
+		}
+	}
+	return cfg, nil
+}
+
+// NewLogger returns the process logger writing to w in the configured format and level.
+func (c Config) NewLogger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func or(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return strings.TrimSpace(s)
+}

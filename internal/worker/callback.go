@@ -1,0 +1,158 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Callback states, as in resolutions.callback_status.
+const (
+	callbackPending   = "pending"
+	callbackDelivered = "delivered"
+	callbackFailed    = "failed"
+)
+
+type callbackWorker struct {
+	river.WorkerDefaults[callback.Args]
+	pool     *pgxpool.Pool
+	queries  *store.Queries
+	logger   *slog.Logger
+	client   *callback.Client
+	schedule []time.Duration
+}
+
+func (w *callbackWorker) Timeout(*river.Job[callback.Args]) time.Duration {
+	return callback.DefaultTimeout + 20*time.Second
+}
+
+// Work makes one delivery attempt and records it. The retry schedule is ours, not River's: a
+// failed attempt snoozes the job for the next delay (or the receiver's Retry-After), which does
+// not spend River attempts; those are left for internal errors. Only one callback job of a
+// resolution runs at a time, and the attempt counter is updated only if nobody else moved it.
+func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]) error {
+	id := job.Args.ResolutionID
+	d, err := w.queries.ResolutionGetForDelivery(ctx, w.pool, id)
+	if err != nil {
+		if errors.Is(store.NotFound(err), store.ErrNotFound) {
+			return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
+		}
+		return err
+	}
+	if d.CallbackStatus != callbackPending {
+		return nil
+	}
+	if d.Result == nil {
+		return river.JobCancel(fmt.Errorf("resolution %s has no result to deliver", id))
+	}
+
+	ts := time.Now().Unix()
+	sig, err := callback.Sign(d.SigningSecret, d.ID, ts, d.Result)
+	if err != nil {
+		return err
+	}
+	out := w.client.Send(ctx, d.CallbackURL, callback.Message{ID: d.ID, Timestamp: ts, Signature: sig, Body: d.Result})
+	if !out.Delivered() && ctx.Err() != nil {
+		// We are shutting down: this attempt says nothing about the receiver.
+		return river.JobSnooze(0)
+	}
+
+	attempt := d.CallbackAttempts + 1
+	round := int(attempt - job.Args.FirstAttempt) // attempts of this delivery, this one included
+	state, wait := callbackPending, time.Duration(0)
+	switch {
+	case out.Delivered():
+		state = callbackDelivered
+	case out.Gone():
+		state = callbackFailed
+	case round > len(w.schedule):
+		state = callbackFailed
+	case out.HasRetryAfter:
+		wait = out.RetryAfter
+	default:
+		wait = callback.Jitter(w.schedule[round-1])
+	}
+	// The attempt happened: record it even if we are being stopped meanwhile.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := w.record(rctx, d.ID, d.CallbackAttempts, state, out); err != nil {
+		return err
+	}
+
+	log := w.logger.With(slog.String("resolution_id", d.ID), slog.Int("attempt", int(attempt)),
+		slog.String("host", hostOf(d.CallbackURL)), slog.Int("status_code", out.StatusCode),
+		slog.Float64("duration_ms", float64(out.Duration.Microseconds())/1000))
+	switch state {
+	case callbackDelivered:
+		log.InfoContext(ctx, "callback delivered")
+		return nil
+	case callbackFailed:
+		log.WarnContext(ctx, "callback failed for good", slog.Any("error", out.Err))
+		return river.JobCancel(fmt.Errorf("callback failed after %d attempts: %w", round, out.Err))
+	default:
+		log.InfoContext(ctx, "callback attempt failed; will retry", slog.Any("error", out.Err),
+			slog.Duration("retry_in", wait))
+		return river.JobSnooze(wait)
+	}
+}
+
+// record stores one attempt and the callback's new state in one transaction.
+func (w *callbackWorker) record(ctx context.Context, id string, previous int32, state string, out callback.Outcome) error {
+	var statusCode *int32
+	if out.StatusCode != 0 {
+		sc := int32(out.StatusCode)
+		statusCode = &sc
+	}
+	var lastErr *string
+	if out.Err != nil {
+		s := out.Err.Error()
+		lastErr = &s
+	}
+	var deliveredAt *time.Time
+	if state == callbackDelivered {
+		t := out.Started.Add(out.Duration)
+		deliveredAt = &t
+	}
+
+	tx, err := w.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	n, err := w.queries.ResolutionCallbackRecord(ctx, tx, store.ResolutionCallbackRecordParams{
+		ID: id, PreviousAttempts: previous, CallbackStatus: state,
+		LastStatusCode: statusCode, LastError: lastErr, DeliveredAt: deliveredAt,
+	})
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("callback of %s was changed by another worker", id)
+	}
+	if err := w.queries.CallbackAttemptInsert(ctx, tx, store.CallbackAttemptInsertParams{
+		ResolutionID: id, Attempt: previous + 1, StartedAt: out.Started,
+		DurationMs: int32(out.Duration.Milliseconds()), StatusCode: statusCode, Error: lastErr,
+	}); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// hostOf returns the host of a callback URL for logs: never the path or query, which often
+// carry tokens.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}

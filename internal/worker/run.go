@@ -1,0 +1,53 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// ShutdownTimeout is how long a stopping worker lets jobs in flight finish.
+const ShutdownTimeout = 25 * time.Second
+
+// Run works jobs until ctx is done, then stops gracefully.
+func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: 40, Wait: 30 * time.Second}, logger)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	w, err := New(Config{
+		Pool:      pool,
+		Logger:    logger,
+		Resolvers: resolve.Resolvers(),
+		Callbacks: callback.NewClient(callback.ClientConfig{
+			Policy:    netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
+			UserAgent: "OpenResolve/" + config.Version,
+			Resolver:  &net.Resolver{},
+		}),
+		Schedule:        cfg.CallbackRetrySchedule,
+		ResolveWorkers:  cfg.ResolveWorkers,
+		CallbackWorkers: cfg.CallbackWorkers,
+	})
+	if err != nil {
+		return err
+	}
+	if err := w.Start(ctx); err != nil {
+		return err
+	}
+	logger.Info("worker started", slog.Int("resolve_workers", cfg.ResolveWorkers),
+		slog.Int("callback_workers", cfg.CallbackWorkers))
+	<-ctx.Done()
+	logger.Info("worker stopping; finishing jobs in flight")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	defer cancel()
+	return w.Stop(sctx)
+}

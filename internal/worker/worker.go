@@ -1,0 +1,125 @@
+// Package worker runs OpenResolve's River workers: the resolve job, which answers a stored
+// request, and the callback job, which delivers the answer to the client.
+package worker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Config is what a Worker needs. Zero values take the documented defaults.
+type Config struct {
+	Pool      *pgxpool.Pool
+	Logger    *slog.Logger
+	Resolvers map[string]resolve.Resolver
+	Callbacks *callback.Client
+	// Schedule is the callback retry schedule; callback.DefaultSchedule when nil.
+	Schedule []time.Duration
+
+	// ResolveWorkers and CallbackWorkers are the concurrency of each queue in this process.
+	// Resolving is short database work; delivering mostly waits on receivers (up to 10 s), so
+	// the callback queue gets more goroutines. Defaults: 200 and 400.
+	ResolveWorkers  int
+	CallbackWorkers int
+	// FetchCooldown is the shortest time between two fetches of one queue. River's default of
+	// 100 ms caps a queue at MaxWorkers jobs per 100 ms; 10 ms lets the queues keep up.
+	FetchCooldown time.Duration
+	// FetchPollInterval is how often queues are polled when no notification arrives (River's
+	// default, 1 s, when zero). Snoozed callbacks are found by polling.
+	FetchPollInterval time.Duration
+	// ResolveRetryBase is the wait before the second run of a failing resolver; it doubles
+	// with each run. 1 s by default.
+	ResolveRetryBase time.Duration
+	// RescueStuckJobsAfter is how long a job may stay running before River assumes its worker
+	// died and runs it again. 2 minutes by default; it must exceed the jobs' timeouts.
+	RescueStuckJobsAfter time.Duration
+}
+
+// Worker is a River client working the resolve and callback queues.
+type Worker struct {
+	client *river.Client[pgx.Tx]
+	cfg    Config
+}
+
+// New builds a Worker; Start starts it.
+func New(cfg Config) (*Worker, error) {
+	if cfg.Schedule == nil {
+		cfg.Schedule = callback.DefaultSchedule
+	}
+	cfg.ResolveWorkers = cmpOr(cfg.ResolveWorkers, 200)
+	cfg.CallbackWorkers = cmpOr(cfg.CallbackWorkers, 400)
+	cfg.FetchCooldown = cmpOr(cfg.FetchCooldown, 10*time.Millisecond)
+	cfg.ResolveRetryBase = cmpOr(cfg.ResolveRetryBase, time.Second)
+	cfg.RescueStuckJobsAfter = cmpOr(cfg.RescueStuckJobsAfter, 2*time.Minute)
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &resolveWorker{
+		pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
+		resolvers: cfg.Resolvers, retryBase: cfg.ResolveRetryBase,
+	})
+	river.AddWorker(workers, &callbackWorker{
+		pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
+		client: cfg.Callbacks, schedule: cfg.Schedule,
+	})
+
+	queue := func(n int) river.QueueConfig {
+		return river.QueueConfig{MaxWorkers: n, FetchCooldown: cfg.FetchCooldown, FetchPollInterval: cfg.FetchPollInterval}
+	}
+	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
+		Logger:  cfg.Logger.With(slog.String("component", "river")),
+		Workers: workers,
+		Queues: map[string]river.QueueConfig{
+			resolve.QueueResolve: queue(cfg.ResolveWorkers),
+			callback.Queue:       queue(cfg.CallbackWorkers),
+		},
+		FetchCooldown:        cfg.FetchCooldown,
+		FetchPollInterval:    cfg.FetchPollInterval,
+		JobTimeout:           time.Minute,
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Worker{client: client, cfg: cfg}, nil
+}
+
+// Start starts working jobs; it returns once the client runs.
+func (w *Worker) Start(ctx context.Context) error { return w.client.Start(ctx) }
+
+// Stop lets jobs in flight finish until ctx is done, then cancels what still runs; a cancelled
+// callback is snoozed, not counted as an attempt, and any job left running is rescued by
+// another worker later. Nothing accepted is lost either way.
+func (w *Worker) Stop(ctx context.Context) error {
+	err := w.client.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		err = w.client.StopAndCancel(hard)
+	}
+	if w.cfg.Callbacks != nil {
+		w.cfg.Callbacks.CloseIdleConnections()
+	}
+	return err
+}
+
+// Client returns the River client, for tests and the operator CLI.
+func (w *Worker) Client() *river.Client[pgx.Tx] { return w.client }
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,86 @@
+-- name: APIKeyInsert :exec
+INSERT INTO api_keys (id, name, key_hash, key_prefix, signing_secret)
+VALUES (@id, @name, @key_hash, @key_prefix, @signing_secret);
+
+-- name: APIKeyEnsure :exec
+INSERT INTO api_keys (id, name, key_hash, key_prefix, signing_secret)
+VALUES (@id, @name, @key_hash, @key_prefix, @signing_secret)
+ON CONFLICT (key_hash) DO NOTHING;
+
+-- name: APIKeyGetByHash :one
+SELECT id, key_hash, revoked_at
+FROM api_keys
+WHERE key_hash = @key_hash;
+
+-- name: APIKeyList :many
+SELECT id, name, key_prefix, created_at, revoked_at
+FROM api_keys
+ORDER BY created_at, id;
+
+-- name: APIKeyRevoke :execrows
+UPDATE api_keys
+SET revoked_at = now()
+WHERE id = @id AND revoked_at IS NULL;
+
+-- name: ResolutionInsert :one
+INSERT INTO resolutions (
+    id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
+    idempotency_key, requested_at
+) VALUES (
+    @id, @api_key_id, @endpoint, @request, @request_hash, @external_id, @callback_url,
+    @idempotency_key, @requested_at
+)
+ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING id;
+
+-- name: ResolutionGetByIdempotencyKey :one
+SELECT id, endpoint, request_hash, callback_url, requested_at
+FROM resolutions
+WHERE api_key_id = @api_key_id AND idempotency_key = @idempotency_key;
+
+-- name: ResolutionGet :one
+SELECT *
+FROM resolutions
+WHERE id = @id;
+
+-- name: ResolutionGetForKey :one
+SELECT *
+FROM resolutions
+WHERE id = @id AND api_key_id = @api_key_id;
+
+-- name: ResolutionFinish :execrows
+UPDATE resolutions
+SET status = @status, result = @result, completed_at = now()
+WHERE id = @id AND status = 'processing';
+
+-- name: ResolutionGetForDelivery :one
+SELECT r.id, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts,
+       k.signing_secret
+FROM resolutions r
+JOIN api_keys k ON k.id = r.api_key_id
+WHERE r.id = @id;
+
+-- name: ResolutionCallbackRecord :execrows
+UPDATE resolutions
+SET callback_attempts         = callback_attempts + 1,
+    callback_status           = @callback_status,
+    callback_last_status_code = @last_status_code,
+    callback_last_error       = @last_error,
+    callback_delivered_at     = @delivered_at
+WHERE id = @id AND callback_attempts = @previous_attempts;
+
+-- name: CallbackAttemptInsert :exec
+INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
+VALUES (@resolution_id, @attempt, @started_at, @duration_ms, @status_code, @error);
+
+-- name: CallbackAttemptList :many
+SELECT attempt, started_at, duration_ms, status_code, error
+FROM callback_attempts
+WHERE resolution_id = @resolution_id
+ORDER BY attempt;
+
+-- name: ResolutionCallbackReset :one
+UPDATE resolutions
+SET callback_status = 'pending'
+WHERE id = @id AND status <> 'processing' AND callback_status <> 'pending'
+RETURNING callback_attempts;
