@@ -1,0 +1,227 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openresolve/openresolve/internal/api"
+	"github.com/openresolve/openresolve/internal/apikey"
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/worker"
+)
+
+var loopbackNets = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+// stackOpts varies a stack; the zero value allows loopback callbacks both at accept and at
+// dial time, retries callbacks after 100 ms three times, and has no rate limit.
+type stackOpts struct {
+	apiPolicy    *netguard.Policy
+	workerPolicy *netguard.Policy
+	schedule     []time.Duration
+	rateLimit    float64
+	resolvers    map[string]resolve.Resolver
+	noWorker     bool
+	// apiDatabaseURL, when set, is the URL the API connects with (a proxy in outage tests).
+	apiDatabaseURL func(dbURL string) string
+	dnsResolver    *net.Resolver
+	dbTimeout      time.Duration
+}
+
+// stack is one API, one worker and one database.
+type stack struct {
+	t      *testing.T
+	dbURL  string
+	pool   *pgxpool.Pool
+	apiSrv *httptest.Server
+	worker *worker.Worker
+	key    apikey.Created
+	// workerCfg is the configuration startWorker starts from.
+	workerCfg worker.Config
+}
+
+type workerConfig = worker.Config
+
+// startWorker starts another worker process's River client on the stack's database, stopped
+// when t ends; mutate adjusts a copy of the stack's worker configuration.
+func startWorker(t *testing.T, s *stack, mutate func(*workerConfig)) *worker.Worker {
+	t.Helper()
+	cfg := s.workerCfg
+	cfg.Resolvers = maps.Clone(cfg.Resolvers)
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	w, err := worker.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, w.Start(context.Background()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = w.Stop(ctx)
+	})
+	return w
+}
+
+func newStack(t *testing.T, o stackOpts) *stack {
+	t.Helper()
+	s := &stack{t: t, dbURL: pgtest.NewDatabase(t)}
+	s.pool = pgtest.NewPool(t, s.dbURL)
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	allowLoopback := netguard.Policy{Allowed: loopbackNets}
+	apiPolicy, workerPolicy := allowLoopback, allowLoopback
+	if o.apiPolicy != nil {
+		apiPolicy = *o.apiPolicy
+	}
+	if o.workerPolicy != nil {
+		workerPolicy = *o.workerPolicy
+	}
+	apiPool := s.pool
+	if o.apiDatabaseURL != nil {
+		apiPool = pgtest.NewPool(t, o.apiDatabaseURL(s.dbURL))
+	}
+	srv, err := api.New(api.Config{Pool: apiPool, Logger: logger, CallbackPolicy: apiPolicy,
+		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout})
+	require.NoError(t, err)
+	s.apiSrv = httptest.NewServer(srv)
+	t.Cleanup(s.apiSrv.Close)
+
+	s.key = s.newKey("test")
+
+	schedule := o.schedule
+	if schedule == nil {
+		schedule = []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
+	}
+	resolvers := resolve.Resolvers()
+	for k, v := range o.resolvers {
+		resolvers[k] = v
+	}
+	s.workerCfg = worker.Config{
+		Pool: s.pool, Logger: logger, Resolvers: resolvers, Schedule: schedule,
+		Callbacks: callback.NewClient(callback.ClientConfig{Policy: workerPolicy, UserAgent: "OpenResolve/test",
+			Resolver: o.dnsResolver, Timeout: 2 * time.Second}),
+		FetchPollInterval: 50 * time.Millisecond,
+		ResolveRetryBase:  20 * time.Millisecond,
+		ResolveWorkers:    10, CallbackWorkers: 10,
+	}
+	if !o.noWorker {
+		s.worker = startWorker(t, s, nil)
+	}
+	return s
+}
+
+func (s *stack) newKey(name string) apikey.Created {
+	k, err := apikey.Create(context.Background(), s.pool, name)
+	require.NoError(s.t, err)
+	return k
+}
+
+// response is an API answer.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &m), "body: %s", r.Body)
+	return m
+}
+
+// errorCode returns error.code of an error answer.
+func (r response) errorCode(t *testing.T) string {
+	t.Helper()
+	m := r.json(t)
+	e, ok := m["error"].(map[string]any)
+	require.True(t, ok, "not an error document: %s", r.Body)
+	return e["code"].(string)
+}
+
+// do sends a request with the stack's key unless headers set the auth themselves.
+func (s *stack) do(method, path string, body []byte, headers map[string]string) response {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.apiSrv.URL+path, bytes.NewReader(body))
+	require.NoError(s.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-api-key", s.key.Key)
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(s.t, err)
+	return response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+func (s *stack) post(path string, body any, headers map[string]string) response {
+	s.t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(s.t, err)
+	return s.do(http.MethodPost, path, b, headers)
+}
+
+// accept posts an email-to-hem request and requires a 202; it returns the resolution id.
+func (s *stack) accept(callbackURL string, extra map[string]any) string {
+	s.t.Helper()
+	body := map[string]any{"email": "Jane.Doe@Example.com", "callbackUrl": callbackURL}
+	for k, v := range extra {
+		body[k] = v
+	}
+	r := s.post("/v1/email-to-hem", body, nil)
+	require.Equal(s.t, http.StatusAccepted, r.Status, "body: %s", r.Body)
+	return r.json(s.t)["id"].(string)
+}
+
+// status fetches GET /v1/resolutions/{id}.
+func (s *stack) status(id string) map[string]any {
+	s.t.Helper()
+	r := s.do(http.MethodGet, "/v1/resolutions/"+id, nil, nil)
+	require.Equal(s.t, http.StatusOK, r.Status, "body: %s", r.Body)
+	return r.json(s.t)
+}
+
+// waitCallbackState polls the status until the callback reaches state.
+func (s *stack) waitCallbackState(id, state string, timeout time.Duration) map[string]any {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		st := s.status(id)
+		if st["callback"].(map[string]any)["status"] == state {
+			return st
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("callback of %s did not become %s within %s: %v", id, state, timeout, st)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+func (s *stack) count(sql string, args ...any) int {
+	s.t.Helper()
+	var n int
+	require.NoError(s.t, s.pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
