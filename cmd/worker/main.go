@@ -8,8 +8,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/openresolve/openresolve/internal/worker"
 	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/worker"
 )
 
 func main() { os.Exit(run()) }

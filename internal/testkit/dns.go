@@ -104,4 +104,3 @@ func (d *DNS) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	}
 	_ = w.WriteMsg(m)
 }
-
