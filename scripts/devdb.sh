@@ -13,9 +13,15 @@ if [ "${1:-}" != "stop" ] && [ -n "${DATABASE_URL:-}" ]; then
 fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-data="$root/.data/pg"
+base="$root/.data"
+# The cluster must be reachable by the postgres user; a checkout under a private home folder
+# is not, so the cluster then lives under /tmp, named after the checkout.
+if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
+	base="/tmp/openresolve-devdb-$(printf '%s' "$root" | md5sum | cut -c1-8)"
+fi
+data="$base/pg"
 port="${DEVDB_PORT:-54329}"
-log="$root/.data/pg.log"
+log="$base/pg.log"
 url="postgres://postgres@127.0.0.1:$port/openresolve?sslmode=disable"
 
 say() { printf 'devdb: %s\n' "$*" >&2; }
@@ -57,11 +63,11 @@ if [ "${1:-}" = "stop" ]; then
 	exit 0
 fi
 
-mkdir -p "$root/.data"
+mkdir -p "$base"
 if [ ! -f "$data/PG_VERSION" ]; then
 	say "initializing a cluster in $data"
 	mkdir -p "$data"
-	[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$root/.data"
+	[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$base"
 	as "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 	cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
@@ -73,7 +79,7 @@ fsync = on
 synchronous_commit = on
 CONF
 fi
-[ "$(id -u)" = 0 ] && chown -R postgres:postgres "$root/.data"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$base" "$data"
 
 if ! as "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
 	say "starting PostgreSQL on 127.0.0.1:$port"

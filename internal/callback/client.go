@@ -129,8 +129,8 @@ func (o Outcome) Gone() bool { return o.StatusCode == http.StatusGone }
 
 // Send POSTs msg to target once and reports what happened. It never returns the target URL in
 // an error, since callback URLs often carry tokens.
-func (c *Client) Send(ctx context.Context, target string, msg Message) Outcome {
-	out := Outcome{Started: time.Now()}
+func (c *Client) Send(ctx context.Context, target string, msg Message) (out Outcome) {
+	out.Started = time.Now()
 	defer func() { out.Duration = time.Since(out.Started) }()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(msg.Body))
@@ -147,7 +147,6 @@ func (c *Client) Send(ctx context.Context, target string, msg Message) Outcome {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		out.Err = describeTransportError(err)
-		out.Duration = time.Since(out.Started)
 		return out
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBody))

@@ -63,10 +63,21 @@ func NewDatabase(t testing.TB) string {
 	if templateErr != nil {
 		t.Fatalf("pgtest: template database: %v (is Postgres running? make test starts one)", templateErr)
 	}
+	return createDatabase(t, "TEMPLATE "+templateName)
+}
+
+// NewEmptyDatabase creates a database with no tables at all, dropped when t ends.
+func NewEmptyDatabase(t testing.TB) string {
+	t.Helper()
+	return createDatabase(t, "")
+}
+
+func createDatabase(t testing.TB, options string) string {
+	t.Helper()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "ort_" + hex.EncodeToString(b)
-	if err := adminExec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
+	if err := adminExec(context.Background(), fmt.Sprintf("CREATE DATABASE %s %s", name, options)); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {

@@ -77,7 +77,7 @@ func New(cfg Config) (*Worker, error) {
 		return river.QueueConfig{MaxWorkers: n, FetchCooldown: cfg.FetchCooldown, FetchPollInterval: cfg.FetchPollInterval}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
-		Logger:  cfg.Logger.With(slog.String("component", "river")),
+		Logger:  slog.New(quieter{cfg.Logger.Handler(), slog.LevelWarn}).With(slog.String("component", "river")),
 		Workers: workers,
 		Queues: map[string]river.QueueConfig{
 			resolve.QueueResolve: queue(cfg.ResolveWorkers),
@@ -123,3 +123,20 @@ func cmpOr[T comparable](v, def T) T {
 	}
 	return v
 }
+
+// quieter passes on only records at or above min: River reports routine events (job counts,
+// leadership) at info level, which would drown our own lines.
+type quieter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (q quieter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= q.min && q.Handler.Enabled(ctx, l)
+}
+
+func (q quieter) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quieter{q.Handler.WithAttrs(attrs), q.min}
+}
+
+func (q quieter) WithGroup(name string) slog.Handler { return quieter{q.Handler.WithGroup(name), q.min} }

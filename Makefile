@@ -1,0 +1,48 @@
+# OpenResolve. `make run` serves the API with a worker; `make test` runs every test.
+# Both use DATABASE_URL when it is set, and otherwise a project-local PostgreSQL cluster that
+# scripts/devdb.sh starts (and installs, as root, when PostgreSQL is missing).
+
+GO       ?= go
+SQLC     := $(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
+FUZZTIME ?= 30s
+
+.PHONY: build run test test-short lint generate verify fuzz db db-stop clean
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+run:
+	@scripts/run.sh
+
+test:
+	DATABASE_URL="$$(scripts/devdb.sh)" $(GO) test -race -count=1 -timeout 8m ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l cmd internal migrations); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+generate:
+	$(SQLC) generate
+
+# verify fails when generated code, formatting or go.mod drift from their sources.
+verify: lint
+	$(SQLC) diff
+	$(GO) mod tidy -diff
+
+# fuzz runs every fuzz target for FUZZTIME each.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+db:
+	@scripts/devdb.sh
+
+db-stop:
+	@scripts/devdb.sh stop
+
+clean:
+	rm -rf bin

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/pgtest"
+)
+
+// run runs the CLI against dbURL and returns its exit code, stdout and stderr.
+func run(t *testing.T, ctx context.Context, dbURL string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, args, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return dbURL
+		}
+		return ""
+	}})
+	return code, stdout.String(), stderr.String()
+}
+
+func TestMigrateAndKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.NewEmptyDatabase(t)
+
+	code, out, _ := run(t, ctx, db, "migrate", "status")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "river")
+	require.Regexp(t, `(?m)\spending$`, out)
+
+	code, out, errOut := run(t, ctx, db, "migrate", "up")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "openresolve: applied 00001_pipeline.sql")
+	code, out, _ = run(t, ctx, db, "migrate", "up")
+	require.Equal(t, 0, code)
+	require.NotContains(t, out, "applied", "a second run applies nothing")
+
+	code, out, _ = run(t, ctx, db, "migrate", "status")
+	require.Equal(t, 0, code)
+	require.NotRegexp(t, `(?m)\spending$`, out)
+	require.Contains(t, out, "openresolve  1")
+
+	code, out, errOut = run(t, ctx, db, "keys", "create", "--name", "acme", "--json")
+	require.Equal(t, 0, code, errOut)
+	var created map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out), &created), out)
+	require.Len(t, created, 4)
+	require.Equal(t, "acme", created["name"])
+	require.True(t, strings.HasPrefix(created["id"], "key_"))
+	require.True(t, strings.HasPrefix(created["key"], "ork_"))
+	require.True(t, strings.HasPrefix(created["signingSecret"], "whsec_"))
+
+	code, out, _ = run(t, ctx, db, "keys", "list")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, created["id"])
+	require.Contains(t, out, "acme")
+	require.NotContains(t, out, created["key"], "the key is never shown again")
+	require.Contains(t, out, created["key"][:10])
+
+	code, _, errOut = run(t, ctx, db, "keys", "create")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "--name is required")
+
+	code, out, _ = run(t, ctx, db, "keys", "revoke", created["id"])
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "revoked")
+	code, _, errOut = run(t, ctx, db, "keys", "revoke", created["id"])
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "no active key")
+
+	code, _, errOut = run(t, ctx, db, "frobnicate")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "unknown command")
+	code, out, _ = run(t, ctx, db, "--help")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "callbacks replay")
+}
+
+func TestListen(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	secret := callback.NewSecret()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- Main(ctx, []string{"listen", "--addr", addr, "--secret", secret},
+			Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	}()
+
+	body := []byte(`{"id":"res_1","status":"completed"}`)
+	send := func(sig string) {
+		var resp *http.Response
+		require.Eventually(t, func() bool {
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/cb", bytes.NewReader(body))
+			req.Header.Set("webhook-id", "res_1")
+			req.Header.Set("webhook-timestamp", "1700000000")
+			req.Header.Set("webhook-signature", sig)
+			var err error
+			resp, err = http.DefaultClient.Do(req)
+			return err == nil
+		}, 5*time.Second, 20*time.Millisecond)
+		resp.Body.Close()
+		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	}
+	good, err := callback.Sign(secret, "res_1", 1700000000, body)
+	require.NoError(t, err)
+	send(good)
+	send("v1,AAAA")
+	cancel()
+	require.Equal(t, 0, <-done)
+	out := stdout.String()
+	require.Contains(t, out, "webhook-id=res_1  signature verified")
+	require.Contains(t, out, "signature INVALID")
+	require.Contains(t, out, `"status": "completed"`)
+}
