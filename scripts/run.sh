@@ -8,6 +8,8 @@ DATABASE_URL="$(scripts/devdb.sh)"
 export DATABASE_URL
 go build -o bin/ ./cmd/...
 bin/openresolve migrate up >/dev/null
+# A newcomer's first request should find something: load the demo graph into an empty one.
+bin/openresolve seed demo --if-empty
 
 # One development key, kept across runs; BOOTSTRAP_API_KEY makes sure it exists in this
 # database even when the database is new.

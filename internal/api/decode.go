@@ -115,3 +115,21 @@ func snakeCase(camel string) string {
 	}
 	return b.String()
 }
+
+// intIn returns the integer member camel, which must be a whole JSON number from lo to hi;
+// def when absent.
+func (f fields) intIn(camel string, lo, hi, def int) (int, error) {
+	raw, name, present := f.lookup(camel)
+	if !present {
+		return def, nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil || bytes.HasPrefix(bytes.TrimSpace(raw), []byte(`"`)) {
+		return 0, validationFailed(name, "%s must be a whole number from %d to %d.", name, lo, hi)
+	}
+	v, err := n.Int64()
+	if err != nil || v < int64(lo) || v > int64(hi) {
+		return 0, validationFailed(name, "%s must be a whole number from %d to %d.", name, lo, hi)
+	}
+	return int(v), nil
+}

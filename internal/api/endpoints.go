@@ -20,8 +20,166 @@ type endpoint struct {
 // endpoints lists the operations the API accepts.
 func endpoints() []endpoint {
 	return []endpoint{
+		{name: resolve.EndpointEnrichment, parse: parseEnrichment},
+		{name: resolve.EndpointDeanonymization, parse: parseDeanonymization},
+		{name: resolve.EndpointLinkedInToPhone, parse: parseLinkedInProfile},
+		{name: resolve.EndpointLinkedInToHEM, parse: parseLinkedInProfile},
 		{name: resolve.EndpointEmailToHEM, parse: parseEmailToHEM},
+		{name: resolve.EndpointIPToCompany, parse: parseIPToCompany},
+		{name: resolve.EndpointDomainFinder, parse: parseDomainFinder},
+		{name: resolve.EndpointKeywordToLead, parse: parseKeywordToLead},
 	}
+}
+
+func parseEnrichment(f fields) (any, error) {
+	var req resolve.EnrichmentRequest
+	var err error
+	if req.CompanyName, _, _, err = f.str("companyName", 300); err != nil {
+		return nil, err
+	}
+	if v, name, ok, err := f.str("domain", 2048); err != nil {
+		return nil, err
+	} else if ok {
+		if req.Domain, err = normalize.Domain(v); err != nil {
+			return nil, validationFailed(name, "%s must be a domain name such as example.com.", name)
+		}
+	}
+	if v, name, ok, err := f.str("linkedinUrl", 2048); err != nil {
+		return nil, err
+	} else if ok {
+		if req.LinkedinURL, _, err = normalize.LinkedIn(v); err != nil {
+			return nil, validationFailed(name, "%s must be a LinkedIn profile (/in/) or company (/company/) URL.", name)
+		}
+	}
+	if v, name, ok, err := f.str("email", 320); err != nil {
+		return nil, err
+	} else if ok {
+		if req.Email, err = normalize.Email(v); err != nil {
+			return nil, validationFailed(name, "%s must be a valid email address.", name)
+		}
+	}
+	if req.FullName, _, _, err = f.str("fullName", 300); err != nil {
+		return nil, err
+	}
+	if req.CompanyName == "" && req.Domain == "" && req.LinkedinURL == "" && req.Email == "" {
+		return nil, validationFailed("", "At least one of companyName, domain, linkedinUrl or email is required.")
+	}
+	if req.CompanyName != "" && normalize.CompanyKey(req.CompanyName) == "" {
+		return nil, validationFailed("companyName", "companyName must contain letters or digits.")
+	}
+	return req, nil
+}
+
+// publicIP reads a required ip field that must be a public unicast address.
+func publicIP(f fields) (string, error) {
+	v, name, err := f.requiredStr("ip", 64)
+	if err != nil {
+		return "", err
+	}
+	ip, err := normalize.IP(v)
+	if err != nil {
+		return "", validationFailed(name, "%s must be an IPv4 or IPv6 address.", name)
+	}
+	if !netguard.IsPublic(ip) {
+		return "", validationFailed(name, "%s must be a public unicast address, not a private, loopback or reserved one.", name)
+	}
+	return ip.String(), nil
+}
+
+func parseDeanonymization(f fields) (any, error) {
+	var req resolve.DeanonymizationRequest
+	var err error
+	if req.IP, err = publicIP(f); err != nil {
+		return nil, err
+	}
+	if req.UserAgent, _, _, err = f.str("userAgent", 2048); err != nil {
+		return nil, err
+	}
+	if req.PageURL, _, _, err = f.str("pageUrl", 2048); err != nil {
+		return nil, err
+	}
+	if v, name, ok, err := f.str("hem", 128); err != nil {
+		return nil, err
+	} else if ok {
+		if req.HEM, _, err = normalize.HashedEmail(v); err != nil {
+			return nil, validationFailed(name, "%s must be the md5, sha1 or sha256 hex digest of an email.", name)
+		}
+	}
+	return req, nil
+}
+
+func parseLinkedInProfile(f fields) (any, error) {
+	v, name, err := f.requiredStr("linkedinUrl", 2048)
+	if err != nil {
+		return nil, err
+	}
+	u, err := normalize.LinkedInProfileURL(v)
+	if err != nil {
+		return nil, validationFailed(name, "%s must be a LinkedIn profile URL (linkedin.com/in/...).", name)
+	}
+	return resolve.LinkedInRequest{LinkedinURL: u}, nil
+}
+
+func parseIPToCompany(f fields) (any, error) {
+	ip, err := publicIP(f)
+	if err != nil {
+		return nil, err
+	}
+	return resolve.IPRequest{IP: ip}, nil
+}
+
+// country reads an optional ISO 3166-1 alpha-2 country field.
+func country(f fields) (string, error) {
+	v, name, ok, err := f.str("country", 16)
+	if err != nil || !ok {
+		return "", err
+	}
+	c, valid := normalize.Country(v)
+	if !valid {
+		return "", validationFailed(name, "%s must be an ISO 3166-1 alpha-2 country code such as US.", name)
+	}
+	return c, nil
+}
+
+func parseDomainFinder(f fields) (any, error) {
+	v, name, err := f.requiredStr("companyName", 300)
+	if err != nil {
+		return nil, err
+	}
+	if normalize.CompanyKey(v) == "" {
+		return nil, validationFailed(name, "%s must contain letters or digits.", name)
+	}
+	c, err := country(f)
+	if err != nil {
+		return nil, err
+	}
+	return resolve.DomainFinderRequest{CompanyName: v, Country: c}, nil
+}
+
+func parseKeywordToLead(f fields) (any, error) {
+	var req resolve.KeywordLeadRequest
+	var err error
+	var name string
+	if req.Keyword, name, err = f.requiredStr("keyword", 200); err != nil {
+		return nil, err
+	}
+	if len(normalize.PersonKey(req.Keyword)) == 0 {
+		return nil, validationFailed(name, "%s must contain letters or digits.", name)
+	}
+	if req.Title, _, _, err = f.str("title", 200); err != nil {
+		return nil, err
+	}
+	if req.Country, err = country(f); err != nil {
+		return nil, err
+	}
+	if req.Seniority, _, _, err = f.str("seniority", 50); err != nil {
+		return nil, err
+	}
+	req.Seniority = strings.ToLower(req.Seniority)
+	if req.Limit, err = f.intIn("limit", 1, 100, resolve.DefaultLeadLimit); err != nil {
+		return nil, err
+	}
+	return req, nil
 }
 
 func parseEmailToHEM(f fields) (any, error) {

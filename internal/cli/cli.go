@@ -40,6 +40,10 @@ commands:
                                make an API key; its value and signing secret are shown once
   keys list                    list keys (prefix, name, created, revoked)
   keys revoke ID               revoke a key at once
+  import KIND FILE [--json]    load companies, people, emails, phones, networks or
+                               ip_observations from CSV or JSON Lines (upserts)
+  seed demo [--companies N] [--people N] [--seed S]
+                               build a deterministic demo graph
   callbacks replay ID          deliver a finished resolution's callback again
   listen [--addr 127.0.0.1:9000] [--secret whsec_...]
                                a development receiver that prints each callback it gets
@@ -71,12 +75,17 @@ func Main(ctx context.Context, args []string, env Env) int {
 		run = c.keysList
 	case "keys revoke":
 		run = c.keysRevoke
+	case "seed demo":
+		run = c.seedDemo
 	case "callbacks replay":
 		run = c.callbacksReplay
 	}
 	rest := args[min(2, len(args)):]
-	if args[0] == "listen" {
+	switch args[0] {
+	case "listen":
 		run, rest = c.listen, args[1:]
+	case "import":
+		run, rest = c.importFile, args[1:]
 	}
 	if run == nil {
 		fmt.Fprintf(env.Stderr, "openresolve: unknown command %q\n\n%s", strings.Join(args, " "), usage)

@@ -107,7 +107,7 @@ func newStack(t *testing.T, o stackOpts) *stack {
 	if schedule == nil {
 		schedule = []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
 	}
-	resolvers := resolve.Resolvers()
+	resolvers := resolve.Resolvers(resolve.Deps{Graph: s.pool, DNS: o.dnsResolver})
 	for k, v := range o.resolvers {
 		resolvers[k] = v
 	}

@@ -6,9 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/openresolve/openresolve/internal/store"
 )
 
 // Statuses of a finished resolution.
@@ -43,13 +46,32 @@ func (f ResolverFunc) Resolve(ctx context.Context, request json.RawMessage) (Res
 
 // Endpoint names, as in the URL path /v1/<name> and the resolutions.endpoint column.
 const (
-	EndpointEmailToHEM = "email-to-hem"
+	EndpointEnrichment      = "enrichment"
+	EndpointDeanonymization = "deanonymization"
+	EndpointLinkedInToPhone = "linkedin-to-phone"
+	EndpointLinkedInToHEM   = "linkedin-to-hem"
+	EndpointEmailToHEM      = "email-to-hem"
+	EndpointIPToCompany     = "ip-to-company"
+	EndpointDomainFinder    = "organization-domain-finder"
+	EndpointKeywordToLead   = "keyword-to-lead"
 )
 
 // Resolvers returns the resolver of every endpoint, by endpoint name.
-func Resolvers() map[string]Resolver {
+func Resolvers(deps Deps) map[string]Resolver {
+	g := graph{db: deps.Graph, q: store.New()}
+	dns := deps.DNS
+	if dns == nil {
+		dns = net.DefaultResolver
+	}
 	return map[string]Resolver{
-		EndpointEmailToHEM: EmailToHEM{},
+		EndpointEnrichment:      Enrichment{g},
+		EndpointDeanonymization: Deanonymization{g},
+		EndpointLinkedInToPhone: LinkedInToPhone{g},
+		EndpointLinkedInToHEM:   LinkedInToHEM{g},
+		EndpointEmailToHEM:      EmailToHEM{},
+		EndpointIPToCompany:     IPToCompany{g},
+		EndpointDomainFinder:    DomainFinder{g, dns},
+		EndpointKeywordToLead:   KeywordToLead{g},
 	}
 }
 

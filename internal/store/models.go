@@ -5,6 +5,7 @@
 package store
 
 import (
+	"net/netip"
 	"time"
 )
 
@@ -25,6 +26,75 @@ type CallbackAttempt struct {
 	DurationMs   int32
 	StatusCode   *int32
 	Error        *string
+}
+
+type Company struct {
+	Domain      string
+	Name        string
+	NameKey     string
+	Aliases     []string
+	AliasKeys   []string
+	LinkedinUrl *string
+	Address     *string
+	City        *string
+	Region      *string
+	PostalCode  *string
+	Country     *string
+	Employees   *int32
+	Industry    *string
+	Description *string
+	Keywords    string
+	Founded     *int32
+	Search      interface{}
+	UpdatedAt   time.Time
+}
+
+type Email struct {
+	Email    string
+	PersonID string
+	Type     string
+	Verified bool
+	Md5      string
+	Sha1     string
+	Sha256   string
+}
+
+type IpObservation struct {
+	Ip       netip.Addr
+	PersonID string
+	SeenAt   time.Time
+}
+
+type Network struct {
+	Cidr          netip.Prefix
+	CompanyDomain *string
+	Type          string
+	Asn           *int64
+	AsOrg         *string
+}
+
+type Person struct {
+	PersonID      string
+	FullName      string
+	NameKey       string
+	FirstName     *string
+	LastName      *string
+	Title         *string
+	Seniority     *string
+	CompanyDomain *string
+	LinkedinUrl   *string
+	Country       *string
+	Keywords      string
+	Search        interface{}
+	UpdatedAt     time.Time
+}
+
+type Phone struct {
+	Phone    string
+	PersonID string
+	Type     string
+	Country  *string
+	Verified bool
 }
 
 type Resolution struct {

@@ -27,7 +27,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	w, err := New(Config{
 		Pool:      pool,
 		Logger:    logger,
-		Resolvers: resolve.Resolvers(),
+		Resolvers: resolve.Resolvers(resolve.Deps{Graph: pool, DNS: resolve.NewDNSResolver(cfg.DNSResolver)}),
 		Callbacks: callback.NewClient(callback.ClientConfig{
 			Policy:    netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
 			UserAgent: "OpenResolve/" + config.Version,

@@ -1,0 +1,126 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Result counts what an import did. Rows repeated within the input count as updates of the
+// row they repeat.
+type Result struct {
+	Inserted int64 `json:"inserted"`
+	Updated  int64 `json:"updated"`
+	Rejected int64 `json:"rejected"`
+}
+
+// Importer loads records into the graph.
+type Importer struct {
+	Pool *pgxpool.Pool
+	// BatchSize is the number of rows per COPY and upsert; 20,000 when zero.
+	BatchSize int
+	// Reject is told about every rejected row; nil ignores them.
+	Reject func(line int, reason string)
+	// Progress is called after every batch with the rows read so far; nil ignores it.
+	Progress func(read int64)
+}
+
+// ErrUnknownKind is returned for a kind that is not one of Kinds.
+var ErrUnknownKind = errors.New("unknown kind")
+
+// Import reads src to the end and upserts its valid rows as kind. A rejected row never stops
+// the others; an error is returned only when reading the source or the database fails, and
+// then the batches already committed stay.
+func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result, error) {
+	sp, ok := specs[kind]
+	if !ok {
+		return Result{}, fmt.Errorf("%w %q (want one of %s)", ErrUnknownKind, kind, strings.Join(Kinds, ", "))
+	}
+	size := im.BatchSize
+	if size <= 0 {
+		size = 20_000
+	}
+	var (
+		res   Result
+		read  int64
+		batch = make([][]any, 0, size)
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ins, upd, err := im.upsert(ctx, sp, batch)
+		if err != nil {
+			return err
+		}
+		res.Inserted += ins
+		res.Updated += upd
+		batch = batch[:0]
+		if im.Progress != nil {
+			im.Progress(read)
+		}
+		return nil
+	}
+	for {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+		read++
+		if rec.Err != nil {
+			im.reject(&res, rec.Line, rec.Err.Error())
+			continue
+		}
+		row, err := sp.convert(rec.Fields)
+		if err != nil {
+			im.reject(&res, rec.Line, err.Error())
+			continue
+		}
+		batch = append(batch, append(row, int32(rec.Line)))
+		if len(batch) == size {
+			if err := flush(); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, flush()
+}
+
+func (im *Importer) reject(res *Result, line int, reason string) {
+	res.Rejected++
+	if im.Reject != nil {
+		im.Reject(line, reason)
+	}
+}
+
+// upsert copies one batch into a staging table and merges it into the graph in one
+// transaction. Repeats of a key within the batch collapse to the last one, since one INSERT
+// may not update a row twice.
+func (im *Importer) upsert(ctx context.Context, sp spec, rows [][]any) (inserted, updated int64, err error) {
+	err = pgx.BeginFunc(ctx, im.Pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE import_stage ("+sp.stage+", line integer) ON COMMIT DROP"); err != nil {
+			return err
+		}
+		cols := append(append([]string{}, sp.columns...), "line")
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, cols, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		q := "WITH src AS (SELECT DISTINCT ON (" + sp.key + ") * FROM import_stage ORDER BY " + sp.key + ", line DESC), " +
+			"up AS (" + sp.upsert + ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
+		return tx.QueryRow(ctx, q).Scan(&inserted, &updated)
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	// Repeats collapsed by DISTINCT ON updated the row their last copy wrote.
+	updated += int64(len(rows)) - inserted - updated
+	return inserted, updated, nil
+}

@@ -1,0 +1,262 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLinkedIn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want, kind string // want "" for invalid
+	}{
+		{"https://www.linkedin.com/in/jane-doe-42/", "linkedin.com/in/jane-doe-42", "in"},
+		{"http://linkedin.com/in/Jane-Doe", "linkedin.com/in/jane-doe", "in"},
+		{"linkedin.com/in/janedoe?trk=public_profile#about", "linkedin.com/in/janedoe", "in"},
+		{"www.linkedin.com/in/janedoe/details/experience/", "linkedin.com/in/janedoe", "in"},
+		{"https://uk.linkedin.com/in/janedoe", "linkedin.com/in/janedoe", "in"},
+		{"HTTPS://DE.LINKEDIN.COM/IN/JaneDoe", "linkedin.com/in/janedoe", "in"},
+		{"https://www.linkedin.com/in/j%C3%A9r%C3%B4me-dupont", "linkedin.com/in/jérôme-dupont", "in"},
+		{"//linkedin.com/in/x", "linkedin.com/in/x", "in"},
+		{"https://www.linkedin.com/company/acme-logistics/about/", "linkedin.com/company/acme-logistics", "company"},
+		{"linkedin.com.:443/company/acme", "linkedin.com/company/acme", "company"},
+		{"https://linkedin.com.evil.example/in/janedoe", "", ""},
+		{"https://evillinkedin.com/in/janedoe", "", ""},
+		{"https://linkedin.co/in/janedoe", "", ""},
+		{"https://user@linkedin.com/in/janedoe", "", ""},
+		{"https://www.linkedin.com/feed/", "", ""},
+		{"https://www.linkedin.com/in/", "", ""},
+		{"https://www.linkedin.com/in/%2F", "", ""},
+		{"https://www.linkedin.com/in/%zz", "", ""},
+		{"https://www.linkedin.com/pub/jane/1/2/3", "", ""},
+		{"janedoe", "", ""},
+		{"", "", ""},
+	}
+	for _, tc := range tests {
+		got, kind, err := LinkedIn(tc.in)
+		if tc.want == "" {
+			require.Error(t, err, "%q accepted as %q", tc.in, got)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		require.Equal(t, tc.want, got, tc.in)
+		require.Equal(t, tc.kind, kind, tc.in)
+	}
+	_, err := LinkedInProfileURL("linkedin.com/company/acme")
+	require.Error(t, err)
+	_, err = LinkedInCompanyURL("linkedin.com/in/jane")
+	require.Error(t, err)
+}
+
+func TestDomain(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"example.com", "example.com"},
+		{"  Example.COM ", "example.com"},
+		{"https://www.example.com/path?q=1#x", "example.com"},
+		{"http://user:pw@shop.example.com:8443/", "example.com"},
+		{"www.example.co.uk", "example.co.uk"},
+		{"a.b.c.example.co.uk", "example.co.uk"},
+		{"example.com.", "example.com"},
+		{"bücher.de", "xn--bcher-kva.de"},
+		{"https://www.Bücher.DE/shop", "xn--bcher-kva.de"},
+		{"xn--bcher-kva.de", "xn--bcher-kva.de"},
+		{"foo.blogspot.com", "foo.blogspot.com"},
+		{"mail.example.com.au", "example.com.au"},
+		{"com", ""},
+		{"co.uk", ""},
+		{"localhost", ""},
+		{"corp.internal", ""},
+		{"192.168.1.1", ""},
+		{"http://[::1]/", ""},
+		{"exa mple.com", ""},
+		{"-example.com", ""},
+		{"example-.com", ""},
+		{"exa_mple.com", ""},
+		{"", ""},
+		{"https://", ""},
+	}
+	for _, tc := range tests {
+		got, err := Domain(tc.in)
+		if tc.want == "" {
+			require.Error(t, err, "%q accepted as %q", tc.in, got)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		require.Equal(t, tc.want, got, tc.in)
+	}
+}
+
+func TestPhone(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, country, want, wantCountry string }{
+		{"+1 415-555-0123", "", "+14155550123", "US"},
+		{"+1 (650) 253-0000", "", "+16502530000", "US"},
+		{"650.253.0000", "US", "+16502530000", "US"},
+		{"(650) 253 0000", "us", "+16502530000", "US"},
+		{"+44 20 7946 0958", "", "+442079460958", "GB"},
+		{"020 7946 0958", "GB", "+442079460958", "GB"},
+		{"+49 30 901820", "", "+4930901820", "DE"},
+		{"030 901820", "DE", "+4930901820", "DE"},
+		{"0044 20 7946 0958", "US", "", ""}, // 00 is not the international prefix from the US
+		{"011 44 20 7946 0958", "US", "+442079460958", "GB"},
+		{"650 253 0000", "", "", ""},
+		{"+1 000", "", "", ""},
+		{"call me", "US", "", ""},
+		{"", "US", "", ""},
+	}
+	for _, tc := range tests {
+		got, country, err := Phone(tc.in, tc.country)
+		if tc.want == "" {
+			require.Error(t, err, "%q accepted as %q", tc.in, got)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		require.Equal(t, tc.want, got, tc.in)
+		require.Equal(t, tc.wantCountry, country, tc.in)
+	}
+}
+
+func TestCompanyKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Acme Logistics", "acme logistics"},
+		{"ACME LOGISTICS", "acme logistics"},
+		{"Acme Logistics, Inc.", "acme logistics"},
+		{"Acme Logistics Inc", "acme logistics"},
+		{"acme-logistics LLC", "acme logistics"},
+		{"Acme Logistics Ltd.", "acme logistics"},
+		{"Acme Logistics Limited", "acme logistics"},
+		{"Acme Logistik GmbH", "acme logistik"},
+		{"Acme Logística S.A.", "acme logistica"},
+		{"Acme Logistics PLC", "acme logistics"},
+		{"Acme Logistics Corp.", "acme logistics"},
+		{"Smith & Sons", "smith and sons"},
+		{"Smith and Sons", "smith and sons"},
+		{"Johnson & Co.", "johnson"},
+		{"Procter & Gamble Co.", "procter and gamble"},
+		{"O'Reilly Media, Inc.", "oreilly media"},
+		{"Société Générale S.A.", "societe generale"},
+		{"  A.B.C.  Holdings ", "abc holdings"},
+		{"Inc", "inc"},
+		{"3M Company", "3m"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		require.Equal(t, tc.want, CompanyKey(tc.in), tc.in)
+	}
+}
+
+func TestPersonKeyAndCountry(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "jane doe", PersonKey("  Jane   DOE "))
+	require.Equal(t, "jerome obrien", PersonKey("Jérôme O'Brien"))
+	require.Equal(t, "mary ann smith", PersonKey("Mary-Ann Smith"))
+	for in, want := range map[string]string{"us": "US", " DE ": "DE", "UK": "GB", "gb": "GB"} {
+		got, ok := Country(in)
+		require.True(t, ok, in)
+		require.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "USA", "U", "ZZ", "12", "EU"} {
+		_, ok := Country(in)
+		require.False(t, ok, in)
+	}
+}
+
+func TestIPAndHashedEmail(t *testing.T) {
+	t.Parallel()
+	a, err := IP(" ::ffff:8.8.8.8 ")
+	require.NoError(t, err)
+	require.Equal(t, "8.8.8.8", a.String())
+	a, err = IP("2001:4860:4860::8888")
+	require.NoError(t, err)
+	require.Equal(t, "2001:4860:4860::8888", a.String())
+	for _, bad := range []string{"", "8.8.8", "fe80::1%eth0", "example.com", "1.2.3.4/24"} {
+		_, err := IP(bad)
+		require.Error(t, err, bad)
+	}
+	h, kind, err := HashedEmail(strings.ToUpper("0cba00ca3da1b283a57287bcceb17e35"))
+	require.NoError(t, err)
+	require.Equal(t, "md5", kind)
+	require.Equal(t, "0cba00ca3da1b283a57287bcceb17e35", h)
+	_, kind, _ = HashedEmail("a3caddb38202511eab803116294dc020f7c4f8a2")
+	require.Equal(t, "sha1", kind)
+	_, kind, _ = HashedEmail("86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d")
+	require.Equal(t, "sha256", kind)
+	for _, bad := range []string{"", "abc", strings.Repeat("g", 32), strings.Repeat("a", 33)} {
+		_, _, err := HashedEmail(bad)
+		require.Error(t, err, bad)
+	}
+}
+
+func FuzzLinkedIn(f *testing.F) {
+	for _, s := range []string{"https://www.linkedin.com/in/jane-doe/", "linkedin.com/company/acme", "https://linkedin.com.evil.example/in/x", "uk.linkedin.com/in/%C3%A9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		c, kind, err := LinkedIn(in)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(c, "linkedin.com/"+kind+"/") || c != strings.ToLower(c) {
+			t.Fatalf("LinkedIn(%q) = %q", in, c)
+		}
+		again, _, err := LinkedIn(c)
+		if err != nil || again != c {
+			t.Fatalf("LinkedIn(%q) = %q is not stable: %q, %v", in, c, again, err)
+		}
+	})
+}
+
+func FuzzDomain(f *testing.F) {
+	for _, s := range []string{"https://www.example.co.uk/x", "bücher.de", "com", "192.168.1.1", "a.b.c.d.e.f.example.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		d, err := Domain(in)
+		if err != nil {
+			return
+		}
+		again, err := Domain(d)
+		if err != nil || again != d {
+			t.Fatalf("Domain(%q) = %q is not stable: %q, %v", in, d, again, err)
+		}
+	})
+}
+
+func FuzzPhone(f *testing.F) {
+	for _, s := range []string{"+1 650 253 0000", "020 7946 0958", "+49 30 901820", "00"} {
+		f.Add(s, "GB")
+	}
+	f.Fuzz(func(t *testing.T, in, country string) {
+		e164, _, err := Phone(in, country)
+		if err != nil {
+			return
+		}
+		again, _, err := Phone(e164, "")
+		if err != nil || again != e164 || !strings.HasPrefix(e164, "+") {
+			t.Fatalf("Phone(%q, %q) = %q is not stable: %q, %v", in, country, e164, again, err)
+		}
+	})
+}
+
+func FuzzCompanyKey(f *testing.F) {
+	for _, s := range []string{"Acme Logistics, Inc.", "Société Générale S.A.", "Smith & Co", "Inc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		k := CompanyKey(in)
+		if k != CompanyKey(k) && CompanyKey(k) != "" {
+			// A key may lose one more suffix word on a second pass ("x co inc" -> "x co" -> "x");
+			// it must never grow.
+			if len(CompanyKey(k)) > len(k) {
+				t.Fatalf("CompanyKey(%q) = %q grows to %q", in, k, CompanyKey(k))
+			}
+		}
+		if strings.Contains(k, "  ") || strings.TrimSpace(k) != k {
+			t.Fatalf("CompanyKey(%q) = %q has stray spaces", in, k)
+		}
+	})
+}

@@ -1,0 +1,125 @@
+package resolve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/openresolve/openresolve/internal/normalize"
+)
+
+// EnrichmentRequest is the stored request of /v1/enrichment, normalized by the API.
+type EnrichmentRequest struct {
+	CompanyName string `json:"companyName,omitempty"`
+	Domain      string `json:"domain,omitempty"`
+	// LinkedinURL is canonical, a company or a profile URL.
+	LinkedinURL string `json:"linkedinUrl,omitempty"`
+	Email       string `json:"email,omitempty"`
+	FullName    string `json:"fullName,omitempty"`
+}
+
+// Enrichment finds a company, and the person the input names, by the strongest input first:
+// domain, LinkedIn URL, email, then company name. An input that matches nothing falls
+// through to the next one.
+type Enrichment struct{ g graph }
+
+// freemail are mailbox providers: an address there says nothing about an employer.
+var freemail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "yahoo.com": true, "outlook.com": true, "hotmail.com": true,
+	"live.com": true, "msn.com": true, "aol.com": true, "icloud.com": true, "me.com": true, "mac.com": true,
+	"proton.me": true, "protonmail.com": true, "gmx.com": true, "gmx.de": true, "gmx.net": true,
+	"web.de": true, "yandex.ru": true, "mail.ru": true, "zoho.com": true, "fastmail.com": true,
+	"hey.com": true, "qq.com": true, "163.com": true, "yahoo.co.uk": true, "btinternet.com": true,
+	"orange.fr": true, "free.fr": true, "laposte.net": true, "t-online.de": true, "comcast.net": true,
+}
+
+// Resolve implements Resolver.
+func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, error) {
+	var req EnrichmentRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return Result{}, Permanent(fmt.Errorf("decode enrichment request: %w", err))
+	}
+	var (
+		co         *company
+		pe         *person
+		confidence float64
+		matchedBy  string
+		err        error
+	)
+	found := func() bool { return co != nil || pe != nil }
+
+	if req.Domain != "" {
+		if co, err = e.g.companyByDomain(ctx, req.Domain); err != nil {
+			return Result{}, err
+		}
+		confidence, matchedBy = 1, "domain"
+	}
+	if !found() && req.LinkedinURL != "" {
+		if strings.HasPrefix(req.LinkedinURL, "linkedin.com/in/") {
+			if pe, err = e.g.personByLinkedIn(ctx, req.LinkedinURL); err != nil {
+				return Result{}, err
+			}
+			if co, err = e.g.companyOf(ctx, pe); err != nil {
+				return Result{}, err
+			}
+		} else if co, err = e.g.companyByLinkedIn(ctx, req.LinkedinURL); err != nil {
+			return Result{}, err
+		}
+		confidence, matchedBy = 1, "linkedin_url"
+	}
+	if !found() && req.Email != "" {
+		if pe, err = e.g.personByEmail(ctx, req.Email); err != nil {
+			return Result{}, err
+		}
+		if co, err = e.g.companyOf(ctx, pe); err != nil {
+			return Result{}, err
+		}
+		confidence, matchedBy = 1, "email"
+		if pe == nil {
+			// An unknown address at a company's own domain still names the company.
+			domain := req.Email[strings.LastIndexByte(req.Email, '@')+1:]
+			if d, derr := normalize.Domain(domain); derr == nil && !freemail[d] {
+				if co, err = e.g.companyByDomain(ctx, d); err != nil {
+					return Result{}, err
+				}
+				confidence, matchedBy = 0.95, "email_domain"
+			}
+		}
+	}
+	if !found() && req.CompanyName != "" {
+		cands, err := e.g.matchCompanyName(ctx, req.CompanyName, "")
+		if err != nil {
+			return Result{}, err
+		}
+		if len(cands) > 0 {
+			co, confidence, matchedBy = &cands[0].company, cands[0].confidence, cands[0].matchedBy
+		}
+	}
+	if !found() {
+		return Result{Status: StatusNotFound, Fields: map[string]any{}}, nil
+	}
+
+	// A person named alongside the company.
+	if pe == nil && req.FullName != "" && co != nil {
+		if pe, err = e.g.personAt(ctx, co.Domain, normalize.PersonKey(req.FullName)); err != nil {
+			return Result{}, err
+		}
+	}
+	fields := map[string]any{}
+	if co != nil {
+		fields = co.fields()
+	}
+	if pe != nil {
+		pf, err := e.g.personFields(ctx, pe)
+		if err != nil {
+			return Result{}, err
+		}
+		fields["person"] = pf
+	} else if req.FullName != "" || req.Email != "" || strings.HasPrefix(req.LinkedinURL, "linkedin.com/in/") {
+		fields["person"] = nil
+	}
+	fields["confidence"] = round2(confidence)
+	fields["matchedBy"] = matchedBy
+	return Result{Status: StatusCompleted, Fields: fields}, nil
+}

@@ -1,0 +1,174 @@
+package resolve
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Deps are what the graph resolvers read from.
+type Deps struct {
+	// Graph is the identity graph's database: the main one, or a read replica.
+	Graph *pgxpool.Pool
+	// DNS answers the domain finder's look-ups; the system's resolver when nil.
+	DNS *net.Resolver
+}
+
+// graph reads the identity graph for the resolvers.
+type graph struct {
+	db store.DBTX
+	q  *store.Queries
+}
+
+// company is a company row as every company query returns it.
+type company struct {
+	Domain      string
+	Name        string
+	LinkedinUrl *string
+	Address     *string
+	City        *string
+	Region      *string
+	PostalCode  *string
+	Country     *string
+	Employees   *int32
+	Industry    *string
+	Description *string
+	Founded     *int32
+}
+
+// fields returns the contract's company fields.
+func (c company) fields() map[string]any {
+	return map[string]any{
+		"companyName": c.Name, "domain": c.Domain, "address": c.Address, "city": c.City,
+		"region": c.Region, "postalCode": c.PostalCode, "country": c.Country, "employees": c.Employees,
+		"industry": c.Industry, "linkedinUrl": c.LinkedinUrl, "description": c.Description,
+		"founded": c.Founded,
+	}
+}
+
+// person is a person row as every person query returns it.
+type person struct {
+	PersonID      string
+	FullName      string
+	FirstName     *string
+	LastName      *string
+	Title         *string
+	Seniority     *string
+	CompanyDomain *string
+	LinkedinUrl   *string
+	Country       *string
+}
+
+// found turns a look-up's error into (found, error): absence is not an error.
+func found(err error) (bool, error) {
+	if err == nil {
+		return true, nil
+	}
+	if errors.Is(store.NotFound(err), store.ErrNotFound) {
+		return false, nil
+	}
+	return false, err
+}
+
+func (g graph) companyByDomain(ctx context.Context, domain string) (*company, error) {
+	row, err := g.q.CompanyGetByDomain(ctx, g.db, domain)
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	c := company(row)
+	return &c, nil
+}
+
+func (g graph) companyByLinkedIn(ctx context.Context, url string) (*company, error) {
+	row, err := g.q.CompanyGetByLinkedIn(ctx, g.db, &url)
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	c := company(row)
+	return &c, nil
+}
+
+func (g graph) personByID(ctx context.Context, id string) (*person, error) {
+	row, err := g.q.PersonGetByID(ctx, g.db, id)
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	p := person(row)
+	return &p, nil
+}
+
+func (g graph) personByLinkedIn(ctx context.Context, url string) (*person, error) {
+	row, err := g.q.PersonGetByLinkedIn(ctx, g.db, &url)
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	p := person(row)
+	return &p, nil
+}
+
+func (g graph) personByEmail(ctx context.Context, email string) (*person, error) {
+	row, err := g.q.PersonGetByEmail(ctx, g.db, email)
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	p := person(row)
+	return &p, nil
+}
+
+func (g graph) personByHashedEmail(ctx context.Context, hash string) (*person, error) {
+	row, err := g.q.PersonGetByHashedEmail(ctx, g.db, hash)
+	if ok, err := found(err); !ok {
+		return nil, err
+	}
+	p := person(row)
+	return &p, nil
+}
+
+// personAt finds the one person named name at a company; two people of that name is no answer.
+func (g graph) personAt(ctx context.Context, domain, nameKey string) (*person, error) {
+	rows, err := g.q.PersonListAtCompanyByName(ctx, g.db, store.PersonListAtCompanyByNameParams{
+		CompanyDomain: &domain, NameKey: nameKey,
+	})
+	if err != nil || len(rows) != 1 {
+		return nil, err
+	}
+	p := person(rows[0])
+	return &p, nil
+}
+
+// companyOf returns the company a person works at, if the graph has it.
+func (g graph) companyOf(ctx context.Context, p *person) (*company, error) {
+	if p == nil || p.CompanyDomain == nil {
+		return nil, nil
+	}
+	return g.companyByDomain(ctx, *p.CompanyDomain)
+}
+
+// personFields returns the contract's person object, with the person's best email (work and
+// verified first) and phone (verified mobile first).
+func (g graph) personFields(ctx context.Context, p *person) (map[string]any, error) {
+	emails, err := g.q.EmailListByPerson(ctx, g.db, p.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	phones, err := g.q.PhoneListByPerson(ctx, g.db, p.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	var email, phone *string
+	if len(emails) > 0 {
+		email = &emails[0].Email
+	}
+	if len(phones) > 0 {
+		phone = &phones[0].Phone
+	}
+	return map[string]any{
+		"fullName": p.FullName, "firstName": p.FirstName, "lastName": p.LastName, "title": p.Title,
+		"seniority": p.Seniority, "email": email, "phone": phone, "linkedinUrl": p.LinkedinUrl,
+		"country": p.Country,
+	}, nil
+}
