@@ -148,9 +148,11 @@ var acme = demoCompany{
 func (d Demo) company(i int) demoCompany {
 	r := d.rng(1, i)
 	ind := demoIndustries[r.IntN(len(demoIndustries))]
-	first := demoNameFirst[r.IntN(len(demoNameFirst))]
-	second := ind.nouns[r.IntN(len(ind.nouns))]
-	name := first + " " + second
+	name := demoNameFirst[r.IntN(len(demoNameFirst))]
+	if r.IntN(4) > 0 {
+		name += " " + demoNameMiddle[r.IntN(len(demoNameMiddle))]
+	}
+	name += " " + ind.nouns[r.IntN(len(ind.nouns))]
 	// Names repeat in a large graph; the index keeps domains unique, as real ones are.
 	slug := strings.ToLower(strings.ReplaceAll(name, " ", ""))
 	domain := slug + strconv.Itoa(i) + "." + demoTLDs[r.IntN(len(demoTLDs))]
@@ -346,6 +348,11 @@ var demoNameFirst = []string{"Blue", "Harbor", "Summit", "Northwind", "Granite",
 	"Beacon", "Pioneer", "Atlas", "Cedar", "Horizon", "Ironclad", "Juniper", "Keystone", "Lighthouse", "Meridian",
 	"Nimbus", "Orchard", "Pinnacle", "Quarry", "Riverbend", "Sterling", "Tidewater", "Union", "Vantage",
 	"Willow", "Zenith", "Copper", "Evergreen", "Falcon", "Golden", "Highland", "Lakeside", "Oakridge"}
+
+var demoNameMiddle = []string{"Harbor", "Ridge", "Stone", "River", "Peak", "Field", "Bridge", "Point", "Rock",
+	"Lake", "Hill", "Brook", "Crest", "Gate", "Wood", "Bay", "Star", "Light", "Path", "Spring", "Valley",
+	"Forge", "Haven", "Mill", "Port", "Shore", "Vale", "Wind", "Wave", "Line", "North", "South", "East", "West",
+	"Tree", "Sky"}
 
 var demoTLDs = []string{"com", "com", "com", "io", "co", "net"}
 

@@ -113,7 +113,11 @@ func (im *Importer) upsert(ctx context.Context, sp spec, rows [][]any) (inserted
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, cols, pgx.CopyFromRows(rows)); err != nil {
 			return err
 		}
-		q := "WITH src AS (SELECT DISTINCT ON (" + sp.key + ") * FROM import_stage ORDER BY " + sp.key + ", line DESC), " +
+		order := sp.order
+		if order == "" {
+			order = "line DESC"
+		}
+		q := "WITH src AS (SELECT DISTINCT ON (" + sp.key + ") * FROM import_stage ORDER BY " + sp.key + ", " + order + "), " +
 			"up AS (" + sp.upsert + ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
 		return tx.QueryRow(ctx, q).Scan(&inserted, &updated)
 	})

@@ -22,8 +22,10 @@ type spec struct {
 	stage string
 	// columns are the staging columns convert fills, in order.
 	columns []string
-	// key is the natural key, for collapsing repeats within a batch (the last one wins).
-	key string
+	// key is the natural key, for collapsing repeats within a batch: the last one wins, or the
+	// first in order when order is set.
+	key   string
+	order string
 	// convert validates and normalizes one record into the staging columns' values.
 	convert func(fields) ([]any, error)
 	// upsert moves the staging table's rows into the graph; it must end with
@@ -107,6 +109,7 @@ var specs = map[string]spec{
 		stage:   `ip inet, person_id text, seen_at timestamptz`,
 		columns: []string{"ip", "person_id", "seen_at"},
 		key:     "ip, person_id",
+		order:   "seen_at DESC",
 		convert: convertObservation,
 		upsert: `INSERT INTO ip_observations (ip, person_id, seen_at)
 			SELECT ip, person_id, seen_at FROM src

@@ -22,7 +22,7 @@ import (
 const (
 	ExactConfidence    = 0.97
 	AliasConfidence    = 0.93
-	FuzzyThreshold     = 0.55
+	FuzzyThreshold     = 0.65
 	FuzzyMinConfidence = 0.40
 	FuzzyMaxConfidence = 0.85
 	// fuzzyTie is how close in similarity two candidates must be to count as a tie.

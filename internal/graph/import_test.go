@@ -1,0 +1,222 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openresolve/openresolve/internal/pgtest"
+)
+
+type rejection struct {
+	line   int
+	reason string
+}
+
+func importFile(t *testing.T, pool *pgxpool.Pool, kind, path string) (Result, []rejection) {
+	t.Helper()
+	src, closer, err := OpenFile(path)
+	require.NoError(t, err)
+	defer closer.Close()
+	var rejected []rejection
+	im := &Importer{Pool: pool, BatchSize: 3, Reject: func(line int, reason string) {
+		rejected = append(rejected, rejection{line, reason})
+	}}
+	res, err := im.Import(context.Background(), kind, src)
+	require.NoError(t, err)
+	return res, rejected
+}
+
+func TestImportCSV(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	res, rejected := importFile(t, pool, "companies", "testdata/companies.csv")
+	require.Equal(t, Result{Inserted: 2, Updated: 0, Rejected: 5}, res)
+	require.Equal(t, []rejection{
+		{4, `domain: "not a domain" is not a domain name`},
+		{5, "name: required"},
+		{6, `linkedin_url: "https://evil.example/company/hooli" is not a LinkedIn company URL`},
+		{7, `country: "ZZ" is not an ISO 3166-1 alpha-2 country code`},
+		{8, `malformed CSV: extraneous or missing " in quoted-field`},
+	}, rejected)
+
+	var (
+		name, linkedin, country string
+		aliases, aliasKeys      []string
+		employees               int
+	)
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT name, linkedin_url, country, aliases, alias_keys, employees
+		FROM companies WHERE domain = 'acmelogistics.com'`).Scan(&name, &linkedin, &country, &aliases, &aliasKeys, &employees))
+	require.Equal(t, "Acme Logistics", name)
+	require.Equal(t, "linkedin.com/company/acme-logistics", linkedin)
+	require.Equal(t, "US", country)
+	require.Equal(t, []string{"Acme Logistics, Inc.", "Acme Freight"}, aliases)
+	require.Equal(t, []string{"acme logistics", "acme freight"}, aliasKeys)
+	require.Equal(t, 400, employees)
+
+	// JSON Lines: the same keys; a re-import updates instead of duplicating.
+	res, rejected = importFile(t, pool, "companies", "testdata/companies.jsonl")
+	require.Equal(t, Result{Inserted: 1, Updated: 1, Rejected: 3}, res)
+	require.Equal(t, []rejection{
+		{4, "not a JSON object"},
+		{5, "name: objects are not allowed here"},
+		{6, `employees: "-3" is not a whole number from 0 to 10000000`},
+	}, rejected)
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT employees, aliases FROM companies WHERE domain = 'acmelogistics.com'`).
+		Scan(&employees, &aliases))
+	require.Equal(t, 410, employees)
+	require.Equal(t, []string{"Acme Freight"}, aliases)
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM companies`).Scan(&n))
+	require.Equal(t, 3, n)
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func TestImportEveryKind(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	ctx := context.Background()
+	cases := []struct {
+		kind, file, content string
+		want                Result
+		reasons             []string
+	}{
+		{"people", "people.csv", "person_id,full_name,title,seniority,company_domain,linkedin_url,country,keywords\n" +
+			"p1,Jane Doe,VP of Operations,VP,acmelogistics.com,https://www.linkedin.com/in/JaneDoe/,US,supply chain;ops\n" +
+			"p2,,,,,,,\n" +
+			"p3,John Roe,,,,https://www.linkedin.com/company/acme,,\n" +
+			"p1,Jane Q. Doe,VP of Operations,vp,acmelogistics.com,linkedin.com/in/janedoe,US,\n",
+			Result{Inserted: 1, Updated: 1, Rejected: 2},
+			[]string{"line 3: full_name: required (or first_name and last_name)", `line 4: linkedin_url: "https://www.linkedin.com/company/acme" is not a LinkedIn profile URL`}},
+		{"emails", "emails.jsonl", `{"email":" Jane.Doe@AcmeLogistics.com ","person_id":"p1","type":"work","verified":true}` + "\n" +
+			`{"email":"jane@","person_id":"p1"}` + "\n" +
+			`{"email":"jd@gmail.com","person_id":"p1","type":"home"}` + "\n" +
+			`{"email":"jd@gmail.com","person_id":"p1","type":"personal","verified":"no"}` + "\n",
+			Result{Inserted: 2, Rejected: 2},
+			[]string{`line 2: email: "jane@" is not a valid email address`, `line 3: type: "home" is not one of work, personal`}},
+		{"phones", "phones.csv", "phone,person_id,type,country,verified\n" +
+			"+1 (415) 555-0123,p1,mobile,,true\n" +
+			"(415) 555-0100,p1,office,US,1\n" +
+			"415 555 0199,p1,direct,,\n" +
+			"+14155550123,p1,mobile,,false\n",
+			Result{Inserted: 2, Updated: 1, Rejected: 1},
+			[]string{`line 4: phone: "415 555 0199" is not a valid phone number (numbers without + need a country)`}},
+		{"networks", "networks.csv", "cidr,company_domain,type,asn,as_org\n" +
+			"64.207.100.7/24,acmelogistics.com,business,64500,Acme\n" +
+			"73.0.0.0/12,,isp,64511,Example Broadband\n" +
+			"10.0.0.0/33,,isp,,\n" +
+			"2001:db8::/32,,satellite,,\n",
+			Result{Inserted: 2, Rejected: 2},
+			[]string{`line 4: cidr: "10.0.0.0/33" is not a CIDR block`, `line 5: type: "satellite" is not one of business, isp, hosting, education, government`}},
+		{"ip_observations", "obs.csv", "ip,person_id,seen_at\n" +
+			"64.207.100.23,p1,2026-10-30T09:12:00Z\n" +
+			"::ffff:64.207.100.23,p1,2026-10-01T09:12:00Z\n" +
+			"64.207.100.24,p1,yesterday\n",
+			Result{Inserted: 1, Updated: 1, Rejected: 1},
+			[]string{`line 4: seen_at: "yesterday" is not an RFC 3339 time`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.kind, func(t *testing.T) {
+			res, rejected := importFile(t, pool, tc.kind, writeFile(t, tc.file, tc.content))
+			require.Equal(t, tc.want, res)
+			var reasons []string
+			for _, r := range rejected {
+				reasons = append(reasons, fmt.Sprintf("line %d: %s", r.line, r.reason))
+			}
+			require.Equal(t, tc.reasons, reasons)
+		})
+	}
+
+	var fullName, seniority, linkedin string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT full_name, seniority, linkedin_url FROM people WHERE person_id = 'p1'`).
+		Scan(&fullName, &seniority, &linkedin))
+	require.Equal(t, "Jane Q. Doe", fullName, "the last row of a repeated key wins")
+	require.Equal(t, "vp", seniority)
+	require.Equal(t, "linkedin.com/in/janedoe", linkedin)
+
+	var md5 string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT md5 FROM emails WHERE email = 'jane.doe@acmelogistics.com'`).Scan(&md5))
+	require.Equal(t, "3a8416169b175765a4411279650d796a", md5)
+
+	var verified bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT verified FROM phones WHERE phone = '+14155550123'`).Scan(&verified))
+	require.False(t, verified, "the re-imported row updated the number")
+
+	var cidr string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT cidr::text FROM networks WHERE company_domain = 'acmelogistics.com'`).Scan(&cidr))
+	require.Equal(t, "64.207.100.0/24", cidr, "host bits are masked")
+
+	var seen string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT to_char(seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') FROM ip_observations`).Scan(&seen))
+	require.Equal(t, "2026-10-30", seen, "a re-import keeps the latest observation")
+}
+
+func TestImportErrors(t *testing.T) {
+	t.Parallel()
+	_, _, err := OpenFile("testdata/does-not-exist.csv")
+	require.Error(t, err)
+	_, _, err = OpenFile(writeFile(t, "x.xml", "<x/>"))
+	require.ErrorContains(t, err, "unknown file type")
+	_, _, err = OpenFile(writeFile(t, "empty.csv", ""))
+	require.ErrorContains(t, err, "header row is required")
+	_, _, err = OpenFile(t.TempDir() + "/")
+	require.Error(t, err)
+
+	im := &Importer{}
+	_, err = im.Import(context.Background(), "unicorns", NewJSONLines(strings.NewReader("")))
+	require.ErrorIs(t, err, ErrUnknownKind)
+}
+
+func TestColumnName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"domain": "domain", "linkedinUrl": "linkedin_url", "Linkedin URL": "linkedin_url",
+		"postal_code": "postal_code", "\ufeffdomain": "domain", " Company-Domain ": "company_domain",
+		"seenAt": "seen_at", "as_org": "as_org",
+	} {
+		require.Equal(t, want, ColumnName(in), in)
+	}
+}
+
+func FuzzImportRecord(f *testing.F) {
+	f.Add("domain,name,employees\nacme.com,Acme,5\n")
+	f.Add("person_id,full_name,linkedin_url\np1,Jane,https://linkedin.com/in/jane\n")
+	f.Add("phone,person_id,country\n020 7946 0958,p1,GB\n")
+	f.Add("cidr,type\n10.0.0.0/8,isp\n")
+	f.Add("ip,person_id,seen_at\n::ffff:1.2.3.4,p,2026-01-01T00:00:00Z\n")
+	f.Add("\"a\nb\",c\n1,2\n")
+	f.Fuzz(func(t *testing.T, csv string) {
+		src, err := NewCSV(strings.NewReader(csv))
+		if err != nil {
+			return
+		}
+		for {
+			rec, err := src.Next()
+			if err != nil {
+				return
+			}
+			if rec.Err != nil {
+				continue
+			}
+			for _, kind := range Kinds {
+				sp := specs[kind]
+				row, err := sp.convert(rec.Fields)
+				if err == nil && len(row) != len(sp.columns) {
+					t.Fatalf("%s: %d values for %d columns", kind, len(row), len(sp.columns))
+				}
+			}
+		}
+	})
+}
