@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -128,4 +129,49 @@ func TestListen(t *testing.T) {
 	require.Contains(t, out, "webhook-id=res_1  signature verified")
 	require.Contains(t, out, "signature INVALID")
 	require.Contains(t, out, `"status": "completed"`)
+}
+
+func TestImportAndSeed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	dir := t.TempDir()
+	path := dir + "/people.csv"
+	require.NoError(t, os.WriteFile(path, []byte("person_id,full_name,linkedin_url\n"+
+		"p1,Jane Doe,https://www.linkedin.com/in/janedoe\n"+
+		"p2,,\n"+
+		"p3,John Roe,https://example.com/in/john\n"), 0o644))
+
+	code, out, errOut := run(t, ctx, db, "import", "people", path, "--json")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.JSONEq(t, `{"inserted": 1, "updated": 0, "rejected": 2}`, lines[len(lines)-1])
+	require.Contains(t, errOut, path+":3: rejected: full_name: required")
+	require.Contains(t, errOut, path+":4: rejected: linkedin_url")
+
+	// Flags may come first; a re-import updates.
+	code, out, _ = run(t, ctx, db, "import", "--json", "people", path)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, `{"inserted":0,"updated":1,"rejected":2}`)
+
+	code, _, errOut = run(t, ctx, db, "import", "people", dir+"/missing.csv", "--json")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "no such file")
+	code, _, errOut = run(t, ctx, db, "import", "unicorns", path)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "unknown kind")
+	code, _, _ = run(t, ctx, db, "import", "people")
+	require.Equal(t, 1, code)
+
+	code, out, errOut = run(t, ctx, db, "seed", "demo", "--companies", "20", "--people", "50", "--seed", "3")
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `companies\s+21 inserted`, out)
+	require.Regexp(t, `people\s+51 inserted`, out)
+	// The same seed gives the same graph: everything updates, nothing is new.
+	code, out, _ = run(t, ctx, db, "seed", "demo", "--companies", "20", "--people", "50", "--seed", "3")
+	require.Equal(t, 0, code)
+	require.Regexp(t, `companies\s+0 inserted\s+21 updated`, out)
+	code, out, _ = run(t, ctx, db, "seed", "demo", "--if-empty")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "not seeding")
 }

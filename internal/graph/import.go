@@ -35,7 +35,8 @@ var ErrUnknownKind = errors.New("unknown kind")
 
 // Import reads src to the end and upserts its valid rows as kind. A rejected row never stops
 // the others; an error is returned only when reading the source or the database fails, and
-// then the batches already committed stay.
+// then the batches already committed stay. Reading and converting the next batch overlaps
+// with the upsert of the last one.
 func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result, error) {
 	sp, ok := specs[kind]
 	if !ok {
@@ -45,53 +46,78 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 	if size <= 0 {
 		size = 20_000
 	}
-	var (
-		res   Result
-		read  int64
-		batch = make([][]any, 0, size)
-	)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		ins, upd, err := im.upsert(ctx, sp, batch)
-		if err != nil {
-			return err
-		}
-		res.Inserted += ins
-		res.Updated += upd
-		batch = batch[:0]
-		if im.Progress != nil {
-			im.Progress(read)
-		}
-		return nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type batch struct {
+		rows [][]any
+		read int64 // records read up to the end of this batch
 	}
-	for {
-		rec, err := src.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return res, err
-		}
-		read++
-		if rec.Err != nil {
-			im.reject(&res, rec.Line, rec.Err.Error())
-			continue
-		}
-		row, err := sp.convert(rec.Fields)
-		if err != nil {
-			im.reject(&res, rec.Line, err.Error())
-			continue
-		}
-		batch = append(batch, append(row, int32(rec.Line)))
-		if len(batch) == size {
-			if err := flush(); err != nil {
-				return res, err
+	batches := make(chan batch, 1)
+	var (
+		res     Result // Rejected is written by the reader, the rest by the writer
+		readErr error
+	)
+	go func() {
+		defer close(batches)
+		var read int64
+		rows := make([][]any, 0, size)
+		send := func() bool {
+			select {
+			case batches <- batch{rows, read}:
+				rows = make([][]any, 0, size)
+				return true
+			case <-ctx.Done():
+				return false
 			}
 		}
+		for {
+			rec, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			read++
+			if rec.Err != nil {
+				im.reject(&res, rec.Line, rec.Err.Error())
+				continue
+			}
+			row, err := sp.convert(rec.Fields)
+			if err != nil {
+				im.reject(&res, rec.Line, err.Error())
+				continue
+			}
+			rows = append(rows, append(row, int32(rec.Line)))
+			if len(rows) == size && !send() {
+				return
+			}
+		}
+		if len(rows) > 0 {
+			send()
+		}
+	}()
+
+	var inserted, updated int64
+	for b := range batches {
+		ins, upd, err := im.upsert(ctx, sp, b.rows)
+		if err != nil {
+			cancel()
+			for range batches { // let the reader finish
+			}
+			return Result{Inserted: inserted, Updated: updated, Rejected: res.Rejected}, err
+		}
+		inserted += ins
+		updated += upd
+		if im.Progress != nil {
+			im.Progress(b.read)
+		}
 	}
-	return res, flush()
+	// The reader has finished: batches is closed only after its last write.
+	res.Inserted, res.Updated = inserted, updated
+	return res, readErr
 }
 
 func (im *Importer) reject(res *Result, line int, reason string) {
