@@ -260,3 +260,27 @@ func FuzzCompanyKey(f *testing.F) {
 		}
 	})
 }
+
+func FuzzIPAndHashedEmail(f *testing.F) {
+	for _, s := range []string{"8.8.8.8", "::ffff:1.2.3.4", "fe80::1%eth0", "0cba00ca3da1b283a57287bcceb17e35", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if a, err := IP(in); err == nil {
+			if a.Is4In6() || a.Zone() != "" {
+				t.Fatalf("IP(%q) = %v is not normalized", in, a)
+			}
+			if b, err := IP(a.String()); err != nil || b != a {
+				t.Fatalf("IP(%q) = %v is not stable", in, a)
+			}
+		}
+		if h, kind, err := HashedEmail(in); err == nil {
+			if h != strings.ToLower(h) || map[string]int{"md5": 32, "sha1": 40, "sha256": 64}[kind] != len(h) {
+				t.Fatalf("HashedEmail(%q) = %q, %q", in, h, kind)
+			}
+		}
+		if c, ok := Country(in); ok && (len(c) != 2 || c != strings.ToUpper(c)) {
+			t.Fatalf("Country(%q) = %q", in, c)
+		}
+	})
+}
