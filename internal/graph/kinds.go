@@ -333,7 +333,8 @@ func convertPerson(f fields) ([]any, error) {
 func convertEmail(f fields) ([]any, error) {
 	email, err := normalize.Email(f.get("email"))
 	if err != nil {
-		return nil, fmt.Errorf("email: %q is not a valid email address", f.get("email"))
+		// Personal data is not echoed into reports and logs.
+		return nil, errors.New("email: not a valid email address")
 	}
 	var e errs
 	id, err := f.required("person_id", 200)
@@ -364,7 +365,7 @@ func convertPhone(f fields) ([]any, error) {
 	}
 	number, country, err := normalize.Phone(f.get("phone"), deref(def))
 	if err != nil {
-		return nil, fmt.Errorf("phone: %q is not a valid phone number (numbers without + need a country)", f.get("phone"))
+		return nil, errors.New("phone: not a valid phone number (numbers without + need a country)")
 	}
 	return []any{number, id, typ, nonEmpty(country), verified}, nil
 }
