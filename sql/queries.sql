@@ -55,7 +55,9 @@ WHERE id = @id AND status = 'processing';
 
 -- name: ResolutionGetForDelivery :one
 SELECT r.id, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts,
-       k.signing_secret
+       k.signing_secret,
+       coalesce(CASE WHEN k.previous_secret_expires_at > now() THEN k.previous_signing_secret END, '')::text
+           AS previous_signing_secret
 FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
 WHERE r.id = @id;
@@ -84,3 +86,10 @@ UPDATE resolutions
 SET callback_status = 'pending'
 WHERE id = @id AND status <> 'processing' AND callback_status <> 'pending'
 RETURNING callback_attempts;
+
+-- name: APIKeyRotateSecret :execrows
+UPDATE api_keys
+SET previous_signing_secret    = signing_secret,
+    previous_secret_expires_at = now() + make_interval(secs => @overlap_seconds::float8),
+    signing_secret             = @signing_secret
+WHERE id = @id AND revoked_at IS NULL;

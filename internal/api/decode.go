@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -38,22 +39,42 @@ func readJSONBody(r *http.Request) (fields, error) {
 type fields map[string]json.RawMessage
 
 // decodeObject parses raw as one JSON object. Invalid UTF-8 is refused rather than silently
-// replaced, so that what is stored is what was sent.
+// replaced, so that what is stored is what was sent, and so is a member named twice: parsers
+// disagree on which copy wins, and a request must mean one thing.
 func decodeObject(raw []byte) (fields, error) {
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' || !utf8.Valid(raw) {
 		return nil, errInvalidJSON
 	}
-	var f fields
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&f); err != nil {
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errInvalidJSON
+	}
+	f := fields{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, errInvalidJSON
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return nil, errInvalidJSON
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, errInvalidJSON
+		}
+		if _, dup := f[key]; dup {
+			return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_json",
+				Message: fmt.Sprintf("The member %q appears twice in the request body.", key)}
+		}
+		f[key] = v
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
 		return nil, errInvalidJSON
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errInvalidJSON // trailing data after the object
-	}
-	if f == nil {
-		f = fields{}
 	}
 	return f, nil
 }

@@ -117,7 +117,8 @@ func FuzzDecodeRequest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fl, err := decodeObject(body)
 		if err != nil {
-			if err != errInvalidJSON {
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.Code != "invalid_json" || apiErr.Status != 400 {
 				t.Fatalf("decode error %v is not invalid_json", err)
 			}
 			return

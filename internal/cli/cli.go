@@ -40,6 +40,9 @@ commands:
                                make an API key; its value and signing secret are shown once
   keys list                    list keys (prefix, name, created, revoked)
   keys revoke ID               revoke a key at once
+  keys rotate-secret ID [--overlap 24h] [--json]
+                               give a key a new signing secret; callbacks carry signatures
+                               with both secrets until the overlap ends
   import KIND FILE [--json]    load companies, people, emails, phones, networks or
                                ip_observations from CSV or JSON Lines (upserts)
   seed demo [--companies N] [--people N] [--seed S]
@@ -75,6 +78,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		run = c.keysList
 	case "keys revoke":
 		run = c.keysRevoke
+	case "keys rotate-secret":
+		run = c.keysRotateSecret
 	case "seed demo":
 		run = c.seedDemo
 	case "callbacks replay":
@@ -233,6 +238,39 @@ func (c *command) keysRevoke(ctx context.Context, args []string) error {
 		return fmt.Errorf("no active key with id %s", fs.Arg(0))
 	}
 	fmt.Fprintf(c.env.Stdout, "revoked %s\n", fs.Arg(0))
+	return nil
+}
+
+func (c *command) keysRotateSecret(ctx context.Context, args []string) error {
+	fs := c.flags("keys rotate-secret")
+	overlap := fs.Duration("overlap", 24*time.Hour, "how long the old secret keeps signing too")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *overlap < 0 {
+		return errors.New("usage: openresolve keys rotate-secret ID [--overlap 24h] [--json]")
+	}
+	pool, err := c.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	secret := callback.NewSecret()
+	n, err := store.New().APIKeyRotateSecret(ctx, pool, store.APIKeyRotateSecretParams{
+		ID: pos[0], SigningSecret: secret, OverlapSeconds: overlap.Seconds(),
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("no active key with id %s", pos[0])
+	}
+	if *asJSON {
+		return json.NewEncoder(c.env.Stdout).Encode(map[string]string{"id": pos[0], "signingSecret": secret})
+	}
+	fmt.Fprintf(c.env.Stdout, "signing secret: %s\n\nShown only now. Callbacks carry signatures with the old and the new secret for %s.\n", secret, *overlap)
 	return nil
 }
 

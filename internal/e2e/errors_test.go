@@ -38,6 +38,7 @@ func TestErrorTable(t *testing.T) {
 		{name: "trailing data", body: valid + `{}`, status: 400, code: "invalid_json"},
 		{name: "truncated", body: `{"email":"a@b.co"`, status: 400, code: "invalid_json"},
 		{name: "invalid UTF-8", body: "{\"email\":\"a\xff@b.co\",\"callbackUrl\":\"https://c.example.com/\"}", status: 400, code: "invalid_json"},
+		{name: "duplicate member", body: `{"email":"a@b.co","email":"c@d.co","callbackUrl":"https://c.example.com/"}`, status: 400, code: "invalid_json"},
 		{name: "deeply nested", body: `{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, status: 400, code: "invalid_json"},
 
 		{name: "no key", body: valid, headers: map[string]string{"x-api-key": ""}, status: 401, code: "unauthorized"},

@@ -41,6 +41,8 @@ type stackOpts struct {
 	apiDatabaseURL func(dbURL string) string
 	dnsResolver    *net.Resolver
 	dbTimeout      time.Duration
+	// logs, when set, receives every log line of the API and the worker, at debug level.
+	logs io.Writer
 }
 
 // stack is one API, one worker and one database.
@@ -82,6 +84,9 @@ func newStack(t *testing.T, o stackOpts) *stack {
 	s := &stack{t: t, dbURL: pgtest.NewDatabase(t)}
 	s.pool = pgtest.NewPool(t, s.dbURL)
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if o.logs != nil {
+		logger = slog.New(slog.NewJSONHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 
 	allowLoopback := netguard.Policy{Allowed: loopbackNets}
 	apiPolicy, workerPolicy := allowLoopback, allowLoopback

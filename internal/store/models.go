@@ -10,13 +10,15 @@ import (
 )
 
 type APIKey struct {
-	ID            string
-	Name          string
-	KeyHash       []byte
-	KeyPrefix     string
-	SigningSecret string
-	CreatedAt     time.Time
-	RevokedAt     *time.Time
+	ID                      string
+	Name                    string
+	KeyHash                 []byte
+	KeyPrefix               string
+	SigningSecret           string
+	CreatedAt               time.Time
+	RevokedAt               *time.Time
+	PreviousSigningSecret   *string
+	PreviousSecretExpiresAt *time.Time
 }
 
 type CallbackAttempt struct {

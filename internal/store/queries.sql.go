@@ -132,6 +132,28 @@ func (q *Queries) APIKeyRevoke(ctx context.Context, db DBTX, id string) (int64, 
 	return result.RowsAffected(), nil
 }
 
+const aPIKeyRotateSecret = `-- name: APIKeyRotateSecret :execrows
+UPDATE api_keys
+SET previous_signing_secret    = signing_secret,
+    previous_secret_expires_at = now() + make_interval(secs => $1::float8),
+    signing_secret             = $2
+WHERE id = $3 AND revoked_at IS NULL
+`
+
+type APIKeyRotateSecretParams struct {
+	OverlapSeconds float64
+	SigningSecret  string
+	ID             string
+}
+
+func (q *Queries) APIKeyRotateSecret(ctx context.Context, db DBTX, arg APIKeyRotateSecretParams) (int64, error) {
+	result, err := db.Exec(ctx, aPIKeyRotateSecret, arg.OverlapSeconds, arg.SigningSecret, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const callbackAttemptInsert = `-- name: CallbackAttemptInsert :exec
 INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
 VALUES ($1, $2, $3, $4, $5, $6)
@@ -332,20 +354,23 @@ func (q *Queries) ResolutionGetByIdempotencyKey(ctx context.Context, db DBTX, ar
 
 const resolutionGetForDelivery = `-- name: ResolutionGetForDelivery :one
 SELECT r.id, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts,
-       k.signing_secret
+       k.signing_secret,
+       coalesce(CASE WHEN k.previous_secret_expires_at > now() THEN k.previous_signing_secret END, '')::text
+           AS previous_signing_secret
 FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
 WHERE r.id = $1
 `
 
 type ResolutionGetForDeliveryRow struct {
-	ID               string
-	Status           string
-	Result           []byte
-	CallbackURL      string
-	CallbackStatus   string
-	CallbackAttempts int32
-	SigningSecret    string
+	ID                    string
+	Status                string
+	Result                []byte
+	CallbackURL           string
+	CallbackStatus        string
+	CallbackAttempts      int32
+	SigningSecret         string
+	PreviousSigningSecret string
 }
 
 func (q *Queries) ResolutionGetForDelivery(ctx context.Context, db DBTX, id string) (ResolutionGetForDeliveryRow, error) {
@@ -359,6 +384,7 @@ func (q *Queries) ResolutionGetForDelivery(ctx context.Context, db DBTX, id stri
 		&i.CallbackStatus,
 		&i.CallbackAttempts,
 		&i.SigningSecret,
+		&i.PreviousSigningSecret,
 	)
 	return i, err
 }

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -80,4 +81,20 @@ func (r *Receiver) WaitFor(t testing.TB, n int, timeout time.Duration) []Deliver
 			t.Fatalf("receiver: got %d requests, want %d within %s", len(r.Deliveries()), n, timeout)
 		}
 	}
+}
+
+// NewReceiverAt starts a Receiver listening on addr (such as "127.0.0.2:0"), closed when t ends.
+func NewReceiverAt(t testing.TB, addr string) *Receiver {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Receiver{notify: make(chan struct{}, 1)}
+	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
+	_ = r.Server.Listener.Close()
+	r.Server.Listener = ln
+	r.Server.Start()
+	t.Cleanup(r.Close)
+	return r
 }

@@ -60,6 +60,14 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 	if err != nil {
 		return err
 	}
+	if d.PreviousSigningSecret != "" {
+		// During a rotation's overlap, receivers still on the old secret can verify too.
+		old, err := callback.Sign(d.PreviousSigningSecret, d.ID, ts, d.Result)
+		if err != nil {
+			return err
+		}
+		sig += " " + old
+	}
 	out := w.client.Send(ctx, d.CallbackURL, callback.Message{ID: d.ID, Timestamp: ts, Signature: sig, Body: d.Result})
 	if !out.Delivered() && ctx.Err() != nil {
 		// We are shutting down: this attempt says nothing about the receiver.
