@@ -6,7 +6,7 @@ GO       ?= go
 SQLC     := $(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 FUZZTIME ?= 30s
 
-.PHONY: build run test test-short lint generate verify fuzz db db-stop clean
+.PHONY: build run test lint generate verify fuzz chaos db db-stop clean
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -28,6 +28,14 @@ generate:
 verify: lint
 	$(SQLC) diff
 	$(GO) mod tidy -diff
+
+# chaos runs the real binaries through crashes, restarts and outages under load, against a
+# Postgres cluster of its own, and prints the reconciliation (about DURATION plus a minute).
+DURATION ?= 2m
+chaos: build
+	$(GO) build -o bin/ ./cmd/chaos
+	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
+	bin/chaos --duration $(DURATION)
 
 # fuzz runs every fuzz target for FUZZTIME each.
 fuzz:

@@ -38,6 +38,9 @@ type Config struct {
 	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY).
 	ResolveWorkers  int
 	CallbackWorkers int
+	// RescueStuckJobsAfter is how long a job may run before River assumes its worker died and
+	// runs it elsewhere (WORKER_RESCUE_AFTER, at least 30s).
+	RescueStuckJobsAfter time.Duration
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -52,6 +55,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		LogFormat:             strings.ToLower(or(getenv("LOG_FORMAT"), "json")),
 		ResolveWorkers:        200,
 		CallbackWorkers:       400,
+		RescueStuckJobsAfter:  2 * time.Minute,
 	}
 	var err error
 	if cfg.CallbackAllowedNetworks, err = netguard.ParsePrefixes(getenv("CALLBACK_ALLOWED_NETWORKS")); err != nil {
@@ -72,6 +76,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if cfg.LogFormat != "json" && cfg.LogFormat != "text" {
 		return Config{}, fmt.Errorf("LOG_FORMAT: %q is neither json nor text", cfg.LogFormat)
+	}
+	if s := strings.TrimSpace(getenv("WORKER_RESCUE_AFTER")); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 30*time.Second {
+			return Config{}, fmt.Errorf("WORKER_RESCUE_AFTER: %q is not a duration of at least 30s", s)
+		}
+		cfg.RescueStuckJobsAfter = d
 	}
 	for name, dst := range map[string]*int{
 		"WORKER_RESOLVE_CONCURRENCY":  &cfg.ResolveWorkers,

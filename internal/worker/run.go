@@ -33,9 +33,10 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			UserAgent: "OpenResolve/" + config.Version,
 			Resolver:  &net.Resolver{},
 		}),
-		Schedule:        cfg.CallbackRetrySchedule,
-		ResolveWorkers:  cfg.ResolveWorkers,
-		CallbackWorkers: cfg.CallbackWorkers,
+		Schedule:             cfg.CallbackRetrySchedule,
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		ResolveWorkers:       cfg.ResolveWorkers,
+		CallbackWorkers:      cfg.CallbackWorkers,
 	})
 	if err != nil {
 		return err

@@ -42,9 +42,12 @@ type Config struct {
 	// with each run. 1 s by default.
 	ResolveRetryBase time.Duration
 	// RescueStuckJobsAfter is how long a job may stay running before River assumes its worker
-	// died and runs it again. 2 minutes by default; it must exceed the jobs' timeouts.
+	// died and runs it again. 2 minutes by default; at least jobTimeout.
 	RescueStuckJobsAfter time.Duration
 }
+
+// jobTimeout bounds every job; each worker's own Timeout is within it.
+const jobTimeout = 30 * time.Second
 
 // Worker is a River client working the resolve and callback queues.
 type Worker struct {
@@ -61,7 +64,7 @@ func New(cfg Config) (*Worker, error) {
 	cfg.CallbackWorkers = cmpOr(cfg.CallbackWorkers, 400)
 	cfg.FetchCooldown = cmpOr(cfg.FetchCooldown, 10*time.Millisecond)
 	cfg.ResolveRetryBase = cmpOr(cfg.ResolveRetryBase, time.Second)
-	cfg.RescueStuckJobsAfter = cmpOr(cfg.RescueStuckJobsAfter, 2*time.Minute)
+	cfg.RescueStuckJobsAfter = max(cmpOr(cfg.RescueStuckJobsAfter, 2*time.Minute), jobTimeout)
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &resolveWorker{
@@ -85,7 +88,7 @@ func New(cfg Config) (*Worker, error) {
 		},
 		FetchCooldown:        cfg.FetchCooldown,
 		FetchPollInterval:    cfg.FetchPollInterval,
-		JobTimeout:           time.Minute,
+		JobTimeout:           jobTimeout,
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 	})
 	if err != nil {

@@ -1,0 +1,550 @@
+// Package chaos runs the real binaries (one API, two workers) against a Postgres cluster of its
+// own and a callback receiver, under a load over all eight endpoints, while it kills and
+// restarts workers and the API, crashes Postgres and makes the receiver fail. It then
+// reconciles what the clients were told with what the database holds and what the receiver
+// accepted: nothing accepted may be lost, and every 202 must have its row.
+package chaos
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Options shape a run.
+type Options struct {
+	// Duration is how long the load and the faults last.
+	Duration time.Duration
+	// Grace is how long, after the load, the run waits for the last callbacks.
+	Grace time.Duration
+	// Requests is how many requests the load sends, spread over Duration.
+	Requests int
+	// Concurrency is how many clients send them.
+	Concurrency int
+	// BinDir holds the api, worker and openresolve binaries.
+	BinDir string
+	// Log receives progress lines.
+	Log io.Writer
+}
+
+// Report is the reconciliation of a run.
+type Report struct {
+	Sent          int
+	Accepted      int            // requests answered 202 (after the client's own retries)
+	Other         map[string]int // final answers that were not 202, by status or error
+	Callbacks     int            // resolutions whose callback the receiver accepted
+	Pending       int            // 202s whose callback was still pending at the end
+	Failed        int            // 202s whose callback was given up (retry schedule exhausted)
+	Lost          []string       // 202s whose callback the receiver never accepted
+	Unstored      []string       // 202s with no row in the database
+	Duplicates    []Duplicate    // resolutions the receiver accepted more than once
+	Mismatched    int            // idempotent retries that got another id than the first 202
+	BadSignatures int
+	// Outage is what the API answered while Postgres was down: a request and /readyz.
+	Outage  OutageProbe
+	Faults  []Fault
+	Elapsed time.Duration
+}
+
+// Duplicate is a resolution delivered and accepted more than once, and why.
+type Duplicate struct {
+	ID     string
+	Times  int
+	Reason string
+}
+
+// OutageProbe is the API's answers while the database was down.
+type OutageProbe struct {
+	Status      int
+	Took        time.Duration
+	ReadyStatus int
+}
+
+// Fault is one thing the run broke on purpose.
+type Fault struct {
+	At   time.Duration
+	What string
+}
+
+// OK reports whether the run kept the promises: nothing lost, nothing unstored.
+func (r Report) OK() bool {
+	return len(r.Lost) == 0 && len(r.Unstored) == 0 && r.Mismatched == 0 && r.BadSignatures == 0 &&
+		r.Outage.Status == http.StatusServiceUnavailable && r.Outage.Took < 3*time.Second &&
+		r.Outage.ReadyStatus == http.StatusServiceUnavailable
+}
+
+// Run performs one chaos run in a fresh work directory.
+func Run(ctx context.Context, o Options) (Report, error) {
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "chaos: "+format+"\n", args...) }
+	workDir, err := os.MkdirTemp("", "openresolve-chaos-")
+	if err != nil {
+		return Report{}, err
+	}
+	_ = os.Chmod(workDir, 0o755)
+	logf("work directory %s (process logs are kept there)", workDir)
+
+	pg, err := newCluster(ctx, workDir)
+	if err != nil {
+		return Report{}, fmt.Errorf("postgres: %w", err)
+	}
+	defer func() {
+		pg.stop()
+		_ = os.RemoveAll(pg.dir)
+	}()
+	dbURL := pg.url("openresolve")
+
+	cli := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, filepath.Join(o.BinDir, "openresolve"), args...)
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LOG_LEVEL=warn")
+		return cmd.Output()
+	}
+	if out, err := cli("migrate", "up"); err != nil {
+		return Report{}, fmt.Errorf("migrate: %v: %s", err, out)
+	}
+	if out, err := cli("seed", "demo", "--companies", "200", "--people", "1000"); err != nil {
+		return Report{}, fmt.Errorf("seed: %v: %s", err, out)
+	}
+	out, err := cli("keys", "create", "--name", "chaos", "--json")
+	if err != nil {
+		return Report{}, fmt.Errorf("keys create: %v", err)
+	}
+	var key struct{ Key, SigningSecret string }
+	if err := json.Unmarshal(out, &key); err != nil {
+		return Report{}, err
+	}
+
+	rcv, err := newReceiver(key.SigningSecret)
+	if err != nil {
+		return Report{}, err
+	}
+	defer rcv.close()
+
+	apiPort, err := freePort()
+	if err != nil {
+		return Report{}, err
+	}
+	apiURL := "http://127.0.0.1:" + strconv.Itoa(apiPort)
+	env := []string{
+		"DATABASE_URL=" + dbURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort), "API_RATE_LIMIT=0",
+		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "WORKER_RESCUE_AFTER=30s",
+		// The receiver's outages last seconds; so does the schedule, but it outlasts them.
+		"CALLBACK_RETRY_SCHEDULE=500ms,1s,2s,3s,5s,5s,5s,10s,10s,10s,10s,10s,10s,10s,10s",
+		// Only names in the graph are asked for; should a domain finder ever ask DNS, it gets
+		// no answer here rather than reaching outside the machine.
+		"DNS_RESOLVER=127.0.0.1:9",
+	}
+	api, err := newProc("api", filepath.Join(o.BinDir, "api"), env, workDir)
+	if err != nil {
+		return Report{}, err
+	}
+	workers := make([]*proc, 2)
+	for i := range workers {
+		if workers[i], err = newProc(fmt.Sprintf("worker-%d", i+1), filepath.Join(o.BinDir, "worker"), env, workDir); err != nil {
+			return Report{}, err
+		}
+	}
+	all := append([]*proc{api}, workers...)
+	for _, p := range all {
+		if err := p.start(); err != nil {
+			return Report{}, err
+		}
+		defer p.close()
+	}
+	if err := waitReady(ctx, apiURL, 30*time.Second); err != nil {
+		return Report{}, err
+	}
+
+	start := time.Now()
+	var outage OutageProbe
+	var faultsMu sync.Mutex
+	var faults []Fault
+	fault := func(what string) {
+		faultsMu.Lock()
+		faults = append(faults, Fault{time.Since(start).Round(100 * time.Millisecond), what})
+		faultsMu.Unlock()
+		logf("%6.1fs %s", time.Since(start).Seconds(), what)
+	}
+
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	defer stopLoad()
+	results := make(chan result, o.Requests)
+	var wg sync.WaitGroup
+	wg.Go(func() { load(loadCtx, o, apiURL, key.Key, "http://"+rcv.addr, results) })
+
+	// The faults, at fixed fractions of the run.
+	d := o.Duration
+	restart := func(p *proc, sig syscall.Signal, down time.Duration) {
+		name := map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM"}[sig]
+		fault(fmt.Sprintf("%s %s, restart after %s", name, p.name, down))
+		p.signal(sig, 30*time.Second)
+		sleep(ctx, down)
+		if err := p.start(); err != nil {
+			logf("restart %s: %v", p.name, err)
+		}
+	}
+	receiverMode := func(m string, dur time.Duration) {
+		fault(fmt.Sprintf("receiver %s for %s", m, dur.Round(100*time.Millisecond)))
+		if err := rcv.setMode(m); err != nil {
+			logf("receiver: %v", err)
+		}
+		sleep(ctx, dur)
+		_ = rcv.setMode(modeOK)
+	}
+	steps := []struct {
+		at float64
+		do func()
+	}{
+		{0.10, func() { restart(workers[0], syscall.SIGKILL, time.Second) }},
+		{0.18, func() { receiverMode(modeError, d/10) }},
+		{0.30, func() { restart(workers[1], syscall.SIGKILL, time.Second) }},
+		{0.36, func() { restart(api, syscall.SIGKILL, time.Second) }},
+		{0.42, func() { receiverMode(modeTimeout, d/20) }},
+		{0.50, func() {
+			fault("Postgres crash (immediate stop), restart after 2s")
+			if err := pg.crash(ctx); err != nil {
+				logf("%v", err)
+			}
+			outage = probe(apiURL, key.Key)
+			sleep(ctx, time.Until(start.Add(time.Duration(0.5*float64(d))+2*time.Second)))
+			if err := pg.start(ctx); err != nil {
+				logf("%v", err)
+			}
+		}},
+		{0.60, func() { restart(workers[0], syscall.SIGKILL, time.Second) }},
+		{0.65, func() { receiverMode(modeRefuse, d/20) }},
+		{0.72, func() { receiverMode(modeReset, d/20) }},
+		{0.80, func() { restart(api, syscall.SIGTERM, 500*time.Millisecond) }},
+		{0.86, func() { restart(workers[1], syscall.SIGTERM, time.Second) }},
+	}
+	for _, s := range steps {
+		sleep(ctx, time.Until(start.Add(time.Duration(s.at*float64(d)))))
+		s.do()
+	}
+	sleep(ctx, time.Until(start.Add(d)))
+	logf("%6.1fs load done; waiting up to %s for callbacks", time.Since(start).Seconds(), o.Grace)
+	wg.Wait()
+	close(results)
+
+	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage}
+	ids := map[string]bool{}
+	for r := range results {
+		rep.Sent++
+		switch {
+		case r.id != "":
+			rep.Accepted++
+			ids[r.id] = true
+			if r.mismatch {
+				rep.Mismatched++
+			}
+		default:
+			rep.Other[r.outcome]++
+		}
+	}
+
+	conn, err := connect(ctx, dbURL, 30*time.Second)
+	if err != nil {
+		return rep, err
+	}
+	defer conn.Close(ctx)
+	deadline := time.Now().Add(o.Grace)
+	for {
+		var pending int
+		err := conn.QueryRow(ctx, `SELECT count(*) FROM resolutions WHERE id = ANY($1) AND callback_status = 'pending'`, keys(ids)).Scan(&pending)
+		if err != nil {
+			return rep, err
+		}
+		rep.Pending = pending
+		if pending == 0 || time.Now().After(deadline) {
+			break
+		}
+		sleep(ctx, time.Second)
+	}
+	rep.Elapsed = time.Since(start)
+	return reconcile(ctx, conn, rcv, ids, rep)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func waitReady(ctx context.Context, apiURL string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(apiURL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		sleep(ctx, 100*time.Millisecond)
+	}
+	return fmt.Errorf("the API at %s did not become ready", apiURL)
+}
+
+func connect(ctx context.Context, url string, timeout time.Duration) (*pgx.Conn, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		conn, err := pgx.Connect(ctx, url)
+		if err == nil || time.Now().After(deadline) {
+			return conn, err
+		}
+		sleep(ctx, 200*time.Millisecond)
+	}
+}
+
+// probe asks the API for a resolution and for /readyz while the database is down.
+func probe(apiURL, key string) OutageProbe {
+	client := &http.Client{Timeout: 10 * time.Second}
+	var p OutageProbe
+	req, _ := http.NewRequest(http.MethodPost, apiURL+"/v1/email-to-hem",
+		strings.NewReader(`{"email":"probe@example.com","callbackUrl":"http://127.0.0.1:9/cb"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-api-key", key)
+	start := time.Now()
+	if resp, err := client.Do(req); err == nil {
+		p.Status = resp.StatusCode
+		resp.Body.Close()
+	}
+	p.Took = time.Since(start)
+	if resp, err := client.Get(apiURL + "/readyz"); err == nil {
+		p.ReadyStatus = resp.StatusCode
+		resp.Body.Close()
+	}
+	return p
+}
+
+// result is what one client finally got for one request.
+type result struct {
+	id       string // the resolution id of a 202
+	outcome  string // otherwise: the last status or error
+	mismatch bool   // a retry's 202 named another id than an earlier one
+}
+
+// load sends o.Requests requests over o.Duration from o.Concurrency clients. Each request has
+// an Idempotency-Key; a client that gets no answer, or a 5xx, sends the same request again
+// with the same key, as a careful client does, until it gets an answer or the run ends.
+func load(ctx context.Context, o Options, apiURL, key, cbBase string, out chan<- result) {
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for range o.Concurrency {
+		wg.Go(func() {
+			for i := range jobs {
+				out <- send(ctx, client, apiURL, key, cbBase, i, o.Duration+30*time.Second)
+			}
+		})
+	}
+	interval := o.Duration / time.Duration(max(o.Requests, 1))
+	next := time.Now()
+	for i := range o.Requests {
+		sleep(ctx, time.Until(next))
+		next = next.Add(interval)
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+var endpoints = []struct {
+	path string
+	body func(i int) map[string]any
+}{
+	{"enrichment", func(i int) map[string]any {
+		if i%2 == 0 {
+			return map[string]any{"companyName": "Acme Logistics, Inc.", "fullName": "Jane Doe"}
+		}
+		return map[string]any{"domain": "acmelogistics.com"}
+	}},
+	{"deanonymization", func(int) map[string]any { return map[string]any{"ip": "64.207.100.23"} }},
+	{"linkedin-to-phone", func(int) map[string]any { return map[string]any{"linkedinUrl": "https://www.linkedin.com/in/janedoe"} }},
+	{"linkedin-to-hem", func(int) map[string]any { return map[string]any{"linkedinUrl": "linkedin.com/in/janedoe"} }},
+	{"email-to-hem", func(i int) map[string]any { return map[string]any{"email": fmt.Sprintf("user%d@example.com", i)} }},
+	{"ip-to-company", func(int) map[string]any { return map[string]any{"ip": "64.207.100.7"} }},
+	{"organization-domain-finder", func(int) map[string]any { return map[string]any{"companyName": "ACME LOGISTICS"} }},
+	{"keyword-to-lead", func(int) map[string]any { return map[string]any{"keyword": "supply chain", "limit": 5} }},
+}
+
+func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, i int, within time.Duration) result {
+	ep := endpoints[i%len(endpoints)]
+	body := ep.body(i)
+	body["callbackUrl"] = fmt.Sprintf("%s/cb/%d", cbBase, i)
+	body["externalId"] = strconv.Itoa(i)
+	raw, _ := json.Marshal(body)
+	idem := fmt.Sprintf("chaos-%d", i)
+	deadline := time.Now().Add(within)
+	var res result
+	for attempt := 1; ; attempt++ {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+"/v1/"+ep.path, bytes.NewReader(raw))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("x-api-key", key)
+		req.Header.Set("Idempotency-Key", idem)
+		resp, err := client.Do(req)
+		retry := false
+		if err != nil {
+			res.outcome, retry = "no answer", true
+		} else {
+			var ans struct{ ID string }
+			_ = json.NewDecoder(resp.Body).Decode(&ans)
+			resp.Body.Close()
+			switch {
+			case resp.StatusCode == http.StatusAccepted:
+				if res.id != "" && res.id != ans.ID {
+					res.mismatch = true
+				}
+				res.id = ans.ID
+				return res
+			case resp.StatusCode >= 500:
+				res.outcome, retry = strconv.Itoa(resp.StatusCode), true
+			default:
+				res.outcome = strconv.Itoa(resp.StatusCode)
+			}
+		}
+		if !retry || time.Now().After(deadline) || ctx.Err() != nil {
+			return res
+		}
+		sleep(ctx, time.Duration(min(attempt, 10))*200*time.Millisecond+time.Duration(rand.IntN(100))*time.Millisecond)
+	}
+}
+
+// reconcile compares the 202s with the database and the receiver.
+func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[string]bool, rep Report) (Report, error) {
+	accepted, _, bad := rcv.snapshot()
+	rep.BadSignatures = bad
+	stored := map[string]string{}
+	rows, err := conn.Query(ctx, `SELECT id, callback_status FROM resolutions WHERE id = ANY($1)`, keys(ids))
+	if err != nil {
+		return rep, err
+	}
+	for rows.Next() {
+		var id, st string
+		if err := rows.Scan(&id, &st); err != nil {
+			return rep, err
+		}
+		stored[id] = st
+	}
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	recorded := map[string]int{}
+	rows, err = conn.Query(ctx, `SELECT resolution_id, count(*) FROM callback_attempts
+		WHERE resolution_id = ANY($1) AND status_code BETWEEN 200 AND 299 GROUP BY 1`, keys(ids))
+	if err != nil {
+		return rep, err
+	}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return rep, err
+		}
+		recorded[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return rep, err
+	}
+	for _, id := range keys(ids) {
+		st, ok := stored[id]
+		if !ok {
+			rep.Unstored = append(rep.Unstored, id)
+		}
+		if st == "failed" {
+			rep.Failed++
+		}
+		times := accepted[id]
+		if len(times) == 0 {
+			rep.Lost = append(rep.Lost, id)
+			continue
+		}
+		rep.Callbacks++
+		if len(times) > 1 {
+			rep.Duplicates = append(rep.Duplicates, Duplicate{ID: id, Times: len(times), Reason: whyDuplicate(times, recorded[id])})
+		}
+	}
+	return rep, nil
+}
+
+// whyDuplicate explains a second accepted delivery: the receiver said 2xx, but the attempt
+// was not recorded because the worker died, or the database went away, before it could be.
+func whyDuplicate(times []time.Time, recorded int) string {
+	if recorded >= len(times) {
+		return "recorded twice (unexplained)"
+	}
+	return fmt.Sprintf("%d of %d accepted deliveries were never recorded: the worker was killed or the database was down between the receiver's 2xx and the record", len(times)-recorded, len(times))
+}
+
+// Print writes the report as a table.
+func (r Report) Print(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "faults\t\n")
+	for _, f := range r.Faults {
+		fmt.Fprintf(tw, "  %6.1fs\t%s\n", f.At.Seconds(), f.What)
+	}
+	fmt.Fprintf(tw, "with Postgres down: a request\tHTTP %d in %s\n", r.Outage.Status, r.Outage.Took.Round(time.Millisecond))
+	fmt.Fprintf(tw, "with Postgres down: /readyz\tHTTP %d\n", r.Outage.ReadyStatus)
+	fmt.Fprintf(tw, "requests sent\t%d\n", r.Sent)
+	fmt.Fprintf(tw, "answered 202\t%d\n", r.Accepted)
+	var other []string
+	for k, v := range r.Other {
+		other = append(other, fmt.Sprintf("%s: %d", k, v))
+	}
+	sort.Strings(other)
+	fmt.Fprintf(tw, "other final answers\t%s\n", orNone(strings.Join(other, ", ")))
+	fmt.Fprintf(tw, "callbacks accepted\t%d\n", r.Callbacks)
+	fmt.Fprintf(tw, "still pending after the grace period\t%d\n", r.Pending)
+	fmt.Fprintf(tw, "callbacks given up (schedule exhausted)\t%d\n", r.Failed)
+	fmt.Fprintf(tw, "duplicates delivered\t%d\n", len(r.Duplicates))
+	for _, d := range r.Duplicates {
+		fmt.Fprintf(tw, "  %s\t×%d: %s\n", d.ID, d.Times, d.Reason)
+	}
+	fmt.Fprintf(tw, "idempotent retries given another id\t%d\n", r.Mismatched)
+	fmt.Fprintf(tw, "callbacks with a bad signature\t%d\n", r.BadSignatures)
+	fmt.Fprintf(tw, "LOST (202 without an accepted callback)\t%d\n", len(r.Lost))
+	fmt.Fprintf(tw, "UNSTORED (202 without a row)\t%d\n", len(r.Unstored))
+	fmt.Fprintf(tw, "elapsed\t%s\n", r.Elapsed.Round(time.Second))
+	_ = tw.Flush()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

@@ -1,0 +1,147 @@
+package chaos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// cluster is a throwaway PostgreSQL cluster of the run's own, so that restarting it touches
+// nothing else. As root it runs as the postgres user, as PostgreSQL requires.
+type cluster struct {
+	bin  string
+	dir  string
+	port int
+	log  string
+	uid  *user.User
+}
+
+func pgBinDir() (string, error) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p), nil
+	}
+	return "", errors.New("PostgreSQL is not installed (scripts/devdb.sh installs it)")
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func newCluster(ctx context.Context, workDir string) (*cluster, error) {
+	bin, err := pgBinDir()
+	if err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	c := &cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log")}
+	if os.Geteuid() == 0 {
+		if c.uid, err = user.Lookup("postgres"); err != nil {
+			return nil, fmt.Errorf("running as root needs the postgres user: %w", err)
+		}
+	}
+	if err := os.MkdirAll(c.dir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := c.own(workDir, c.dir); err != nil {
+		return nil, err
+	}
+	if out, err := c.run(ctx, "initdb", "-D", c.dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
+		return nil, fmt.Errorf("initdb: %v: %s", err, out)
+	}
+	conf := fmt.Sprintf("listen_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nmax_connections = 200\n", port)
+	f, err := os.OpenFile(filepath.Join(c.dir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	_, err = f.WriteString(conf)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.start(ctx); err != nil {
+		return nil, err
+	}
+	conn, err := pgx.Connect(ctx, c.url("postgres"))
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE DATABASE openresolve")
+	return c, err
+}
+
+// own hands paths to the postgres user when we are root.
+func (c *cluster) own(paths ...string) error {
+	if c.uid == nil {
+		return nil
+	}
+	uid, _ := strconv.Atoi(c.uid.Uid)
+	gid, _ := strconv.Atoi(c.uid.Gid)
+	for _, p := range paths {
+		if err := os.Chown(p, uid, gid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *cluster) run(ctx context.Context, tool string, args ...string) ([]byte, error) {
+	path := filepath.Join(c.bin, tool)
+	var cmd *exec.Cmd
+	if c.uid != nil {
+		cmd = exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", path}, args...)...)
+	} else {
+		cmd = exec.CommandContext(ctx, path, args...)
+	}
+	return cmd.CombinedOutput()
+}
+
+func (c *cluster) url(db string) string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
+}
+
+func (c *cluster) start(ctx context.Context) error {
+	if out, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-l", c.log, "-w", "-t", "60", "start"); err != nil {
+		return fmt.Errorf("pg_ctl start: %v: %s", err, out)
+	}
+	return nil
+}
+
+// crash stops the server the way a power cut would: no checkpoint, recovery from WAL at start.
+func (c *cluster) crash(ctx context.Context) error {
+	if out, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "immediate", "-w", "stop"); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
+	}
+	return nil
+}
+
+func (c *cluster) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, _ = c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "fast", "-w", "stop")
+}
