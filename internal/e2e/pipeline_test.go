@@ -392,3 +392,39 @@ func TestHealth(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, r.Status)
 	require.True(t, strings.Contains(string(r.Body), "migrate"), "body: %s", r.Body)
 }
+
+func TestSweepFinishesOrphans(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	rcv := testkit.NewReceiver(t)
+	ctx := context.Background()
+
+	// A resolution whose resolve job River discarded (its worker crashed too often) ...
+	lost := s.accept(rcv.URL+"/lost", map[string]any{"externalId": "x-1"})
+	_, err := s.pool.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now() WHERE args->>'resolution_id' = $1`, lost)
+	require.NoError(t, err)
+	// ... and a finished one whose callback job is gone.
+	finished := s.accept(rcv.URL+"/finished", nil)
+	_, err = s.pool.Exec(ctx, `DELETE FROM river_job WHERE args->>'resolution_id' = $1`, finished)
+	require.NoError(t, err)
+	_, err = s.pool.Exec(ctx, `UPDATE resolutions SET status = 'completed', result = '{"id":"`+finished+`","status":"completed"}' WHERE id = $1`, finished)
+	require.NoError(t, err)
+	// A young resolution is left alone even without a job.
+	young := s.accept(rcv.URL+"/young", nil)
+	_, err = s.pool.Exec(ctx, `DELETE FROM river_job WHERE args->>'resolution_id' = $1`, young)
+	require.NoError(t, err)
+	_, err = s.pool.Exec(ctx, `UPDATE resolutions SET requested_at = requested_at - interval '1 hour' WHERE id IN ($1, $2)`, lost, finished)
+	require.NoError(t, err)
+
+	startWorker(t, s, nil) // the sweep runs when a worker becomes leader
+	ds := rcv.WaitFor(t, 2, 20*time.Second)
+	paths := map[string]string{}
+	for _, d := range ds {
+		paths[d.Path] = string(d.Body)
+	}
+	require.JSONEq(t, `{"id":"`+lost+`","status":"failed","externalId":"x-1","error":"The resolution could not be completed because of an internal error."}`, paths["/lost"])
+	require.JSONEq(t, `{"id":"`+finished+`","status":"completed"}`, paths["/finished"])
+	time.Sleep(300 * time.Millisecond)
+	require.Len(t, rcv.Deliveries(), 2)
+	require.Equal(t, "pending", s.status(young)["callback"].(map[string]any)["status"])
+}

@@ -44,6 +44,9 @@ type Config struct {
 	// RescueStuckJobsAfter is how long a job may stay running before River assumes its worker
 	// died and runs it again. 2 minutes by default; at least jobTimeout.
 	RescueStuckJobsAfter time.Duration
+	// SweepAge is how old a resolution must be before the sweep may fail it for want of a job;
+	// 10 minutes by default.
+	SweepAge time.Duration
 }
 
 // jobTimeout bounds every job; each worker's own Timeout is within it.
@@ -71,6 +74,8 @@ func New(cfg Config) (*Worker, error) {
 		pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
 		resolvers: cfg.Resolvers, retryBase: cfg.ResolveRetryBase,
 	})
+	river.AddWorker(workers, &sweepWorker{pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
+		age: cmpOr(cfg.SweepAge, sweepAge)})
 	river.AddWorker(workers, &callbackWorker{
 		pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
 		client: cfg.Callbacks, schedule: cfg.Schedule,
@@ -86,9 +91,12 @@ func New(cfg Config) (*Worker, error) {
 			resolve.QueueResolve: queue(cfg.ResolveWorkers),
 			callback.Queue:       queue(cfg.CallbackWorkers),
 		},
-		FetchCooldown:        cfg.FetchCooldown,
-		FetchPollInterval:    cfg.FetchPollInterval,
-		JobTimeout:           jobTimeout,
+		FetchCooldown:     cfg.FetchCooldown,
+		FetchPollInterval: cfg.FetchPollInterval,
+		JobTimeout:        jobTimeout,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})},
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 	})
 	if err != nil {
