@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/openresolve/openresolve/internal/harness"
 )
 
 // Options shape a run.
@@ -102,15 +104,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	_ = os.Chmod(workDir, 0o755)
 	logf("work directory %s (process logs are kept there)", workDir)
 
-	pg, err := newCluster(ctx, workDir)
+	pg, err := harness.NewCluster(ctx, workDir)
 	if err != nil {
 		return Report{}, fmt.Errorf("postgres: %w", err)
 	}
-	defer func() {
-		pg.stop()
-		_ = os.RemoveAll(pg.dir)
-	}()
-	dbURL := pg.url("openresolve")
+	defer pg.Stop()
+	dbURL := pg.URL("openresolve")
 
 	cli := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, filepath.Join(o.BinDir, "openresolve"), args...)
@@ -138,7 +137,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	defer rcv.close()
 
-	apiPort, err := freePort()
+	apiPort, err := harness.FreePort()
 	if err != nil {
 		return Report{}, err
 	}
@@ -152,22 +151,22 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		// no answer here rather than reaching outside the machine.
 		"DNS_RESOLVER=127.0.0.1:9",
 	}
-	api, err := newProc("api", filepath.Join(o.BinDir, "api"), env, workDir)
+	api, err := harness.NewProc("api", filepath.Join(o.BinDir, "api"), env, workDir)
 	if err != nil {
 		return Report{}, err
 	}
-	workers := make([]*proc, 2)
+	workers := make([]*harness.Proc, 2)
 	for i := range workers {
-		if workers[i], err = newProc(fmt.Sprintf("worker-%d", i+1), filepath.Join(o.BinDir, "worker"), env, workDir); err != nil {
+		if workers[i], err = harness.NewProc(fmt.Sprintf("worker-%d", i+1), filepath.Join(o.BinDir, "worker"), env, workDir); err != nil {
 			return Report{}, err
 		}
 	}
-	all := append([]*proc{api}, workers...)
+	all := append([]*harness.Proc{api}, workers...)
 	for _, p := range all {
-		if err := p.start(); err != nil {
+		if err := p.Start(); err != nil {
 			return Report{}, err
 		}
-		defer p.close()
+		defer p.Close()
 	}
 	if err := waitReady(ctx, apiURL, 30*time.Second); err != nil {
 		return Report{}, err
@@ -192,13 +191,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 
 	// The faults, at fixed fractions of the run.
 	d := o.Duration
-	restart := func(p *proc, sig syscall.Signal, down time.Duration) {
+	restart := func(p *harness.Proc, sig syscall.Signal, down time.Duration) {
 		name := map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM"}[sig]
-		fault(fmt.Sprintf("%s %s, restart after %s", name, p.name, down))
-		p.signal(sig, 30*time.Second)
+		fault(fmt.Sprintf("%s %s, restart after %s", name, p.Name, down))
+		p.Signal(sig, 30*time.Second)
 		sleep(ctx, down)
-		if err := p.start(); err != nil {
-			logf("restart %s: %v", p.name, err)
+		if err := p.Start(); err != nil {
+			logf("restart %s: %v", p.Name, err)
 		}
 	}
 	receiverMode := func(m string, dur time.Duration) {
@@ -220,12 +219,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		{0.42, func() { receiverMode(modeTimeout, d/20) }},
 		{0.50, func() {
 			fault("Postgres crash (immediate stop), restart after 2s")
-			if err := pg.crash(ctx); err != nil {
+			if err := pg.Crash(ctx); err != nil {
 				logf("%v", err)
 			}
 			outage = probe(apiURL, key.Key)
 			sleep(ctx, time.Until(start.Add(time.Duration(0.5*float64(d))+2*time.Second)))
-			if err := pg.start(ctx); err != nil {
+			if err := pg.Start(ctx); err != nil {
 				logf("%v", err)
 			}
 		}},

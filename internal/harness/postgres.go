@@ -1,4 +1,6 @@
-package chaos
+// Package harness runs the pieces of a whole OpenResolve on one machine for chaos and benchmark
+// runs: a throwaway PostgreSQL cluster and the real binaries as processes that can be killed.
+package harness
 
 import (
 	"context"
@@ -16,9 +18,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// cluster is a throwaway PostgreSQL cluster of the run's own, so that restarting it touches
+// Cluster is a throwaway PostgreSQL cluster of the run's own, so that restarting it touches
 // nothing else. As root it runs as the postgres user, as PostgreSQL requires.
-type cluster struct {
+type Cluster struct {
 	bin  string
 	dir  string
 	port int
@@ -40,7 +42,8 @@ func pgBinDir() (string, error) {
 	return "", errors.New("PostgreSQL is not installed (scripts/devdb.sh installs it)")
 }
 
-func freePort() (int, error) {
+// FreePort returns a TCP port free on 127.0.0.1 a moment ago.
+func FreePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -49,16 +52,18 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-func newCluster(ctx context.Context, workDir string) (*cluster, error) {
+// NewCluster initializes and starts a cluster in workDir/pg on a free port, with a database
+// named openresolve.
+func NewCluster(ctx context.Context, workDir string) (*Cluster, error) {
 	bin, err := pgBinDir()
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
-	c := &cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log")}
+	c := &Cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log")}
 	if os.Geteuid() == 0 {
 		if c.uid, err = user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("running as root needs the postgres user: %w", err)
@@ -83,10 +88,10 @@ func newCluster(ctx context.Context, workDir string) (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.start(ctx); err != nil {
+	if err := c.Start(ctx); err != nil {
 		return nil, err
 	}
-	conn, err := pgx.Connect(ctx, c.url("postgres"))
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +101,7 @@ func newCluster(ctx context.Context, workDir string) (*cluster, error) {
 }
 
 // own hands paths to the postgres user when we are root.
-func (c *cluster) own(paths ...string) error {
+func (c *Cluster) own(paths ...string) error {
 	if c.uid == nil {
 		return nil
 	}
@@ -110,7 +115,7 @@ func (c *cluster) own(paths ...string) error {
 	return nil
 }
 
-func (c *cluster) run(ctx context.Context, tool string, args ...string) ([]byte, error) {
+func (c *Cluster) run(ctx context.Context, tool string, args ...string) ([]byte, error) {
 	path := filepath.Join(c.bin, tool)
 	var cmd *exec.Cmd
 	if c.uid != nil {
@@ -121,27 +126,31 @@ func (c *cluster) run(ctx context.Context, tool string, args ...string) ([]byte,
 	return cmd.CombinedOutput()
 }
 
-func (c *cluster) url(db string) string {
+// URL is the connection string of database db.
+func (c *Cluster) URL(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.port, db)
 }
 
-func (c *cluster) start(ctx context.Context) error {
+// Start starts the server.
+func (c *Cluster) Start(ctx context.Context) error {
 	if out, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-l", c.log, "-w", "-t", "60", "start"); err != nil {
 		return fmt.Errorf("pg_ctl start: %v: %s", err, out)
 	}
 	return nil
 }
 
-// crash stops the server the way a power cut would: no checkpoint, recovery from WAL at start.
-func (c *cluster) crash(ctx context.Context) error {
+// Crash stops the server the way a power cut would: no checkpoint, recovery from WAL at start.
+func (c *Cluster) Crash(ctx context.Context) error {
 	if out, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "immediate", "-w", "stop"); err != nil {
 		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
 	}
 	return nil
 }
 
-func (c *cluster) stop() {
+// Stop stops the server and removes its data.
+func (c *Cluster) Stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, _ = c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "fast", "-w", "stop")
+	_ = os.RemoveAll(c.dir)
 }

@@ -1,0 +1,83 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Proc is one of the system's processes (an API or a worker) that the run kills and restarts.
+type Proc struct {
+	Name string
+	bin  string
+	env  []string
+	log  *os.File
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// NewProc prepares a process named name running bin with env added to ours; its output goes
+// to logDir/name.log.
+func NewProc(name, bin string, env []string, logDir string) (*Proc, error) {
+	f, err := os.Create(filepath.Join(logDir, name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	return &Proc{Name: name, bin: bin, env: env, log: f}, nil
+}
+
+// Start starts (or restarts) the process.
+func (p *Proc) Start() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cmd := exec.Command(p.bin)
+	cmd.Env = append(os.Environ(), p.env...)
+	cmd.Stdout, cmd.Stderr = p.log, p.log
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", p.Name, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	p.cmd, p.done = cmd, done
+	return nil
+}
+
+// Signal sends sig and waits up to wait for the process to end; a process still running
+// then is killed.
+func (p *Proc) Signal(sig syscall.Signal, wait time.Duration) {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(sig)
+	select {
+	case <-done:
+	case <-time.After(wait):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// Close stops the process gracefully and closes its log.
+func (p *Proc) Close() {
+	p.Signal(syscall.SIGTERM, 30*time.Second)
+	_ = p.log.Close()
+}
+
+// PID returns the process id of the running process, or 0.
+func (p *Proc) PID() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil || p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
