@@ -6,7 +6,7 @@ GO       ?= go
 SQLC     := $(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 FUZZTIME ?= 30s
 
-.PHONY: build run test lint generate verify fuzz chaos db db-stop clean
+.PHONY: build run test lint generate verify fuzz chaos bench db db-stop clean
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -36,6 +36,14 @@ chaos: build
 	$(GO) build -o bin/ ./cmd/chaos
 	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
 	bin/chaos --duration $(DURATION)
+
+# bench measures OpenResolve beside its yardsticks (an HTTP ceiling, raw inserts, raw River
+# jobs) on a Postgres cluster of its own and writes the figures into BENCHMARKS.md.
+BENCH_DURATION ?= 20s
+bench: build
+	$(GO) build -o bin/ ./cmd/bench
+	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
+	bin/bench --duration $(BENCH_DURATION) --out BENCHMARKS.md
 
 # fuzz runs every fuzz target for FUZZTIME each.
 fuzz:

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 	"github.com/oklog/ulid/v2"
 
@@ -110,29 +109,25 @@ func ptrIf(s string, ok bool) *string {
 	return &s
 }
 
-// store commits the resolution and its resolve job in one transaction. With an Idempotency-Key
-// already used by this API key it stores nothing and answers as the first request was
-// answered, or refuses when the request differs. The insert waits for a concurrent request
-// holding the same key to commit, so two racing repeats get the same resolution.
+// store commits the resolution and its resolve job, in a group with the requests arriving at
+// the same time (see batcher). With an Idempotency-Key already used by this API key it stores
+// nothing and answers as the first request was answered, or refuses when the request differs.
+// The insert waits for a concurrent request holding the same key to commit, so two racing
+// repeats get the same resolution.
 func (s *Server) store(ctx context.Context, p store.ResolutionInsertParams) (Accepted, error) {
-	tx, err := s.pool.Begin(ctx)
+	replay, err := s.batch.submit(ctx, p)
 	if err != nil {
-		return Accepted{}, s.dbError(ctx, "begin", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	if _, err := s.queries.ResolutionInsert(ctx, tx, p); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) && p.IdempotencyKey != nil {
-			_ = tx.Rollback(ctx)
-			return s.replay(ctx, p)
+		var apiErr *Error
+		if errors.As(err, &apiErr) {
+			return Accepted{}, err
 		}
-		return Accepted{}, s.dbError(ctx, "insert resolution", err)
+		return Accepted{}, s.dbError(ctx, "store resolution", err)
 	}
-	if _, err := s.river.InsertTx(ctx, tx, resolve.Args{ResolutionID: p.ID}, nil); err != nil {
-		return Accepted{}, s.dbError(ctx, "insert resolve job", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return Accepted{}, s.dbError(ctx, "commit", err)
+	if replay {
+		// The request's own budget may be spent waiting for its group; the look-up gets its own.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.dbTimeout)
+		defer cancel()
+		return s.replay(rctx, p)
 	}
 	return Accepted{
 		ID: p.ID, Status: resolve.StatusProcessing, Message: acceptedMessage,

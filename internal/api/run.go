@@ -20,11 +20,17 @@ const ShutdownTimeout = 15 * time.Second
 
 // Run serves the API on cfg.APIAddr until ctx is done, then drains requests in flight.
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	cfg.ServePprof(logger)
 	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: 32, Wait: 30 * time.Second}, logger)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	if n, err := store.Pending(ctx, pool); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("the database lacks %d migrations; run `openresolve migrate up` first", n)
+	}
 
 	if cfg.BootstrapAPIKey != "" {
 		if err := apikey.Ensure(ctx, pool, cfg.BootstrapAPIKey, "bootstrap"); err != nil {
@@ -62,7 +68,9 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	logger.Info("API shutting down; draining requests in flight")
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = hs.Shutdown(sctx)
+	srv.Close()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

@@ -382,28 +382,9 @@ func load(ctx context.Context, o Options, apiURL, key, cbBase string, out chan<-
 	wg.Wait()
 }
 
-var endpoints = []struct {
-	path string
-	body func(i int) map[string]any
-}{
-	{"enrichment", func(i int) map[string]any {
-		if i%2 == 0 {
-			return map[string]any{"companyName": "Acme Logistics, Inc.", "fullName": "Jane Doe"}
-		}
-		return map[string]any{"domain": "acmelogistics.com"}
-	}},
-	{"deanonymization", func(int) map[string]any { return map[string]any{"ip": "64.207.100.23"} }},
-	{"linkedin-to-phone", func(int) map[string]any { return map[string]any{"linkedinUrl": "https://www.linkedin.com/in/janedoe"} }},
-	{"linkedin-to-hem", func(int) map[string]any { return map[string]any{"linkedinUrl": "linkedin.com/in/janedoe"} }},
-	{"email-to-hem", func(i int) map[string]any { return map[string]any{"email": fmt.Sprintf("user%d@example.com", i)} }},
-	{"ip-to-company", func(int) map[string]any { return map[string]any{"ip": "64.207.100.7"} }},
-	{"organization-domain-finder", func(int) map[string]any { return map[string]any{"companyName": "ACME LOGISTICS"} }},
-	{"keyword-to-lead", func(int) map[string]any { return map[string]any{"keyword": "supply chain", "limit": 5} }},
-}
-
 func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, i int, within time.Duration) result {
-	ep := endpoints[i%len(endpoints)]
-	body := ep.body(i)
+	ep := harness.Mix[i%len(harness.Mix)]
+	body := ep.Body(i)
 	body["callbackUrl"] = fmt.Sprintf("%s/cb/%d", cbBase, i)
 	body["externalId"] = strconv.Itoa(i)
 	raw, _ := json.Marshal(body)
@@ -411,7 +392,7 @@ func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, 
 	deadline := time.Now().Add(within)
 	var res result
 	for attempt := 1; ; attempt++ {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+"/v1/"+ep.path, bytes.NewReader(raw))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+"/v1/"+ep.Path, bytes.NewReader(raw))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("x-api-key", key)
 		req.Header.Set("Idempotency-Key", idem)

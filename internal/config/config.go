@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -38,6 +40,8 @@ type Config struct {
 	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY).
 	ResolveWorkers  int
 	CallbackWorkers int
+	// PprofAddr, when set (PPROF_ADDR), serves net/http/pprof there, for profiling under load.
+	PprofAddr string
 	// RescueStuckJobsAfter is how long a job may run before River assumes its worker died and
 	// runs it elsewhere (WORKER_RESCUE_AFTER, at least 30s).
 	RescueStuckJobsAfter time.Duration
@@ -56,6 +60,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		ResolveWorkers:        200,
 		CallbackWorkers:       400,
 		RescueStuckJobsAfter:  2 * time.Minute,
+		PprofAddr:             strings.TrimSpace(getenv("PPROF_ADDR")),
 	}
 	var err error
 	if cfg.CallbackAllowedNetworks, err = netguard.ParsePrefixes(getenv("CALLBACK_ALLOWED_NETWORKS")); err != nil {
@@ -113,4 +118,21 @@ func or(s, def string) string {
 		return def
 	}
 	return strings.TrimSpace(s)
+}
+
+// ServePprof serves the profiler on c.PprofAddr when it is set, until the process ends.
+func (c Config) ServePprof(logger *slog.Logger) {
+	if c.PprofAddr == "" {
+		return
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: c.PprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.ListenAndServe(); err != nil {
+			logger.Warn("pprof server stopped", "error", err)
+		}
+	}()
 }

@@ -104,7 +104,10 @@ func newStack(t *testing.T, o stackOpts) *stack {
 		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout})
 	require.NoError(t, err)
 	s.apiSrv = httptest.NewServer(srv)
-	t.Cleanup(s.apiSrv.Close)
+	t.Cleanup(func() {
+		s.apiSrv.Close()
+		srv.Close()
+	})
 
 	s.key = s.newKey("test")
 

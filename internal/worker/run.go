@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"
@@ -18,11 +19,17 @@ const ShutdownTimeout = 25 * time.Second
 
 // Run works jobs until ctx is done, then stops gracefully.
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
+	cfg.ServePprof(logger)
 	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: 40, Wait: 30 * time.Second}, logger)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	if n, err := store.Pending(ctx, pool); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("the database lacks %d migrations; run `openresolve migrate up` first", n)
+	}
 
 	w, err := New(Config{
 		Pool:      pool,

@@ -32,8 +32,9 @@ type Config struct {
 	// the callback queue gets more goroutines. Defaults: 200 and 400.
 	ResolveWorkers  int
 	CallbackWorkers int
-	// FetchCooldown is the shortest time between two fetches of one queue. River's default of
-	// 100 ms caps a queue at MaxWorkers jobs per 100 ms; 10 ms lets the queues keep up.
+	// FetchCooldown is the shortest time between two fetches of one queue, and between two
+	// notifications of the callback jobs it inserts. River's default of 100 ms caps a queue at
+	// MaxWorkers jobs per 100 ms and adds up to 100 ms to each step; 5 ms does neither.
 	FetchCooldown time.Duration
 	// FetchPollInterval is how often queues are polled when no notification arrives (River's
 	// default, 1 s, when zero). Snoozed callbacks are found by polling.
@@ -65,7 +66,7 @@ func New(cfg Config) (*Worker, error) {
 	}
 	cfg.ResolveWorkers = cmpOr(cfg.ResolveWorkers, 200)
 	cfg.CallbackWorkers = cmpOr(cfg.CallbackWorkers, 400)
-	cfg.FetchCooldown = cmpOr(cfg.FetchCooldown, 10*time.Millisecond)
+	cfg.FetchCooldown = cmpOr(cfg.FetchCooldown, 5*time.Millisecond)
 	cfg.ResolveRetryBase = cmpOr(cfg.ResolveRetryBase, time.Second)
 	cfg.RescueStuckJobsAfter = max(cmpOr(cfg.RescueStuckJobsAfter, 2*time.Minute), jobTimeout)
 

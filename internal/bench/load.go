@@ -1,0 +1,155 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/openresolve/openresolve/internal/harness"
+)
+
+// sample is one request of a load: when it was sent, how long the answer took, its status,
+// and the resolution id of a 202.
+type sample struct {
+	sent    time.Time
+	latency time.Duration
+	status  int
+	id      string
+}
+
+// loadResult is what a load measured inside its window.
+type loadResult struct {
+	samples []sample
+	window  time.Duration
+}
+
+// loadOpts describe one load.
+type loadOpts struct {
+	baseURL, key, callbackURL string
+	concurrency               int
+	warmup, duration          time.Duration
+	// rate, when positive, paces the load at that many requests per second (open loop);
+	// otherwise every client sends its next request as soon as it has an answer.
+	rate float64
+}
+
+// runLoad drives the mix of the eight endpoints and keeps the samples sent after the warm-up.
+func runLoad(ctx context.Context, o loadOpts) loadResult {
+	client := &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{MaxIdleConns: o.concurrency * 2, MaxIdleConnsPerHost: o.concurrency * 2,
+			IdleConnTimeout: time.Minute},
+	}
+	start := time.Now()
+	measureFrom := start.Add(o.warmup)
+	end := measureFrom.Add(o.duration)
+	var (
+		mu      sync.Mutex
+		samples []sample
+		n       int
+	)
+	next := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Now().After(end) || ctx.Err() != nil {
+			return 0, false
+		}
+		n++
+		return n, true
+	}
+	var tick <-chan time.Time
+	if o.rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / o.rate))
+		defer t.Stop()
+		tick = t.C
+	}
+	var wg sync.WaitGroup
+	for range o.concurrency {
+		wg.Go(func() {
+			for {
+				if tick != nil {
+					select {
+					case <-tick:
+					case <-ctx.Done():
+						return
+					}
+				}
+				i, ok := next()
+				if !ok {
+					return
+				}
+				s := send(ctx, client, o, i)
+				if s.sent.After(measureFrom) {
+					mu.Lock()
+					samples = append(samples, s)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return loadResult{samples: samples, window: o.duration}
+}
+
+func send(ctx context.Context, client *http.Client, o loadOpts, i int) sample {
+	ep := harness.Mix[i%len(harness.Mix)]
+	body := ep.Body(i)
+	body["callbackUrl"] = o.callbackURL
+	body["externalId"] = strconv.Itoa(i)
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, o.baseURL+"/v1/"+ep.Path, bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("x-api-key", o.key)
+	s := sample{sent: time.Now()}
+	resp, err := client.Do(req)
+	s.latency = time.Since(s.sent)
+	if err != nil {
+		return s
+	}
+	var ans struct{ ID string }
+	_ = json.NewDecoder(resp.Body).Decode(&ans)
+	resp.Body.Close()
+	s.status, s.id = resp.StatusCode, ans.ID
+	return s
+}
+
+// summary condenses samples: accepted per second and latency percentiles of the 202s.
+type summary struct {
+	accepted      int
+	errors        int
+	perSecond     float64
+	p50, p99, max time.Duration
+}
+
+func summarize(r loadResult) summary {
+	var s summary
+	var lat []time.Duration
+	for _, x := range r.samples {
+		if x.status == http.StatusAccepted {
+			s.accepted++
+			lat = append(lat, x.latency)
+		} else {
+			s.errors++
+		}
+	}
+	s.perSecond = float64(s.accepted) / r.window.Seconds()
+	s.p50, s.p99, s.max = percentiles(lat)
+	return s
+}
+
+func percentiles(d []time.Duration) (p50, p99, max time.Duration) {
+	if len(d) == 0 {
+		return 0, 0, 0
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
+	return at(0.50), at(0.99), d[len(d)-1]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -1,0 +1,110 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+)
+
+// rawInserts measures single-row insert transactions per second on the database, from
+// concurrency connections for d: the floor under any API that commits each request.
+func rawInserts(ctx context.Context, url string, concurrency int, d time.Duration) (float64, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return 0, err
+	}
+	cfg.MaxConns = int32(concurrency)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer pool.Close()
+	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return 0, err
+	}
+	var n atomic.Int64
+	var firstErr error
+	var once sync.Once
+	end := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range concurrency {
+		wg.Go(func() {
+			for time.Now().Before(end) && ctx.Err() == nil {
+				if _, err := pool.Exec(ctx, `INSERT INTO bench_raw (payload) VALUES ($1)`, `{"email":"jane.doe@example.com"}`); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds(), firstErr
+}
+
+type noopArgs struct{}
+
+func (noopArgs) Kind() string { return "bench_noop" }
+
+type noopWorker struct{ river.WorkerDefaults[noopArgs] }
+
+func (noopWorker) Work(context.Context, *river.Job[noopArgs]) error { return nil }
+
+// rawRiver measures River working no-op jobs, already inserted, with a client tuned for
+// throughput (many workers, a short fetch cooldown): the ceiling of any River-based worker.
+func rawRiver(ctx context.Context, url string, jobs int) (float64, error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer pool.Close()
+	workers := river.NewWorkers()
+	river.AddWorker(workers, noopWorker{})
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:        map[string]river.QueueConfig{"bench": {MaxWorkers: 2000}},
+		FetchCooldown: 5 * time.Millisecond,
+		Workers:       workers,
+	})
+	if err != nil {
+		return 0, err
+	}
+	params := make([]river.InsertManyParams, 0, 1000)
+	for i := 0; i < jobs; i++ {
+		params = append(params, river.InsertManyParams{Args: noopArgs{}, InsertOpts: &river.InsertOpts{Queue: "bench"}})
+		if len(params) == cap(params) || i == jobs-1 {
+			if _, err := client.InsertManyFast(ctx, params); err != nil {
+				return 0, err
+			}
+			params = params[:0]
+		}
+	}
+	start := time.Now()
+	if err := client.Start(ctx); err != nil {
+		return 0, err
+	}
+	deadline := start.Add(5 * time.Minute)
+	for {
+		var left int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed'`).Scan(&left); err != nil {
+			return 0, err
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, context.DeadlineExceeded
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rate := float64(jobs) / time.Since(start).Seconds()
+	stopCtx, stop := context.WithTimeout(ctx, 10*time.Second)
+	defer stop()
+	_ = client.Stop(stopCtx)
+	_, err = pool.Exec(ctx, `DELETE FROM river_job WHERE kind = 'bench_noop'`)
+	return rate, err
+}
