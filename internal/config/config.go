@@ -26,7 +26,10 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:54329/openresolve?sslm
 
 // Config is every setting of the API, the worker and the CLI.
 type Config struct {
-	DatabaseURL             string
+	DatabaseURL string
+	// GraphDatabaseURL is where resolvers read the identity graph: a read replica, say
+	// (GRAPH_DATABASE_URL, DatabaseURL by default).
+	GraphDatabaseURL        string
 	APIAddr                 string
 	BootstrapAPIKey         string
 	CallbackAllowedNetworks []netip.Prefix
@@ -52,6 +55,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		DatabaseURL:           or(getenv("DATABASE_URL"), DefaultDatabaseURL),
 		APIAddr:               or(getenv("API_ADDR"), ":8080"),
+		GraphDatabaseURL:      strings.TrimSpace(getenv("GRAPH_DATABASE_URL")),
 		BootstrapAPIKey:       strings.TrimSpace(getenv("BOOTSTRAP_API_KEY")),
 		CallbackRetrySchedule: callback.DefaultSchedule,
 		APIRateLimit:          100,
@@ -61,6 +65,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		CallbackWorkers:       400,
 		RescueStuckJobsAfter:  2 * time.Minute,
 		PprofAddr:             strings.TrimSpace(getenv("PPROF_ADDR")),
+	}
+	if cfg.GraphDatabaseURL == "" {
+		cfg.GraphDatabaseURL = cfg.DatabaseURL
 	}
 	var err error
 	if cfg.CallbackAllowedNetworks, err = netguard.ParsePrefixes(getenv("CALLBACK_ALLOWED_NETWORKS")); err != nil {

@@ -17,6 +17,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	cfg, err := FromEnv(env(nil))
 	require.NoError(t, err)
 	require.Equal(t, DefaultDatabaseURL, cfg.DatabaseURL)
+	require.Equal(t, DefaultDatabaseURL, cfg.GraphDatabaseURL, "the graph is read from the main database by default")
 	require.Equal(t, ":8080", cfg.APIAddr)
 	require.Equal(t, callback.DefaultSchedule, cfg.CallbackRetrySchedule)
 	require.Equal(t, 100.0, cfg.APIRateLimit)
@@ -28,13 +29,14 @@ func TestFromEnvDefaults(t *testing.T) {
 func TestFromEnv(t *testing.T) {
 	t.Parallel()
 	cfg, err := FromEnv(env(map[string]string{
-		"DATABASE_URL": "postgres://x/y", "API_ADDR": "127.0.0.1:9999", "BOOTSTRAP_API_KEY": " k ",
+		"DATABASE_URL": "postgres://x/y", "GRAPH_DATABASE_URL": "postgres://replica/y", "API_ADDR": "127.0.0.1:9999", "BOOTSTRAP_API_KEY": " k ",
 		"CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8,::1", "CALLBACK_RETRY_SCHEDULE": "1s, 2s",
 		"API_RATE_LIMIT": "0", "LOG_LEVEL": "debug", "LOG_FORMAT": "TEXT", "DNS_RESOLVER": "127.0.0.1:53",
 		"WORKER_RESOLVE_CONCURRENCY": "7", "WORKER_CALLBACK_CONCURRENCY": "9",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, "postgres://x/y", cfg.DatabaseURL)
+	require.Equal(t, "postgres://replica/y", cfg.GraphDatabaseURL)
 	require.Equal(t, "127.0.0.1:9999", cfg.APIAddr)
 	require.Equal(t, "k", cfg.BootstrapAPIKey)
 	require.Len(t, cfg.CallbackAllowedNetworks, 2)

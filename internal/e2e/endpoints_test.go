@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/testkit"
 )
 
@@ -165,4 +167,23 @@ func TestEndpointValidation(t *testing.T) {
 		}
 	}
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM resolutions`))
+}
+
+// TestGraphFromAnotherDatabase runs the resolvers against a graph in a database of its own, as
+// with GRAPH_DATABASE_URL pointing at a read replica: the pipeline's database holds no graph.
+func TestGraphFromAnotherDatabase(t *testing.T) {
+	t.Parallel()
+	graphPool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	testkit.LoadGraph(t, graphPool, testkit.FixtureGraph)
+	s := newStack(t, stackOpts{noWorker: true})
+	rcv := testkit.NewReceiver(t)
+	startWorker(t, s, func(c *workerConfig) {
+		c.Resolvers = resolve.Resolvers(resolve.Deps{Graph: graphPool})
+	})
+	r := s.post("/v1/enrichment", map[string]any{"domain": "acmelogistics.com", "callbackUrl": rcv.URL}, nil)
+	require.Equal(t, http.StatusAccepted, r.Status)
+	var b map[string]any
+	require.NoError(t, json.Unmarshal(rcv.WaitFor(t, 1, 10*time.Second)[0].Body, &b))
+	require.Equal(t, "Acme Logistics", b["companyName"])
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM companies`))
 }

@@ -31,10 +31,17 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		return fmt.Errorf("the database lacks %d migrations; run `openresolve migrate up` first", n)
 	}
 
+	graphPool := pool
+	if cfg.GraphDatabaseURL != cfg.DatabaseURL {
+		if graphPool, err = store.Connect(ctx, cfg.GraphDatabaseURL, store.PoolConfig{MaxConns: 40, Wait: 30 * time.Second}, logger); err != nil {
+			return fmt.Errorf("graph database: %w", err)
+		}
+		defer graphPool.Close()
+	}
 	w, err := New(Config{
 		Pool:      pool,
 		Logger:    logger,
-		Resolvers: resolve.Resolvers(resolve.Deps{Graph: pool, DNS: resolve.NewDNSResolver(cfg.DNSResolver)}),
+		Resolvers: resolve.Resolvers(resolve.Deps{Graph: graphPool, DNS: resolve.NewDNSResolver(cfg.DNSResolver)}),
 		Callbacks: callback.NewClient(callback.ClientConfig{
 			Policy:    netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
 			UserAgent: "OpenResolve/" + config.Version,
