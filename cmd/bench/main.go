@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -23,10 +25,30 @@ func run() int {
 	flag.IntVar(&o.Workers, "workers", 1, "worker processes")
 	flag.StringVar(&o.BinDir, "bin", "bin", "directory of the api, worker and openresolve binaries")
 	out := flag.String("out", "", "also write the results as Markdown to this file")
+	graph := flag.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
+	queries := flag.Int("queries", 200, "with --graph: queries per resolver and size")
 	flag.Parse()
 	o.Log = os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *graph != "" {
+		var sizes []int
+		for _, s := range strings.Split(*graph, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || n < 10 {
+				fmt.Fprintf(os.Stderr, "bench: bad graph size %q\n", s)
+				return 2
+			}
+			sizes = append(sizes, n)
+		}
+		rows, err := bench.RunGraph(ctx, o.BinDir, sizes, *queries, os.Stderr)
+		bench.PrintGraph(os.Stdout, rows)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			return 1
+		}
+		return 0
+	}
 	rep, err := bench.Run(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

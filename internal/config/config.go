@@ -43,6 +43,10 @@ type Config struct {
 	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY).
 	ResolveWorkers  int
 	CallbackWorkers int
+	// PollOnly makes workers poll for jobs instead of listening for notifications
+	// (WORKER_POLL_ONLY=true), for connection poolers such as PgBouncer in transaction mode,
+	// which cannot hold a LISTEN.
+	PollOnly bool
 	// PprofAddr, when set (PPROF_ADDR), serves net/http/pprof there, for profiling under load.
 	PprofAddr string
 	// RescueStuckJobsAfter is how long a job may run before River assumes its worker died and
@@ -88,6 +92,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if cfg.LogFormat != "json" && cfg.LogFormat != "text" {
 		return Config{}, fmt.Errorf("LOG_FORMAT: %q is neither json nor text", cfg.LogFormat)
+	}
+	if s := strings.TrimSpace(getenv("WORKER_POLL_ONLY")); s != "" {
+		if cfg.PollOnly, err = strconv.ParseBool(s); err != nil {
+			return Config{}, fmt.Errorf("WORKER_POLL_ONLY: %q is not true or false", s)
+		}
 	}
 	if s := strings.TrimSpace(getenv("WORKER_RESCUE_AFTER")); s != "" {
 		d, err := time.ParseDuration(s)

@@ -49,6 +49,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		}),
 		Schedule:             cfg.CallbackRetrySchedule,
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		PollOnly:             cfg.PollOnly,
 		ResolveWorkers:       cfg.ResolveWorkers,
 		CallbackWorkers:      cfg.CallbackWorkers,
 	})

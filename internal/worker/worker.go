@@ -45,6 +45,8 @@ type Config struct {
 	// RescueStuckJobsAfter is how long a job may stay running before River assumes its worker
 	// died and runs it again. 2 minutes by default; at least jobTimeout.
 	RescueStuckJobsAfter time.Duration
+	// PollOnly polls for jobs instead of listening for notifications (behind PgBouncer).
+	PollOnly bool
 	// SweepAge is how old a resolution must be before the sweep may fail it for want of a job;
 	// 10 minutes by default.
 	SweepAge time.Duration
