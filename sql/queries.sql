@@ -62,19 +62,6 @@ FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
 WHERE r.id = @id;
 
--- name: ResolutionCallbackRecord :execrows
-UPDATE resolutions
-SET callback_attempts         = callback_attempts + 1,
-    callback_status           = @callback_status,
-    callback_last_status_code = @last_status_code,
-    callback_last_error       = @last_error,
-    callback_delivered_at     = @delivered_at
-WHERE id = @id AND callback_attempts = @previous_attempts;
-
--- name: CallbackAttemptInsert :exec
-INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
-VALUES (@resolution_id, @attempt, @started_at, @duration_ms, @status_code, @error);
-
 -- name: CallbackAttemptList :many
 SELECT attempt, started_at, duration_ms, status_code, error
 FROM callback_attempts
@@ -93,3 +80,21 @@ SET previous_signing_secret    = signing_secret,
     previous_secret_expires_at = now() + make_interval(secs => @overlap_seconds::float8),
     signing_secret             = @signing_secret
 WHERE id = @id AND revoked_at IS NULL;
+
+-- CallbackAttemptRecord records one delivery attempt and the callback's new state in one
+-- statement (atomic without a transaction, one round trip). It inserts nothing, and reports 0,
+-- when another worker moved the attempt counter meanwhile.
+-- name: CallbackAttemptRecord :execrows
+WITH r AS (
+    UPDATE resolutions
+    SET callback_attempts         = callback_attempts + 1,
+        callback_status           = @callback_status,
+        callback_last_status_code = @status_code,
+        callback_last_error       = @error,
+        callback_delivered_at     = @delivered_at
+    WHERE id = @id AND callback_attempts = @previous_attempts
+    RETURNING id, callback_attempts
+)
+INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
+SELECT r.id, r.callback_attempts, @started_at, @duration_ms, @status_code, @error
+FROM r;

@@ -154,32 +154,6 @@ func (q *Queries) APIKeyRotateSecret(ctx context.Context, db DBTX, arg APIKeyRot
 	return result.RowsAffected(), nil
 }
 
-const callbackAttemptInsert = `-- name: CallbackAttemptInsert :exec
-INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
-VALUES ($1, $2, $3, $4, $5, $6)
-`
-
-type CallbackAttemptInsertParams struct {
-	ResolutionID string
-	Attempt      int32
-	StartedAt    time.Time
-	DurationMs   int32
-	StatusCode   *int32
-	Error        *string
-}
-
-func (q *Queries) CallbackAttemptInsert(ctx context.Context, db DBTX, arg CallbackAttemptInsertParams) error {
-	_, err := db.Exec(ctx, callbackAttemptInsert,
-		arg.ResolutionID,
-		arg.Attempt,
-		arg.StartedAt,
-		arg.DurationMs,
-		arg.StatusCode,
-		arg.Error,
-	)
-	return err
-}
-
 const callbackAttemptList = `-- name: CallbackAttemptList :many
 SELECT attempt, started_at, duration_ms, status_code, error
 FROM callback_attempts
@@ -221,30 +195,43 @@ func (q *Queries) CallbackAttemptList(ctx context.Context, db DBTX, resolutionID
 	return items, nil
 }
 
-const resolutionCallbackRecord = `-- name: ResolutionCallbackRecord :execrows
-UPDATE resolutions
-SET callback_attempts         = callback_attempts + 1,
-    callback_status           = $1,
-    callback_last_status_code = $2,
-    callback_last_error       = $3,
-    callback_delivered_at     = $4
-WHERE id = $5 AND callback_attempts = $6
+const callbackAttemptRecord = `-- name: CallbackAttemptRecord :execrows
+WITH r AS (
+    UPDATE resolutions
+    SET callback_attempts         = callback_attempts + 1,
+        callback_status           = $5,
+        callback_last_status_code = $3,
+        callback_last_error       = $4,
+        callback_delivered_at     = $6
+    WHERE id = $7 AND callback_attempts = $8
+    RETURNING id, callback_attempts
+)
+INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
+SELECT r.id, r.callback_attempts, $1, $2, $3, $4
+FROM r
 `
 
-type ResolutionCallbackRecordParams struct {
+type CallbackAttemptRecordParams struct {
+	StartedAt        time.Time
+	DurationMs       int32
+	StatusCode       *int32
+	Error            *string
 	CallbackStatus   string
-	LastStatusCode   *int32
-	LastError        *string
 	DeliveredAt      *time.Time
 	ID               string
 	PreviousAttempts int32
 }
 
-func (q *Queries) ResolutionCallbackRecord(ctx context.Context, db DBTX, arg ResolutionCallbackRecordParams) (int64, error) {
-	result, err := db.Exec(ctx, resolutionCallbackRecord,
+// CallbackAttemptRecord records one delivery attempt and the callback's new state in one
+// statement (atomic without a transaction, one round trip). It inserts nothing, and reports 0,
+// when another worker moved the attempt counter meanwhile.
+func (q *Queries) CallbackAttemptRecord(ctx context.Context, db DBTX, arg CallbackAttemptRecordParams) (int64, error) {
+	result, err := db.Exec(ctx, callbackAttemptRecord,
+		arg.StartedAt,
+		arg.DurationMs,
+		arg.StatusCode,
+		arg.Error,
 		arg.CallbackStatus,
-		arg.LastStatusCode,
-		arg.LastError,
 		arg.DeliveredAt,
 		arg.ID,
 		arg.PreviousAttempts,

@@ -113,7 +113,7 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 	}
 }
 
-// record stores one attempt and the callback's new state in one transaction.
+// record stores one attempt and the callback's new state, in one statement.
 func (w *callbackWorker) record(ctx context.Context, id string, previous int32, state string, out callback.Outcome) error {
 	var statusCode *int32
 	if out.StatusCode != 0 {
@@ -131,14 +131,9 @@ func (w *callbackWorker) record(ctx context.Context, id string, previous int32, 
 		deliveredAt = &t
 	}
 
-	tx, err := w.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	n, err := w.queries.ResolutionCallbackRecord(ctx, tx, store.ResolutionCallbackRecordParams{
-		ID: id, PreviousAttempts: previous, CallbackStatus: state,
-		LastStatusCode: statusCode, LastError: lastErr, DeliveredAt: deliveredAt,
+	n, err := w.queries.CallbackAttemptRecord(ctx, w.pool, store.CallbackAttemptRecordParams{
+		ID: id, PreviousAttempts: previous, CallbackStatus: state, StatusCode: statusCode, Error: lastErr,
+		DeliveredAt: deliveredAt, StartedAt: out.Started, DurationMs: int32(out.Duration.Milliseconds()),
 	})
 	if err != nil {
 		return err
@@ -146,13 +141,7 @@ func (w *callbackWorker) record(ctx context.Context, id string, previous int32, 
 	if n != 1 {
 		return fmt.Errorf("callback of %s was changed by another worker", id)
 	}
-	if err := w.queries.CallbackAttemptInsert(ctx, tx, store.CallbackAttemptInsertParams{
-		ResolutionID: id, Attempt: previous + 1, StartedAt: out.Started,
-		DurationMs: int32(out.Duration.Milliseconds()), StatusCode: statusCode, Error: lastErr,
-	}); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	return nil
 }
 
 // hostOf returns the host of a callback URL for logs: never the path or query, which often
