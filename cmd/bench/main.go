@@ -27,6 +27,13 @@ func run() int {
 	out := flag.String("out", "", "also write the results as Markdown to this file")
 	graph := flag.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
 	queries := flag.Int("queries", 200, "with --graph: queries per resolver and size")
+	flag.Func("set", "KEY=VALUE added to the API's and workers' environment (repeatable)", func(kv string) error {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("want KEY=VALUE, got %q", kv)
+		}
+		o.Env = append(o.Env, kv)
+		return nil
+	})
 	flag.Parse()
 	o.Log = os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,7 @@ const ShutdownTimeout = 15 * time.Second
 // Run serves the API on cfg.APIAddr until ctx is done, then drains requests in flight.
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	cfg.ServePprof(logger)
-	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: 32, Wait: 30 * time.Second}, logger)
+	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: int32(cmp.Or(cfg.MaxConns, 16)), Wait: 30 * time.Second}, logger)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,8 @@ type Options struct {
 	Workers int
 	BinDir  string
 	Log     io.Writer
+	// Env is added to the API's and the workers' environment, to compare settings.
+	Env []string
 }
 
 // Report holds a run's figures.
@@ -124,6 +126,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	apiURL := "http://127.0.0.1:" + strconv.Itoa(apiPort)
 	env := []string{"DATABASE_URL=" + dbURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort), "API_RATE_LIMIT=0",
 		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "DNS_RESOLVER=127.0.0.1:9"}
+	env = append(env, o.Env...)
 	api, err := harness.NewProc("api", filepath.Join(o.BinDir, "api"), env, workDir)
 	if err != nil {
 		return rep, err

@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -20,7 +21,7 @@ const ShutdownTimeout = 25 * time.Second
 // Run works jobs until ctx is done, then stops gracefully.
 func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	cfg.ServePprof(logger)
-	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: 40, Wait: 30 * time.Second}, logger)
+	pool, err := store.Connect(ctx, cfg.DatabaseURL, store.PoolConfig{MaxConns: int32(cmp.Or(cfg.MaxConns, 16)), Wait: 30 * time.Second}, logger)
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 
 	graphPool := pool
 	if cfg.GraphDatabaseURL != cfg.DatabaseURL {
-		if graphPool, err = store.Connect(ctx, cfg.GraphDatabaseURL, store.PoolConfig{MaxConns: 40, Wait: 30 * time.Second}, logger); err != nil {
+		if graphPool, err = store.Connect(ctx, cfg.GraphDatabaseURL, store.PoolConfig{MaxConns: int32(cmp.Or(cfg.MaxConns, 16)), Wait: 30 * time.Second}, logger); err != nil {
 			return fmt.Errorf("graph database: %w", err)
 		}
 		defer graphPool.Close()
