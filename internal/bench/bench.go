@@ -6,11 +6,9 @@ package bench
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -66,35 +64,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "bench: "+format+"\n", args...) }
 	rep := Report{Options: o, Date: time.Now().UTC(), Machine: machine(), MemoryMB: map[string]float64{}}
 
-	workDir, err := os.MkdirTemp("", "openresolve-bench-")
+	site, err := harness.NewSite(ctx, "bench", o.BinDir, 1000, 5000)
 	if err != nil {
 		return rep, err
 	}
-	_ = os.Chmod(workDir, 0o755)
-	pg, err := harness.NewCluster(ctx, workDir)
-	if err != nil {
-		return rep, err
-	}
-	defer pg.Stop()
-	dbURL := pg.URL("openresolve")
-	cli := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, filepath.Join(o.BinDir, "openresolve"), args...)
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LOG_LEVEL=warn")
-		return cmd.Output()
-	}
-	for _, args := range [][]string{{"migrate", "up"}, {"seed", "demo", "--companies", "1000", "--people", "5000"}} {
-		if out, err := cli(args...); err != nil {
-			return rep, fmt.Errorf("%s: %v: %s", strings.Join(args, " "), err, out)
-		}
-	}
-	out, err := cli("keys", "create", "--name", "bench", "--json")
-	if err != nil {
-		return rep, err
-	}
-	var key struct{ Key string }
-	if err := json.Unmarshal(out, &key); err != nil {
-		return rep, err
-	}
+	defer site.Close()
+	workDir, dbURL, key := site.WorkDir, site.DatabaseURL, site
+
 	rcv, err := newReceiver()
 	if err != nil {
 		return rep, err

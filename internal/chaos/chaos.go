@@ -13,8 +13,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -97,39 +95,14 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		o.Log = io.Discard
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "chaos: "+format+"\n", args...) }
-	workDir, err := os.MkdirTemp("", "openresolve-chaos-")
+	site, err := harness.NewSite(ctx, "chaos", o.BinDir, 200, 1000)
 	if err != nil {
 		return Report{}, err
 	}
-	_ = os.Chmod(workDir, 0o755)
+	defer site.Close()
+	workDir, dbURL, pg := site.WorkDir, site.DatabaseURL, site.Cluster
+	key := struct{ Key, SigningSecret string }{site.Key, site.SigningSecret}
 	logf("work directory %s (process logs are kept there)", workDir)
-
-	pg, err := harness.NewCluster(ctx, workDir)
-	if err != nil {
-		return Report{}, fmt.Errorf("postgres: %w", err)
-	}
-	defer pg.Stop()
-	dbURL := pg.URL("openresolve")
-
-	cli := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, filepath.Join(o.BinDir, "openresolve"), args...)
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LOG_LEVEL=warn")
-		return cmd.Output()
-	}
-	if out, err := cli("migrate", "up"); err != nil {
-		return Report{}, fmt.Errorf("migrate: %v: %s", err, out)
-	}
-	if out, err := cli("seed", "demo", "--companies", "200", "--people", "1000"); err != nil {
-		return Report{}, fmt.Errorf("seed: %v: %s", err, out)
-	}
-	out, err := cli("keys", "create", "--name", "chaos", "--json")
-	if err != nil {
-		return Report{}, fmt.Errorf("keys create: %v", err)
-	}
-	var key struct{ Key, SigningSecret string }
-	if err := json.Unmarshal(out, &key); err != nil {
-		return Report{}, err
-	}
 
 	rcv, err := newReceiver(key.SigningSecret)
 	if err != nil {

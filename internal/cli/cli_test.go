@@ -15,6 +15,7 @@ import (
 
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/testkit"
 )
 
 // run runs the CLI against dbURL and returns its exit code, stdout and stderr.
@@ -97,7 +98,7 @@ func TestListen(t *testing.T) {
 
 	secret := callback.NewSecret()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	done := make(chan int)
 	go func() {
 		done <- Main(ctx, []string{"listen", "--addr", addr, "--secret", secret},

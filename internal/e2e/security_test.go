@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -149,29 +148,11 @@ func TestSigningSecretRotation(t *testing.T) {
 	require.False(t, verify(d, newSecret), "no overlap: the previous secret no longer signs")
 }
 
-// syncBuffer collects logs from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestLogsHoldNoPersonalData captures every log line, at debug level, of a run that touches
 // emails, phones, keys and secrets on good and bad paths, and looks for any of them in clear.
 func TestLogsHoldNoPersonalData(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs testkit.SyncBuffer
 	s := newStack(t, stackOpts{logs: &logs, rateLimit: 1000,
 		schedule: []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond, 20 * time.Millisecond}})
 	testkit.LoadGraph(t, s.pool, testkit.FixtureGraph)
