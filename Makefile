@@ -31,19 +31,25 @@ verify: lint
 
 # chaos runs the real binaries through crashes, restarts and outages under load, against a
 # Postgres cluster of its own, and prints the reconciliation (about DURATION plus a minute).
-DURATION ?= 2m
 chaos: build
 	$(GO) build -o bin/ ./cmd/chaos
 	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
-	bin/chaos --duration $(DURATION)
+	bin/chaos --duration $(or $(DURATION),2m)
 
 # bench measures OpenResolve beside its yardsticks (an HTTP ceiling, raw inserts, raw River
 # jobs) on a Postgres cluster of its own and writes the figures into BENCHMARKS.md.
+# With DURATION set (make bench DURATION=10m) it is a sustained run instead, at RATE requests/s,
+# sampled every 30 s: latency, River's job table and dead tuples should stay flat.
 BENCH_DURATION ?= 20s
+RATE ?= 120
 bench: build
 	$(GO) build -o bin/ ./cmd/bench
 	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
+ifdef DURATION
+	bin/bench --steady $(RATE) --duration $(DURATION)
+else
 	bin/bench --duration $(BENCH_DURATION) --out BENCHMARKS.md
+endif
 
 # fuzz runs every fuzz target for FUZZTIME each.
 fuzz:

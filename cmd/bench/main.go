@@ -27,6 +27,7 @@ func run() int {
 	out := flag.String("out", "", "also write the results as Markdown to this file")
 	graph := flag.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
 	queries := flag.Int("queries", 200, "with --graph: queries per resolver and size")
+	steady := flag.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
 	flag.Func("set", "KEY=VALUE added to the API's and workers' environment (repeatable)", func(kv string) error {
 		if !strings.Contains(kv, "=") {
 			return fmt.Errorf("want KEY=VALUE, got %q", kv)
@@ -38,6 +39,15 @@ func run() int {
 	o.Log = os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *steady > 0 {
+		rows, err := bench.RunSteady(ctx, o, *steady, 30*time.Second, 2*time.Minute)
+		bench.PrintSteady(os.Stdout, rows)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			return 1
+		}
+		return 0
+	}
 	if *graph != "" {
 		var sizes []int
 		for _, s := range strings.Split(*graph, ",") {

@@ -43,6 +43,9 @@ type Config struct {
 	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY).
 	ResolveWorkers  int
 	CallbackWorkers int
+	// JobRetention is how long River keeps completed jobs (WORKER_JOB_RETENTION, 10m): the
+	// resolutions table is the record, so River's rows need only outlive a look at River UI.
+	JobRetention time.Duration
 	// MaxConns caps each process's connection pool (DATABASE_MAX_CONNS; 0 keeps each
 	// binary's default: 16). Measured on 2 cores, 12 connections accepted twice as much as
 	// 40: more backends than cores only adds switching; raise it with a bigger Postgres.
@@ -72,6 +75,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		ResolveWorkers:        200,
 		CallbackWorkers:       400,
 		RescueStuckJobsAfter:  2 * time.Minute,
+		JobRetention:          10 * time.Minute,
 		PprofAddr:             strings.TrimSpace(getenv("PPROF_ADDR")),
 	}
 	if cfg.GraphDatabaseURL == "" {
@@ -96,6 +100,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if cfg.LogFormat != "json" && cfg.LogFormat != "text" {
 		return Config{}, fmt.Errorf("LOG_FORMAT: %q is neither json nor text", cfg.LogFormat)
+	}
+	if s := strings.TrimSpace(getenv("WORKER_JOB_RETENTION")); s != "" {
+		if cfg.JobRetention, err = time.ParseDuration(s); err != nil || cfg.JobRetention <= 0 {
+			return Config{}, fmt.Errorf("WORKER_JOB_RETENTION: %q is not a positive duration", s)
+		}
 	}
 	if s := strings.TrimSpace(getenv("WORKER_POLL_ONLY")); s != "" {
 		if cfg.PollOnly, err = strconv.ParseBool(s); err != nil {

@@ -51,6 +51,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		Schedule:             cfg.CallbackRetrySchedule,
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
 		PollOnly:             cfg.PollOnly,
+		JobRetention:         cfg.JobRetention,
 		ResolveWorkers:       cfg.ResolveWorkers,
 		CallbackWorkers:      cfg.CallbackWorkers,
 	})

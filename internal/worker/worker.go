@@ -45,6 +45,8 @@ type Config struct {
 	// RescueStuckJobsAfter is how long a job may stay running before River assumes its worker
 	// died and runs it again. 2 minutes by default; at least jobTimeout.
 	RescueStuckJobsAfter time.Duration
+	// JobRetention is how long completed jobs stay in River's table; 10 minutes by default.
+	JobRetention time.Duration
 	// PollOnly polls for jobs instead of listening for notifications (behind PgBouncer).
 	PollOnly bool
 	// SweepAge is how old a resolution must be before the sweep may fail it for want of a job;
@@ -70,6 +72,7 @@ func New(cfg Config) (*Worker, error) {
 	cfg.CallbackWorkers = cmpOr(cfg.CallbackWorkers, 400)
 	cfg.FetchCooldown = cmpOr(cfg.FetchCooldown, 5*time.Millisecond)
 	cfg.ResolveRetryBase = cmpOr(cfg.ResolveRetryBase, time.Second)
+	cfg.JobRetention = cmpOr(cfg.JobRetention, 10*time.Minute)
 	cfg.RescueStuckJobsAfter = max(cmpOr(cfg.RescueStuckJobsAfter, 2*time.Minute), jobTimeout)
 
 	workers := river.NewWorkers()
