@@ -100,6 +100,12 @@ func New(cfg Config) (*Worker, error) {
 		FetchCooldown:     cfg.FetchCooldown,
 		FetchPollInterval: cfg.FetchPollInterval,
 		JobTimeout:        jobTimeout,
+		// The resolutions table is the record; River's rows are transient. Completed jobs go
+		// after JobRetention so the job table (and what River scans) stays small at any rate;
+		// cancelled and discarded ones stay a week for inspection.
+		CompletedJobRetentionPeriod: cfg.JobRetention,
+		CancelledJobRetentionPeriod: 7 * 24 * time.Hour,
+		DiscardedJobRetentionPeriod: 7 * 24 * time.Hour,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
 			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true})},
