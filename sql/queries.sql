@@ -22,17 +22,6 @@ UPDATE api_keys
 SET revoked_at = now()
 WHERE id = @id AND revoked_at IS NULL;
 
--- name: ResolutionInsert :one
-INSERT INTO resolutions (
-    id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
-    idempotency_key, requested_at
-) VALUES (
-    @id, @api_key_id, @endpoint, @request, @request_hash, @external_id, @callback_url,
-    @idempotency_key, @requested_at
-)
-ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-RETURNING id;
-
 -- name: ResolutionGetByIdempotencyKey :one
 SELECT id, endpoint, request_hash, callback_url, requested_at
 FROM resolutions
@@ -61,12 +50,6 @@ SELECT r.id, r.status, r.result, r.callback_url, r.callback_status, r.callback_a
 FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
 WHERE r.id = @id;
-
--- name: CallbackAttemptList :many
-SELECT attempt, started_at, duration_ms, status_code, error
-FROM callback_attempts
-WHERE resolution_id = @resolution_id
-ORDER BY attempt;
 
 -- name: ResolutionCallbackReset :one
 UPDATE resolutions

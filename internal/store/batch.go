@@ -18,6 +18,19 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[
 ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id`
 
+// ResolutionInsertParams is one resolution to insert.
+type ResolutionInsertParams struct {
+	ID             string
+	APIKeyID       string
+	Endpoint       string
+	Request        []byte
+	RequestHash    []byte
+	ExternalID     *string
+	CallbackURL    string
+	IdempotencyKey *string
+	RequestedAt    time.Time
+}
+
 // ResolutionInsertBatch inserts rows and returns the ids it inserted; a row whose
 // Idempotency-Key its API key already used (earlier, or earlier in rows) is skipped.
 func (q *Queries) ResolutionInsertBatch(ctx context.Context, db DBTX, rows []ResolutionInsertParams) (map[string]bool, error) {

@@ -154,47 +154,6 @@ func (q *Queries) APIKeyRotateSecret(ctx context.Context, db DBTX, arg APIKeyRot
 	return result.RowsAffected(), nil
 }
 
-const callbackAttemptList = `-- name: CallbackAttemptList :many
-SELECT attempt, started_at, duration_ms, status_code, error
-FROM callback_attempts
-WHERE resolution_id = $1
-ORDER BY attempt
-`
-
-type CallbackAttemptListRow struct {
-	Attempt    int32
-	StartedAt  time.Time
-	DurationMs int32
-	StatusCode *int32
-	Error      *string
-}
-
-func (q *Queries) CallbackAttemptList(ctx context.Context, db DBTX, resolutionID string) ([]CallbackAttemptListRow, error) {
-	rows, err := db.Query(ctx, callbackAttemptList, resolutionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []CallbackAttemptListRow
-	for rows.Next() {
-		var i CallbackAttemptListRow
-		if err := rows.Scan(
-			&i.Attempt,
-			&i.StartedAt,
-			&i.DurationMs,
-			&i.StatusCode,
-			&i.Error,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const callbackAttemptRecord = `-- name: CallbackAttemptRecord :execrows
 WITH r AS (
     UPDATE resolutions
@@ -410,45 +369,4 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 		&i.CallbackDeliveredAt,
 	)
 	return i, err
-}
-
-const resolutionInsert = `-- name: ResolutionInsert :one
-INSERT INTO resolutions (
-    id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
-    idempotency_key, requested_at
-) VALUES (
-    $1, $2, $3, $4, $5, $6, $7,
-    $8, $9
-)
-ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-RETURNING id
-`
-
-type ResolutionInsertParams struct {
-	ID             string
-	APIKeyID       string
-	Endpoint       string
-	Request        []byte
-	RequestHash    []byte
-	ExternalID     *string
-	CallbackURL    string
-	IdempotencyKey *string
-	RequestedAt    time.Time
-}
-
-func (q *Queries) ResolutionInsert(ctx context.Context, db DBTX, arg ResolutionInsertParams) (string, error) {
-	row := db.QueryRow(ctx, resolutionInsert,
-		arg.ID,
-		arg.APIKeyID,
-		arg.Endpoint,
-		arg.Request,
-		arg.RequestHash,
-		arg.ExternalID,
-		arg.CallbackURL,
-		arg.IdempotencyKey,
-		arg.RequestedAt,
-	)
-	var id string
-	err := row.Scan(&id)
-	return id, err
 }
