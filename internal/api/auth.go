@@ -42,17 +42,25 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(c.Request().WithContext(ctx))
 
 		hash := apikey.Hash(key)
-		row, err := s.queries.APIKeyGetByHash(ctx, s.pool, hash)
-		if err != nil {
-			if errors.Is(store.NotFound(err), store.ErrNotFound) {
+		k, hit, gen := s.keys.get(hash)
+		if !hit {
+			row, err := s.queries.APIKeyGetByHash(ctx, s.pool, hash)
+			if err != nil {
+				if errors.Is(store.NotFound(err), store.ErrNotFound) {
+					return errUnauthorized
+				}
+				return s.dbError(ctx, "look up API key", err)
+			}
+			if subtle.ConstantTimeCompare(row.KeyHash, hash) != 1 {
 				return errUnauthorized
 			}
-			return s.dbError(ctx, "look up API key", err)
+			k = cachedKey{id: row.ID, revoked: row.RevokedAt != nil}
+			s.keys.put(hash, k, gen)
 		}
-		if subtle.ConstantTimeCompare(row.KeyHash, hash) != 1 || row.RevokedAt != nil {
+		if k.revoked {
 			return errUnauthorized
 		}
-		c.Set(ctxAPIKeyID, row.ID)
+		c.Set(ctxAPIKeyID, k.id)
 		return next(c)
 	}
 }

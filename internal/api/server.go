@@ -45,6 +45,8 @@ type Server struct {
 	policy    netguard.Policy
 	limiter   *limiter
 	batch     *batcher
+	keys      *keyCache
+	stop      context.CancelFunc
 	dbTimeout time.Duration
 }
 
@@ -70,6 +72,10 @@ func New(cfg Config) (*Server, error) {
 		s.dbTimeout = DefaultDBTimeout
 	}
 	s.batch = newBatcher(s, maxBatch)
+	s.keys = newKeyCache()
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	go s.keys.listen(ctx, cfg.Pool, cfg.Logger)
 	s.routes()
 	return s, nil
 }
@@ -79,7 +85,10 @@ const maxBatch = 256
 
 // Close stops the batcher once the requests it holds are committed; call it after the HTTP
 // server has drained.
-func (s *Server) Close() { s.batch.close() }
+func (s *Server) Close() {
+	s.stop()
+	s.batch.close()
+}
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
