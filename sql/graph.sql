@@ -28,19 +28,15 @@ WHERE alias_keys @> ARRAY[@name_key::text] AND (@country::text = '' OR country =
 ORDER BY employees DESC NULLS LAST, domain
 LIMIT 10;
 
--- CompanyListBySimilarName returns the ten names nearest to name_key by trigram distance,
--- through the GiST index; the resolvers keep those similar enough.
+-- CompanyListBySimilarName uses the trigram index through %, whose threshold
+-- (pg_trgm.similarity_threshold, 0.3) is below any the resolvers accept; they filter further.
 -- name: CompanyListBySimilarName :many
 SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded, similarity
-FROM (
-    SELECT c.*, (1 - (c.name_key <-> @name_key::text))::float8 AS similarity
-    FROM companies c
-    WHERE @country::text = '' OR c.country = @country::text
-    ORDER BY c.name_key <-> @name_key::text
-    LIMIT 10
-) nearest
-ORDER BY similarity DESC, employees DESC NULLS LAST, domain;
+       description, founded, similarity(name_key, @name_key::text)::float8 AS similarity
+FROM companies
+WHERE name_key % @name_key::text AND (@country::text = '' OR country = @country::text)
+ORDER BY similarity DESC, employees DESC NULLS LAST, domain
+LIMIT 10;
 
 -- name: PersonGetByID :one
 SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country

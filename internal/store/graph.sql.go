@@ -223,15 +223,11 @@ func (q *Queries) CompanyListByNameKey(ctx context.Context, db DBTX, arg Company
 
 const companyListBySimilarName = `-- name: CompanyListBySimilarName :many
 SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded, similarity
-FROM (
-    SELECT c.domain, c.name, c.name_key, c.aliases, c.alias_keys, c.linkedin_url, c.address, c.city, c.region, c.postal_code, c.country, c.employees, c.industry, c.description, c.keywords, c.founded, c.search, c.updated_at, (1 - (c.name_key <-> $1::text))::float8 AS similarity
-    FROM companies c
-    WHERE $2::text = '' OR c.country = $2::text
-    ORDER BY c.name_key <-> $1::text
-    LIMIT 10
-) nearest
+       description, founded, similarity(name_key, $1::text)::float8 AS similarity
+FROM companies
+WHERE name_key % $1::text AND ($2::text = '' OR country = $2::text)
 ORDER BY similarity DESC, employees DESC NULLS LAST, domain
+LIMIT 10
 `
 
 type CompanyListBySimilarNameParams struct {
@@ -255,8 +251,8 @@ type CompanyListBySimilarNameRow struct {
 	Similarity  float64
 }
 
-// CompanyListBySimilarName returns the ten names nearest to name_key by trigram distance,
-// through the GiST index; the resolvers keep those similar enough.
+// CompanyListBySimilarName uses the trigram index through %, whose threshold
+// (pg_trgm.similarity_threshold, 0.3) is below any the resolvers accept; they filter further.
 func (q *Queries) CompanyListBySimilarName(ctx context.Context, db DBTX, arg CompanyListBySimilarNameParams) ([]CompanyListBySimilarNameRow, error) {
 	rows, err := db.Query(ctx, companyListBySimilarName, arg.NameKey, arg.Country)
 	if err != nil {
