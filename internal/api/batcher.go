@@ -91,27 +91,23 @@ func (b *batcher) loop() {
 // commit stores a group in one transaction, bounded by the earliest deadline in it.
 func (b *batcher) commit(group []*pending) error {
 	deadline := time.Now().Add(b.s.dbTimeout)
-	live := group[:0:0]
-	for _, pd := range group {
+	rows := make([]store.ResolutionInsertParams, len(group))
+	for i, pd := range group {
 		if d, ok := pd.ctx.Deadline(); ok && d.Before(deadline) {
 			deadline = d
 		}
-		live = append(live, pd)
+		rows[i] = pd.p
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 
-	rows := make([]store.ResolutionInsertParams, len(live))
-	for i, pd := range live {
-		rows[i] = pd.p
-	}
 	err := pgx.BeginFunc(ctx, b.s.pool, func(tx pgx.Tx) error {
 		inserted, err := b.s.queries.ResolutionInsertBatch(ctx, tx, rows)
 		if err != nil {
 			return b.s.dbError(ctx, "insert resolutions", err)
 		}
 		jobs := make([]river.InsertManyParams, 0, len(inserted))
-		for _, pd := range live {
+		for _, pd := range group {
 			if inserted[pd.p.ID] {
 				jobs = append(jobs, river.InsertManyParams{Args: resolve.Args{ResolutionID: pd.p.ID}})
 			} else {

@@ -146,7 +146,6 @@ func measure(ctx context.Context, rcv *receiver, o loadOpts) Load {
 	res := runLoad(ctx, o)
 	s := summarize(res)
 	l := Load{Accepted: s.accepted, Errors: s.errors, PerSecond: s.perSecond, P50: s.p50, P99: s.p99, Max: s.max}
-	windowEnd := time.Now()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		missing := 0
@@ -180,7 +179,6 @@ func measure(ctx context.Context, rcv *receiver, o loadOpts) Load {
 			}
 		}
 	}
-	_ = windowEnd
 	if l.Callbacks > 0 {
 		l.CallbacksPerSecond = float64(l.Callbacks) / last.Sub(first).Seconds()
 	}

@@ -47,12 +47,6 @@ func (r *receiver) arrival(id string) (time.Time, bool) {
 	return t, ok
 }
 
-func (r *receiver) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.arrivals)
-}
-
 // noop is the HTTP ceiling: a server that does what the API does on the wire and nothing else.
 // It decodes the request, answers 202 at once, and posts a callback to the receiver, with no
 // storage, no queue and no resolver in between.

@@ -48,7 +48,6 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 	env := append([]string{"DATABASE_URL=" + site.DatabaseURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort),
 		"API_RATE_LIMIT=0", "CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "DNS_RESOLVER=127.0.0.1:9",
 		"WORKER_JOB_RETENTION=" + retention.String()}, o.Env...)
-	var procs []*harness.Proc
 	for _, name := range []string{"api", "worker"} {
 		p, err := harness.NewProc(name, filepath.Join(o.BinDir, name), env, site.WorkDir)
 		if err != nil {
@@ -58,7 +57,6 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 			return nil, err
 		}
 		defer p.Close()
-		procs = append(procs, p)
 	}
 	if err := waitReady(ctx, apiURL); err != nil {
 		return nil, err

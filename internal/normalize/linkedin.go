@@ -27,8 +27,8 @@ func LinkedIn(s string) (canonical, kind string, err error) {
 	}
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]
-	} else if strings.HasPrefix(s, "//") {
-		s = s[2:]
+	} else {
+		s = strings.TrimPrefix(s, "//")
 	}
 	u, err := url.Parse("https://" + s)
 	if err != nil || u.User != nil {

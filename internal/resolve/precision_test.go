@@ -66,7 +66,6 @@ func TestCompanyNameMatchingPrecision(t *testing.T) {
 	require.NoError(t, err)
 	g := graph{db: pool, q: store.New()}
 
-	type row struct{ names []string }
 	var domains []string
 	names := map[string]string{}
 	rows, err := pool.Query(ctx, `SELECT domain, name FROM companies ORDER BY domain`)

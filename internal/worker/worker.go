@@ -136,9 +136,6 @@ func (w *Worker) Stop(ctx context.Context) error {
 	return err
 }
 
-// Client returns the River client, for tests and the operator CLI.
-func (w *Worker) Client() *river.Client[pgx.Tx] { return w.client }
-
 func cmpOr[T comparable](v, def T) T {
 	var zero T
 	if v == zero {
