@@ -100,7 +100,9 @@ ORDER BY masklen(cidr) DESC
 LIMIT 1;
 
 -- LeadSearch finds people whose title or keywords, or whose company's industry, keywords or
--- description, match the query; each side through its own full-text index.
+-- description, match the query; each side through its own full-text index. The filters apply
+-- while matching and only the page of best-ranked people is joined for its columns, so a common
+-- keyword costs one rank per match rather than a join per match.
 -- name: LeadSearch :many
 WITH q AS (
     SELECT websearch_to_tsquery('english', @keyword::text) AS q
@@ -108,27 +110,34 @@ WITH q AS (
     SELECT p.person_id, ts_rank(p.search, q.q) AS rank
     FROM people p, q
     WHERE p.search @@ q.q
+      AND (@title::text = '' OR p.title ILIKE '%' || @title::text || '%')
+      AND (@country::text = '' OR p.country = @country::text)
+      AND (@seniority::text = '' OR p.seniority = @seniority::text)
     UNION ALL
-    SELECT p.person_id, ts_rank(c.search, q.q) * 0.5 AS rank
-    FROM companies c
-    JOIN people p ON p.company_domain = c.domain, q
-    WHERE c.search @@ q.q
+    SELECT p.person_id, mc.rank * 0.5 AS rank
+    FROM (
+        SELECT c.domain, ts_rank(c.search, q.q) AS rank
+        FROM companies c, q
+        WHERE c.search @@ q.q
+    ) mc
+    JOIN people p ON p.company_domain = mc.domain
+    WHERE (@title::text = '' OR p.title ILIKE '%' || @title::text || '%')
+      AND (@country::text = '' OR p.country = @country::text)
+      AND (@seniority::text = '' OR p.seniority = @seniority::text)
 ), ranked AS (
-    SELECT person_id, sum(rank)::float8 AS rank
+    SELECT person_id, sum(rank)::float8 AS rank, count(*) OVER () AS total
     FROM matched
     GROUP BY person_id
+    ORDER BY rank DESC, person_id
+    LIMIT @max_results::int
 )
 SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country,
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
         ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email,
-       r.rank, count(*) OVER () AS total
+       r.rank, r.total
 FROM ranked r
 JOIN people p ON p.person_id = r.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
-WHERE (@title::text = '' OR p.title ILIKE '%' || @title::text || '%')
-  AND (@country::text = '' OR p.country = @country::text)
-  AND (@seniority::text = '' OR p.seniority = @seniority::text)
-ORDER BY r.rank DESC, p.person_id
-LIMIT @max_results::int;
+ORDER BY r.rank DESC, p.person_id;

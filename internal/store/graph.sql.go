@@ -332,43 +332,50 @@ func (q *Queries) EmailListByPerson(ctx context.Context, db DBTX, personID strin
 
 const leadSearch = `-- name: LeadSearch :many
 WITH q AS (
-    SELECT websearch_to_tsquery('english', $5::text) AS q
+    SELECT websearch_to_tsquery('english', $1::text) AS q
 ), matched AS (
     SELECT p.person_id, ts_rank(p.search, q.q) AS rank
     FROM people p, q
     WHERE p.search @@ q.q
+      AND ($2::text = '' OR p.title ILIKE '%' || $2::text || '%')
+      AND ($3::text = '' OR p.country = $3::text)
+      AND ($4::text = '' OR p.seniority = $4::text)
     UNION ALL
-    SELECT p.person_id, ts_rank(c.search, q.q) * 0.5 AS rank
-    FROM companies c
-    JOIN people p ON p.company_domain = c.domain, q
-    WHERE c.search @@ q.q
+    SELECT p.person_id, mc.rank * 0.5 AS rank
+    FROM (
+        SELECT c.domain, ts_rank(c.search, q.q) AS rank
+        FROM companies c, q
+        WHERE c.search @@ q.q
+    ) mc
+    JOIN people p ON p.company_domain = mc.domain
+    WHERE ($2::text = '' OR p.title ILIKE '%' || $2::text || '%')
+      AND ($3::text = '' OR p.country = $3::text)
+      AND ($4::text = '' OR p.seniority = $4::text)
 ), ranked AS (
-    SELECT person_id, sum(rank)::float8 AS rank
+    SELECT person_id, sum(rank)::float8 AS rank, count(*) OVER () AS total
     FROM matched
     GROUP BY person_id
+    ORDER BY rank DESC, person_id
+    LIMIT $5::int
 )
 SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country,
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
         ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email,
-       r.rank, count(*) OVER () AS total
+       r.rank, r.total
 FROM ranked r
 JOIN people p ON p.person_id = r.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
-WHERE ($1::text = '' OR p.title ILIKE '%' || $1::text || '%')
-  AND ($2::text = '' OR p.country = $2::text)
-  AND ($3::text = '' OR p.seniority = $3::text)
 ORDER BY r.rank DESC, p.person_id
-LIMIT $4::int
 `
 
 type LeadSearchParams struct {
+	Keyword    string
 	Title      string
 	Country    string
 	Seniority  string
 	MaxResults int32
-	Keyword    string
 }
 
 type LeadSearchRow struct {
@@ -388,14 +395,16 @@ type LeadSearchRow struct {
 }
 
 // LeadSearch finds people whose title or keywords, or whose company's industry, keywords or
-// description, match the query; each side through its own full-text index.
+// description, match the query; each side through its own full-text index. The filters apply
+// while matching and only the page of best-ranked people is joined for its columns, so a common
+// keyword costs one rank per match rather than a join per match.
 func (q *Queries) LeadSearch(ctx context.Context, db DBTX, arg LeadSearchParams) ([]LeadSearchRow, error) {
 	rows, err := db.Query(ctx, leadSearch,
+		arg.Keyword,
 		arg.Title,
 		arg.Country,
 		arg.Seniority,
 		arg.MaxResults,
-		arg.Keyword,
 	)
 	if err != nil {
 		return nil, err
