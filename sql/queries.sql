@@ -43,7 +43,7 @@ SET status = @status, result = @result, completed_at = now()
 WHERE id = @id AND status = 'processing';
 
 -- name: ResolutionGetForDelivery :one
-SELECT r.id, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts,
+SELECT r.id, r.endpoint, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts, r.requested_at,
        k.signing_secret,
        coalesce(CASE WHEN k.previous_secret_expires_at > now() THEN k.previous_signing_secret END, '')::text
            AS previous_signing_secret

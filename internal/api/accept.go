@@ -39,8 +39,21 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 // newResolutionID returns a new resolution id: "res_" and a ULID, so ids sort by creation.
 func newResolutionID() string { return "res_" + ulid.Make().String() }
 
+// newRequestID names a request in logs and in the X-Request-ID answer header.
+func newRequestID() string { return "req_" + ulid.Make().String() }
+
+// accept answers POST /v1/<endpoint> in the contract's style.
 func (s *Server) accept(ep endpoint) echo.HandlerFunc {
+	return s.acceptWith(ep, func(c echo.Context, a Accepted) error {
+		return c.JSON(http.StatusAccepted, a)
+	})
+}
+
+// acceptWith validates and stores a request of ep, then answers with answer: the two request
+// styles differ only there.
+func (s *Server) acceptWith(ep endpoint, answer func(echo.Context, Accepted) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		c.Set(ctxEndpoint, ep.name)
 		f, err := readJSONBody(c.Request())
 		if err != nil {
 			return err
@@ -85,7 +98,7 @@ func (s *Server) accept(ep endpoint) echo.HandlerFunc {
 			return err
 		}
 		c.Set(ctxResolutionID, ans.ID)
-		return c.JSON(http.StatusAccepted, ans)
+		return answer(c, ans)
 	}
 }
 

@@ -62,6 +62,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		switch httpErr.Code {
 		case http.StatusNotFound:
 			apiErr = errNotFound
+		case http.StatusUnauthorized: // River UI's basic auth
+			apiErr = &Error{Status: http.StatusUnauthorized, Code: "unauthorized",
+				Message: "Operator credentials are required."}
 		case http.StatusMethodNotAllowed:
 			apiErr = errMethodNotAllowed
 		case http.StatusRequestEntityTooLarge:
@@ -83,6 +86,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	c.Set(ctxErrorCode, apiErr.Code)
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(apiErr.Status)
+		return
+	}
+	if isLeadStyle(c) {
+		_ = c.JSON(apiErr.Status, map[string]any{"success": false, "message": apiErr.Message, "error": apiErr})
 		return
 	}
 	_ = c.JSON(apiErr.Status, map[string]*Error{"error": apiErr})

@@ -41,6 +41,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	srv, err := New(Config{
 		Pool: pool, Logger: logger, RateLimit: cfg.APIRateLimit,
 		CallbackPolicy: netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
+		RiverUIUser:    cfg.RiverUIUser, RiverUIPassword: cfg.RiverUIPassword,
 	})
 	if err != nil {
 		return err

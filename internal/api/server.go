@@ -5,16 +5,21 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/store"
 )
@@ -33,6 +38,9 @@ type Config struct {
 	RateLimit float64
 	// DBTimeout bounds each request's database work; DefaultDBTimeout when zero.
 	DBTimeout time.Duration
+	// RiverUIUser and RiverUIPassword, when both set, mount River UI at /riverui behind
+	// HTTP basic auth with these credentials.
+	RiverUIUser, RiverUIPassword string
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -46,6 +54,7 @@ type Server struct {
 	limiter   *limiter
 	batch     *batcher
 	keys      *keyCache
+	metrics   *metrics.API
 	stop      context.CancelFunc
 	dbTimeout time.Duration
 }
@@ -67,6 +76,7 @@ func New(cfg Config) (*Server, error) {
 		policy:    cfg.CallbackPolicy,
 		limiter:   newLimiter(cfg.RateLimit),
 		dbTimeout: cfg.DBTimeout,
+		metrics:   metrics.NewAPI(cfg.Pool, cfg.Logger),
 	}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = DefaultDBTimeout
@@ -77,6 +87,12 @@ func New(cfg Config) (*Server, error) {
 	s.stop = stop
 	go s.keys.listen(ctx, cfg.Pool, cfg.Logger)
 	s.routes()
+	if cfg.RiverUIUser != "" && cfg.RiverUIPassword != "" {
+		if err := s.mountRiverUI(ctx, rc, cfg.RiverUIUser, cfg.RiverUIPassword); err != nil {
+			stop()
+			return nil, fmt.Errorf("river UI: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -97,16 +113,23 @@ func (s *Server) routes() {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
-	e.Use(s.recoverPanics, s.logRequests)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}),
+		s.logRequests, s.recoverPanics)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(s.metrics.Handler()))
 
 	v1 := e.Group("/v1", s.authenticate, s.rateLimit)
 	for _, ep := range endpoints() {
 		v1.POST("/"+ep.name, s.accept(ep))
 	}
 	v1.GET("/resolutions/:id", s.getResolution)
+
+	lead := e.Group(strings.TrimSuffix(leadPrefix, "/"), s.authenticate, s.rateLimit)
+	for _, ep := range endpoints() {
+		lead.POST("/"+leadSlug(ep.name), s.acceptLead(ep))
+	}
 }
 
 // Context keys set on echo.Context for logging.
@@ -114,8 +137,10 @@ const (
 	ctxAPIKeyID     = "api_key_id"
 	ctxResolutionID = "resolution_id"
 	ctxErrorCode    = "error_code"
+	ctxEndpoint     = "endpoint"
 )
 
+// logRequests writes one line per request and counts it in the metrics.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -123,13 +148,24 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		attrs := []slog.Attr{
-			slog.String("method", c.Request().Method),
-			slog.String("route", c.Path()),
-			slog.Int("status", c.Response().Status),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		elapsed := time.Since(start)
+		route, status := c.Path(), c.Response().Status
+		if route == "" {
+			route = "unmatched"
 		}
-		for _, k := range []string{ctxAPIKeyID, ctxResolutionID, ctxErrorCode} {
+		code := strconv.Itoa(status)
+		s.metrics.Requests.WithLabelValues(route, c.Request().Method, code).Inc()
+		attrs := []slog.Attr{
+			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+			slog.String("method", c.Request().Method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+		}
+		if ep, ok := c.Get(ctxEndpoint).(string); ok {
+			s.metrics.AcceptDuration.WithLabelValues(ep, code).Observe(elapsed.Seconds())
+		}
+		for _, k := range []string{ctxEndpoint, ctxAPIKeyID, ctxResolutionID, ctxErrorCode} {
 			if v, ok := c.Get(k).(string); ok && v != "" {
 				attrs = append(attrs, slog.String(k, v))
 			}

@@ -59,6 +59,16 @@ type Config struct {
 	// RescueStuckJobsAfter is how long a job may run before River assumes its worker died and
 	// runs it elsewhere (WORKER_RESCUE_AFTER, at least 30s).
 	RescueStuckJobsAfter time.Duration
+	// WorkerMetricsAddr is where a worker serves /metrics and /healthz (WORKER_METRICS_ADDR;
+	// off when empty).
+	WorkerMetricsAddr string
+	// RiverUIUser and RiverUIPassword guard River UI at /riverui on the API with HTTP basic
+	// auth (RIVERUI_USER, RIVERUI_PASSWORD); River UI is off unless both are set.
+	RiverUIUser     string
+	RiverUIPassword string
+	// OTLPEndpoint turns on OpenTelemetry tracing, exported over OTLP/HTTP
+	// (OTEL_EXPORTER_OTLP_ENDPOINT; the exporter reads the other OTEL_* variables itself).
+	OTLPEndpoint string
 }
 
 // FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -77,6 +87,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		RescueStuckJobsAfter:  2 * time.Minute,
 		JobRetention:          10 * time.Minute,
 		PprofAddr:             strings.TrimSpace(getenv("PPROF_ADDR")),
+		WorkerMetricsAddr:     strings.TrimSpace(getenv("WORKER_METRICS_ADDR")),
+		RiverUIUser:           strings.TrimSpace(getenv("RIVERUI_USER")),
+		RiverUIPassword:       getenv("RIVERUI_PASSWORD"),
+		OTLPEndpoint:          strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")),
+	}
+	if (cfg.RiverUIUser == "") != (cfg.RiverUIPassword == "") {
+		return Config{}, fmt.Errorf("RIVERUI_USER and RIVERUI_PASSWORD: set both to turn River UI on, or neither")
 	}
 	if cfg.GraphDatabaseURL == "" {
 		cfg.GraphDatabaseURL = cfg.DatabaseURL

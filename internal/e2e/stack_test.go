@@ -43,6 +43,8 @@ type stackOpts struct {
 	dbTimeout      time.Duration
 	// logs, when set, receives every log line of the API and the worker, at debug level.
 	logs io.Writer
+	// riverUI, when set, mounts River UI with these credentials (user, password).
+	riverUI [2]string
 }
 
 // stack is one API, one worker and one database.
@@ -101,7 +103,7 @@ func newStack(t *testing.T, o stackOpts) *stack {
 		apiPool = pgtest.NewPool(t, o.apiDatabaseURL(s.dbURL))
 	}
 	srv, err := api.New(api.Config{Pool: apiPool, Logger: logger, CallbackPolicy: apiPolicy,
-		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout})
+		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout, RiverUIUser: o.riverUI[0], RiverUIPassword: o.riverUI[1]})
 	require.NoError(t, err)
 	s.apiSrv = httptest.NewServer(srv)
 	t.Cleanup(func() {

@@ -299,7 +299,7 @@ func (q *Queries) ResolutionGetByIdempotencyKey(ctx context.Context, db DBTX, ar
 }
 
 const resolutionGetForDelivery = `-- name: ResolutionGetForDelivery :one
-SELECT r.id, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts,
+SELECT r.id, r.endpoint, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts, r.requested_at,
        k.signing_secret,
        coalesce(CASE WHEN k.previous_secret_expires_at > now() THEN k.previous_signing_secret END, '')::text
            AS previous_signing_secret
@@ -310,11 +310,13 @@ WHERE r.id = $1
 
 type ResolutionGetForDeliveryRow struct {
 	ID                    string
+	Endpoint              string
 	Status                string
 	Result                []byte
 	CallbackURL           string
 	CallbackStatus        string
 	CallbackAttempts      int32
+	RequestedAt           time.Time
 	SigningSecret         string
 	PreviousSigningSecret string
 }
@@ -324,11 +326,13 @@ func (q *Queries) ResolutionGetForDelivery(ctx context.Context, db DBTX, id stri
 	var i ResolutionGetForDeliveryRow
 	err := row.Scan(
 		&i.ID,
+		&i.Endpoint,
 		&i.Status,
 		&i.Result,
 		&i.CallbackURL,
 		&i.CallbackStatus,
 		&i.CallbackAttempts,
+		&i.RequestedAt,
 		&i.SigningSecret,
 		&i.PreviousSigningSecret,
 	)

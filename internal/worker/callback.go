@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -29,6 +30,7 @@ type callbackWorker struct {
 	logger   *slog.Logger
 	client   *callback.Client
 	schedule []time.Duration
+	metrics  *metrics.Worker
 }
 
 func (w *callbackWorker) Timeout(*river.Job[callback.Args]) time.Duration {
@@ -96,12 +98,18 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 		return err
 	}
 
-	log := w.logger.With(slog.String("resolution_id", d.ID), slog.Int("attempt", int(attempt)),
+	outcome := map[string]string{callbackDelivered: "delivered", callbackFailed: "failed", callbackPending: "retry"}[state]
+	w.metrics.CallbackAttempts.WithLabelValues(outcome).Inc()
+	w.metrics.AttemptDuration.WithLabelValues(outcome).Observe(out.Duration.Seconds())
+	log := w.logger.With(slog.String("resolution_id", d.ID), slog.Int64("job_id", job.ID),
+		slog.String("endpoint", d.Endpoint), slog.String("outcome", outcome), slog.Int("attempt", int(attempt)),
 		slog.String("host", hostOf(d.CallbackURL)), slog.Int("status_code", out.StatusCode),
 		slog.Float64("duration_ms", float64(out.Duration.Microseconds())/1000))
 	switch state {
 	case callbackDelivered:
-		log.InfoContext(ctx, "callback delivered")
+		latency := out.Started.Add(out.Duration).Sub(d.RequestedAt)
+		w.metrics.DeliveryLatency.Observe(latency.Seconds())
+		log.InfoContext(ctx, "callback delivered", slog.Float64("since_request_ms", float64(latency.Microseconds())/1000))
 		return nil
 	case callbackFailed:
 		log.WarnContext(ctx, "callback failed for good", slog.Any("error", out.Err))

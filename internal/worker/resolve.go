@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
 )
@@ -28,6 +29,7 @@ type resolveWorker struct {
 	logger    *slog.Logger
 	resolvers map[string]resolve.Resolver
 	retryBase time.Duration
+	metrics   *metrics.Worker
 }
 
 // NextRetry backs off exponentially from retryBase: 1 s, 2 s, 4 s, 8 s by default, so a
@@ -59,8 +61,11 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolve.Args]) 
 
 	start := time.Now()
 	status, fields, rerr := w.run(ctx, r.Endpoint, r.Request)
+	took := time.Since(start)
+	w.metrics.ResolveDuration.WithLabelValues(r.Endpoint).Observe(took.Seconds())
 	if rerr != nil {
 		if !resolve.IsPermanent(rerr) && job.Attempt < job.MaxAttempts {
+			w.metrics.Resolutions.WithLabelValues(r.Endpoint, "retry").Inc()
 			log.WarnContext(ctx, "resolver failed; will retry", slog.String("endpoint", r.Endpoint),
 				slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
 			return rerr
@@ -78,7 +83,9 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolve.Args]) 
 	if err := w.finish(ctx, job, id, status, raw, r.CallbackAttempts); err != nil {
 		return err
 	}
-	log.InfoContext(ctx, "resolved", slog.String("endpoint", r.Endpoint), slog.String("status", status),
+	w.metrics.Resolutions.WithLabelValues(r.Endpoint, status).Inc()
+	log.InfoContext(ctx, "resolved", slog.String("endpoint", r.Endpoint), slog.String("outcome", status),
+		slog.Int("attempt", job.Attempt), slog.Float64("resolver_ms", float64(took.Microseconds())/1000),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
 	return nil
 }

@@ -3,9 +3,11 @@ package worker
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/openresolve/openresolve/internal/callback"
@@ -58,6 +60,13 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if cfg.WorkerMetricsAddr != "" {
+		stop, err := serveMetrics(cfg.WorkerMetricsAddr, w.Metrics().Handler(), logger)
+		if err != nil {
+			return fmt.Errorf("WORKER_METRICS_ADDR: %w", err)
+		}
+		defer stop()
+	}
 	if err := w.Start(ctx); err != nil {
 		return err
 	}
@@ -68,4 +77,27 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
 	defer cancel()
 	return w.Stop(sctx)
+}
+
+// serveMetrics serves /metrics (and /healthz, for container health checks) on addr until the
+// returned function is called.
+func serveMetrics(addr string, metrics http.Handler, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Warn("metrics server stopped", slog.Any("error", err))
+		}
+	}()
+	logger.Info("worker metrics listening", slog.String("addr", ln.Addr().String()))
+	return func() { _ = srv.Close() }, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
 )
@@ -26,6 +27,8 @@ type Config struct {
 	Callbacks *callback.Client
 	// Schedule is the callback retry schedule; callback.DefaultSchedule when nil.
 	Schedule []time.Duration
+	// Metrics is where the jobs are counted; a new registry when nil.
+	Metrics *metrics.Worker
 
 	// ResolveWorkers and CallbackWorkers are the concurrency of each queue in this process.
 	// Resolving is short database work; delivering mostly waits on receivers (up to 10 s), so
@@ -68,6 +71,9 @@ func New(cfg Config) (*Worker, error) {
 	if cfg.Schedule == nil {
 		cfg.Schedule = callback.DefaultSchedule
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.NewWorker()
+	}
 	cfg.ResolveWorkers = cmpOr(cfg.ResolveWorkers, 200)
 	cfg.CallbackWorkers = cmpOr(cfg.CallbackWorkers, 400)
 	cfg.FetchCooldown = cmpOr(cfg.FetchCooldown, 5*time.Millisecond)
@@ -78,13 +84,13 @@ func New(cfg Config) (*Worker, error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &resolveWorker{
 		pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
-		resolvers: cfg.Resolvers, retryBase: cfg.ResolveRetryBase,
+		resolvers: cfg.Resolvers, retryBase: cfg.ResolveRetryBase, metrics: cfg.Metrics,
 	})
 	river.AddWorker(workers, &sweepWorker{pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
 		age: cmpOr(cfg.SweepAge, sweepAge)})
 	river.AddWorker(workers, &callbackWorker{
 		pool: cfg.Pool, queries: store.New(), logger: cfg.Logger,
-		client: cfg.Callbacks, schedule: cfg.Schedule,
+		client: cfg.Callbacks, schedule: cfg.Schedule, metrics: cfg.Metrics,
 	})
 
 	queue := func(n int) river.QueueConfig {
@@ -116,6 +122,9 @@ func New(cfg Config) (*Worker, error) {
 	}
 	return &Worker{client: client, cfg: cfg}, nil
 }
+
+// Metrics is what this worker counted.
+func (w *Worker) Metrics() *metrics.Worker { return w.cfg.Metrics }
 
 // Start starts working jobs; it returns once the client runs.
 func (w *Worker) Start(ctx context.Context) error { return w.client.Start(ctx) }

@@ -1,0 +1,159 @@
+// Package metrics defines OpenResolve's Prometheus metrics. Each process builds its own
+// registry (API or worker), so tests can read what one server counted, and serves it at
+// /metrics. Labels are endpoints, queues, outcomes and status codes: never anything a client
+// sent.
+package metrics
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+const namespace = "openresolve"
+
+// latencyBuckets cover a millisecond to a minute: accepts take milliseconds, deliveries to
+// slow receivers up to the 10 s timeout, end-to-end latency under retries much longer.
+var latencyBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
+
+// newRegistry returns a registry holding the Go runtime and process collectors.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// handler serves reg in the Prometheus text format.
+func handler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}
+
+// API holds the API's metrics.
+type API struct {
+	Registry *prometheus.Registry
+	// Requests counts answered requests by route (the pattern, such as /v1/enrichment),
+	// method and status code.
+	Requests *prometheus.CounterVec
+	// AcceptDuration is the time to answer a resolution request, by endpoint and status.
+	AcceptDuration *prometheus.HistogramVec
+}
+
+// NewAPI registers the API's metrics, and the job counts of pool's River table, in a new
+// registry.
+func NewAPI(pool *pgxpool.Pool, logger *slog.Logger) *API {
+	reg := newRegistry()
+	m := &API{
+		Registry: reg,
+		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "http_requests_total",
+			Help: "HTTP requests answered, by route, method and status code.",
+		}, []string{"route", "method", "code"}),
+		AcceptDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "accept_duration_seconds",
+			Help:    "Time to answer a resolution request (202 only after the commit), by endpoint and status code.",
+			Buckets: latencyBuckets,
+		}, []string{"endpoint", "code"}),
+	}
+	reg.MustRegister(m.Requests, m.AcceptDuration)
+	if pool != nil {
+		reg.MustRegister(&jobsCollector{pool: pool, logger: logger})
+	}
+	return m
+}
+
+// Handler serves the API's metrics.
+func (m *API) Handler() http.Handler { return handler(m.Registry) }
+
+// Worker holds a worker process's metrics.
+type Worker struct {
+	Registry *prometheus.Registry
+	// Resolutions counts finished resolve jobs by endpoint and outcome (completed, not_found,
+	// failed, or retry when a resolver error will be tried again).
+	Resolutions *prometheus.CounterVec
+	// ResolveDuration is the resolver's own time, by endpoint.
+	ResolveDuration *prometheus.HistogramVec
+	// CallbackAttempts counts delivery attempts by outcome: delivered, retry (failed, will be
+	// tried again), failed (given up: 410 or the schedule exhausted).
+	CallbackAttempts *prometheus.CounterVec
+	// AttemptDuration is one delivery attempt's HTTP time, by outcome.
+	AttemptDuration *prometheus.HistogramVec
+	// DeliveryLatency is the time from the request's acceptance to its callback's delivery.
+	DeliveryLatency prometheus.Histogram
+}
+
+// NewWorker registers a worker's metrics in a new registry.
+func NewWorker() *Worker {
+	reg := newRegistry()
+	m := &Worker{
+		Registry: reg,
+		Resolutions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "resolutions_total",
+			Help: "Resolve job runs by endpoint and outcome (completed, not_found, failed, retry).",
+		}, []string{"endpoint", "outcome"}),
+		ResolveDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "resolve_duration_seconds",
+			Help: "Time a resolver took, by endpoint.", Buckets: latencyBuckets,
+		}, []string{"endpoint"}),
+		CallbackAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "callback_attempts_total",
+			Help: "Callback delivery attempts by outcome (delivered, retry, failed).",
+		}, []string{"outcome"}),
+		AttemptDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "callback_attempt_duration_seconds",
+			Help: "HTTP time of one callback delivery attempt, by outcome.", Buckets: latencyBuckets,
+		}, []string{"outcome"}),
+		DeliveryLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "delivery_latency_seconds",
+			Help:    "Time from a request's acceptance to the delivery of its callback.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 4 * 3600, 24 * 3600},
+		}),
+	}
+	reg.MustRegister(m.Resolutions, m.ResolveDuration, m.CallbackAttempts, m.AttemptDuration, m.DeliveryLatency)
+	return m
+}
+
+// Handler serves the worker's metrics.
+func (m *Worker) Handler() http.Handler { return handler(m.Registry) }
+
+// jobsCollector reports River's jobs by queue and state, counted when scraped. River deletes
+// finished jobs after their retention period, so the table (and the count) stays small.
+type jobsCollector struct {
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+}
+
+var jobsDesc = prometheus.NewDesc(namespace+"_jobs", "River jobs by queue and state, counted at scrape time.",
+	[]string{"queue", "state"}, nil)
+
+func (j *jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- jobsDesc }
+
+func (j *jobsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rows, err := j.pool.Query(ctx, `SELECT queue, state::text, count(*) FROM river_job GROUP BY 1, 2`)
+	if err != nil {
+		j.logger.Warn("metrics: count jobs", slog.Any("error", err))
+		ch <- prometheus.NewInvalidMetric(jobsDesc, err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var queue, state string
+		var n int64
+		if err := rows.Scan(&queue, &state, &n); err != nil {
+			ch <- prometheus.NewInvalidMetric(jobsDesc, err)
+			return
+		}
+		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), queue, state)
+	}
+	if err := rows.Err(); err != nil {
+		j.logger.Warn("metrics: count jobs", slog.Any("error", err))
+		ch <- prometheus.NewInvalidMetric(jobsDesc, err)
+	}
+}
