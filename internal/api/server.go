@@ -87,6 +87,10 @@ func New(cfg Config) (*Server, error) {
 	s.stop = stop
 	go s.keys.listen(ctx, cfg.Pool, cfg.Logger)
 	s.routes()
+	if err := s.mountDocs(); err != nil {
+		stop()
+		return nil, err
+	}
 	if cfg.RiverUIUser != "" && cfg.RiverUIPassword != "" {
 		if err := s.mountRiverUI(ctx, rc, cfg.RiverUIUser, cfg.RiverUIPassword); err != nil {
 			stop()

@@ -1,0 +1,175 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openresolve/openresolve/internal/testkit"
+)
+
+// TestOpenAPI checks the served OpenAPI document against the running server: every request
+// sent and every answer received, callbacks included, must match it, so the document cannot
+// drift from the code.
+func TestOpenAPI(t *testing.T) {
+	t.Parallel()
+	dns := testkit.NewDNS(t)
+	dns.Set("initrodesystems.com", "93.184.216.34")
+	s := newStack(t, stackOpts{dnsResolver: dns.Resolver()})
+	testkit.LoadGraph(t, s.pool, testkit.FixtureGraph)
+	rcv := testkit.NewReceiver(t)
+	ctx := context.Background()
+
+	raw := s.do(http.MethodGet, "/openapi.json", nil, map[string]string{"x-api-key": ""})
+	require.Equal(t, http.StatusOK, raw.Status)
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(raw.Body)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(ctx))
+	require.Equal(t, "3.1.0", doc.OpenAPI)
+	doc.Servers = openapi3.Servers{{URL: s.apiSrv.URL}}
+	router, err := gorillamux.NewRouter(doc)
+	require.NoError(t, err)
+
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	// check sends a request and validates it and its answer against the document.
+	check := func(method, path string, body any, headers map[string]string) response {
+		t.Helper()
+		var b []byte
+		if body != nil {
+			b, err = json.Marshal(body)
+			require.NoError(t, err)
+		}
+		r := s.do(method, path, b, headers)
+
+		req, err := http.NewRequest(method, s.apiSrv.URL+path, bytes.NewReader(b))
+		require.NoError(t, err)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		route, params, err := router.FindRoute(req)
+		require.NoError(t, err, "%s %s is not in the document", method, path)
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+		if r.Status < 400 {
+			require.NoError(t, openapi3filter.ValidateRequest(ctx, in), "request %s %s", method, path)
+		}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: r.Status,
+			Header: r.Header, Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(r.Body)
+		require.NoError(t, openapi3filter.ValidateResponse(ctx, out), "answer to %s %s: %d %s", method, path, r.Status, r.Body)
+		return r
+	}
+
+	cb := rcv.URL + "/cb"
+	requests := []struct {
+		path string
+		body map[string]any
+	}{
+		{"/v1/enrichment", map[string]any{"companyName": "Acme Logistics", "fullName": "Jane Doe", "callbackUrl": cb, "externalId": "x-1"}},
+		{"/v1/enrichment", map[string]any{"domain": "globex.com", "callback_url": cb}},
+		{"/v1/enrichment", map[string]any{"companyName": "Initech", "callbackUrl": cb}},
+		{"/v1/deanonymization", map[string]any{"ip": "64.207.100.23", "userAgent": "Mozilla/5.0", "callbackUrl": cb}},
+		{"/v1/deanonymization", map[string]any{"ip": "8.8.4.4", "callbackUrl": cb}},
+		{"/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "https://www.linkedin.com/in/janedoe", "callbackUrl": cb}},
+		{"/v1/linkedin-to-hem", map[string]any{"linkedin_url": "linkedin.com/in/janedoe", "callbackUrl": cb}},
+		{"/v1/email-to-hem", map[string]any{"email": "Jane.Doe@AcmeLogistics.com", "callbackUrl": cb}},
+		{"/v1/ip-to-company", map[string]any{"ip": "64.207.100.200", "callbackUrl": cb}},
+		{"/v1/ip-to-company", map[string]any{"ip": "9.9.9.9", "callbackUrl": cb}},
+		{"/v1/organization-domain-finder", map[string]any{"companyName": "Summit Health", "country": "GB", "callbackUrl": cb}},
+		{"/v1/organization-domain-finder", map[string]any{"companyName": "Initrode Systems", "callbackUrl": cb}},
+		{"/v1/keyword-to-lead", map[string]any{"keyword": "supply chain", "limit": 5, "callbackUrl": cb}},
+		{"/v1/keyword-to-lead", map[string]any{"keyword": "underwater basket weaving", "callbackUrl": cb}},
+		{"/lead/resolution/email_to_hem", map[string]any{"email": "jane@example.com", "callback_url": cb}},
+		{"/lead/resolution/ip_to_company", map[string]any{"ip": "64.207.100.200", "callback_url": cb}},
+	}
+	endpointOf := map[string]string{}
+	for _, rq := range requests {
+		r := check(http.MethodPost, rq.path, rq.body, nil)
+		require.Equal(t, http.StatusAccepted, r.Status, "%s: %s", rq.path, r.Body)
+		m := r.json(t)
+		id, _ := m["id"].(string)
+		if res, ok := m["resolution"].(map[string]any); ok {
+			id = res["id"].(string)
+		}
+		endpointOf[id] = rq.path
+	}
+
+	// Errors of each kind the contract lists.
+	require.Equal(t, 400, check(http.MethodPost, "/v1/email-to-hem", []int{1}, nil).Status)
+	require.Equal(t, 401, check(http.MethodPost, "/v1/email-to-hem", map[string]any{}, map[string]string{"x-api-key": "wrong"}).Status)
+	require.Equal(t, 422, check(http.MethodPost, "/v1/email-to-hem", map[string]any{"email": "nope", "callbackUrl": cb}, nil).Status)
+	require.Equal(t, 422, check(http.MethodPost, "/v1/ip-to-company", map[string]any{"ip": "10.0.0.1", "callbackUrl": cb}, nil).Status)
+	require.Equal(t, 415, check(http.MethodPost, "/v1/email-to-hem", map[string]any{}, map[string]string{"Content-Type": "text/plain"}).Status)
+	require.Equal(t, 422, check(http.MethodPost, "/lead/resolution/keyword_to_lead", map[string]any{"callback_url": cb}, nil).Status)
+	require.Equal(t, 404, check(http.MethodGet, "/v1/resolutions/res_01JD6Z1V8K9Q4W2X3Y5Z7A8B9C", nil, nil).Status)
+	require.Equal(t, 200, check(http.MethodGet, "/healthz", nil, map[string]string{"x-api-key": ""}).Status)
+	require.Equal(t, 200, check(http.MethodGet, "/readyz", nil, map[string]string{"x-api-key": ""}).Status)
+	require.Equal(t, 200, check(http.MethodGet, "/metrics", nil, map[string]string{"x-api-key": ""}).Status)
+
+	// Every callback body matches its webhook's schema, and every finished status too.
+	webhookOf := map[string]string{
+		"enrichment": "enrichmentResult", "deanonymization": "deanonymizationResult",
+		"linkedin-to-phone": "linkedinToPhoneResult", "linkedin-to-hem": "linkedinToHemResult",
+		"email-to-hem": "emailToHemResult", "ip-to-company": "ipToCompanyResult",
+		"organization-domain-finder": "organizationDomainFinderResult", "keyword-to-lead": "keywordToLeadResult",
+		"email_to_hem": "emailToHemResult", "ip_to_company": "ipToCompanyResult",
+	}
+	statuses := map[string]int{}
+	for _, d := range rcv.WaitFor(t, len(requests), 20*time.Second) {
+		id := d.Header.Get("webhook-id")
+		path := endpointOf[id]
+		name := path[strings.LastIndex(path, "/")+1:]
+		hook := doc.Webhooks[webhookOf[name]]
+		require.NotNil(t, hook, "no webhook for %s", path)
+		for _, p := range hook.Post.Parameters {
+			require.NotEmpty(t, d.Header.Get(p.Value.Name), "header %s", p.Value.Name)
+			require.NoError(t, p.Value.Schema.Value.VisitJSON(d.Header.Get(p.Value.Name), openapi3.EnableJSONSchema2020()))
+		}
+		var v any
+		require.NoError(t, json.Unmarshal(d.Body, &v))
+		schema := hook.Post.RequestBody.Value.Content.Get("application/json").Schema.Value
+		require.NoError(t, schema.VisitJSON(v, openapi3.EnableJSONSchema2020()), "%s callback %s", path, d.Body)
+		statuses[v.(map[string]any)["status"].(string)]++
+
+		s.waitCallbackState(id, "delivered", 5*time.Second)
+		require.Equal(t, 200, check(http.MethodGet, "/v1/resolutions/"+id, nil, nil).Status)
+	}
+	require.Equal(t, map[string]int{"completed": 12, "not_found": 4}, statuses)
+
+	// A failed resolution's callback matches too.
+	var failed map[string]any
+	require.NoError(t, json.Unmarshal([]byte(`{"id": "res_01JD6Z1V8K9Q4W2X3Y5Z7A8B9C", "status": "failed", "error": "The resolution could not be completed because of an internal error."}`), &failed))
+	require.NoError(t, doc.Webhooks["emailToHemResult"].Post.RequestBody.Value.Content.Get("application/json").Schema.Value.VisitJSON(failed, openapi3.EnableJSONSchema2020()))
+	// And the schemas are closed: an unknown field in a callback would be noticed.
+	failed["surprise"] = 1
+	require.Error(t, doc.Webhooks["emailToHemResult"].Post.RequestBody.Value.Content.Get("application/json").Schema.Value.VisitJSON(failed, openapi3.EnableJSONSchema2020()))
+}
+
+func TestDocsPage(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	noKey := map[string]string{"x-api-key": ""}
+	page := s.do(http.MethodGet, "/docs", nil, noKey)
+	require.Equal(t, http.StatusOK, page.Status)
+	require.Contains(t, page.Header.Get("Content-Type"), "text/html")
+	require.Contains(t, string(page.Body), `spec-url="/openapi.json"`)
+	// Everything the page loads comes from this server: no CDN.
+	require.NotContains(t, string(page.Body), "https://")
+	require.NotContains(t, string(page.Body), "http://")
+	js := s.do(http.MethodGet, "/docs/redoc.standalone.js", nil, noKey)
+	require.Equal(t, http.StatusOK, js.Status)
+	require.Contains(t, js.Header.Get("Content-Type"), "javascript")
+	require.Greater(t, len(js.Body), 1<<20)
+}
