@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // Receiver modes.
@@ -98,7 +99,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	id := req.Header.Get("webhook-id")
 	ts, _ := strconv.ParseInt(req.Header.Get("webhook-timestamp"), 10, 64)
-	if !callback.Verify(r.secret, id, ts, body, req.Header.Get("webhook-signature")) {
+	if !webhook.ValidSignature(r.secret, id, ts, body, req.Header.Get("webhook-signature")) {
 		r.mu.Lock()
 		r.badSig++
 		r.mu.Unlock()

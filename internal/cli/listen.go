@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // listen runs a development callback receiver: it prints every callback and whether its
@@ -54,7 +53,7 @@ func (c *command) listen(ctx context.Context, args []string) error {
 				JOIN api_keys k ON k.id = r.api_key_id WHERE r.id = $1`, id).Scan(&key)
 		}
 		if key != "" {
-			if callback.Verify(key, id, ts, body, r.Header.Get("webhook-signature")) {
+			if webhook.ValidSignature(key, id, ts, body, r.Header.Get("webhook-signature")) {
 				verdict = "signature verified"
 			} else {
 				verdict = "signature INVALID"

@@ -15,11 +15,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/cli"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 func TestHappyPath(t *testing.T) {
@@ -50,7 +50,7 @@ func TestHappyPath(t *testing.T) {
 	ts, err := strconv.ParseInt(d.Header.Get("webhook-timestamp"), 10, 64)
 	require.NoError(t, err)
 	require.InDelta(t, time.Now().Unix(), ts, 10)
-	require.True(t, callback.Verify(s.key.SigningSecret, id, ts, d.Body, d.Header.Get("webhook-signature")),
+	require.True(t, webhook.ValidSignature(s.key.SigningSecret, id, ts, d.Body, d.Header.Get("webhook-signature")),
 		"signature %q does not verify", d.Header.Get("webhook-signature"))
 
 	var body map[string]any

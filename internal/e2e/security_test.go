@@ -14,10 +14,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/cli"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // TestSSRF tries every way of pointing a callback at an address it must not reach. Literal
@@ -129,7 +129,7 @@ func TestSigningSecretRotation(t *testing.T) {
 	}
 	verify := func(d testkit.Delivery, secret string) bool {
 		ts, _ := strconv.ParseInt(d.Header.Get("webhook-timestamp"), 10, 64)
-		return callback.Verify(secret, d.Header.Get("webhook-id"), ts, d.Body, d.Header.Get("webhook-signature"))
+		return webhook.ValidSignature(secret, d.Header.Get("webhook-id"), ts, d.Body, d.Header.Get("webhook-signature"))
 	}
 
 	newSecret := rotate("1h")
