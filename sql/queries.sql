@@ -13,9 +13,16 @@ FROM api_keys
 WHERE key_hash = @key_hash;
 
 -- name: APIKeyList :many
-SELECT id, name, key_prefix, created_at, revoked_at
-FROM api_keys
-ORDER BY created_at, id;
+SELECT k.id, k.name, k.key_prefix, k.created_at, k.revoked_at, u.last_used_at
+FROM api_keys k
+LEFT JOIN api_key_usage u ON u.api_key_id = k.id
+ORDER BY k.created_at, k.id;
+
+-- APIKeyTouch records that a key was used now.
+-- name: APIKeyTouch :exec
+INSERT INTO api_key_usage (api_key_id, last_used_at)
+VALUES (@api_key_id, now())
+ON CONFLICT (api_key_id) DO UPDATE SET last_used_at = excluded.last_used_at;
 
 -- name: APIKeyRevoke :execrows
 UPDATE api_keys
@@ -74,10 +81,22 @@ WITH r AS (
         callback_status           = @callback_status,
         callback_last_status_code = @status_code,
         callback_last_error       = @error,
-        callback_delivered_at     = @delivered_at
+        callback_delivered_at     = @delivered_at,
+        callback_last_attempt_at  = @started_at
     WHERE id = @id AND callback_attempts = @previous_attempts
     RETURNING id, callback_attempts
 )
 INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
 SELECT r.id, r.callback_attempts, @started_at, @duration_ms, @status_code, @error
 FROM r;
+
+-- ResolutionsToReplay lists finished resolutions whose callback reached callback_status since
+-- a time (its last attempt, or its delivery), oldest first.
+-- name: ResolutionsToReplay :many
+SELECT id
+FROM resolutions
+WHERE callback_status = @callback_status
+  AND status <> 'processing'
+  AND coalesce(callback_delivered_at, callback_last_attempt_at) >= @since::timestamptz
+ORDER BY coalesce(callback_delivered_at, callback_last_attempt_at), id
+LIMIT @max_rows::int;

@@ -61,6 +61,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return errUnauthorized
 		}
 		c.Set(ctxAPIKeyID, k.id)
+		s.touch(k.id)
 		return next(c)
 	}
 }

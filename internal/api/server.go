@@ -55,6 +55,7 @@ type Server struct {
 	batch     *batcher
 	keys      *keyCache
 	metrics   *metrics.API
+	usage     *usage
 	stop      context.CancelFunc
 	dbTimeout time.Duration
 }
@@ -77,6 +78,7 @@ func New(cfg Config) (*Server, error) {
 		limiter:   newLimiter(cfg.RateLimit),
 		dbTimeout: cfg.DBTimeout,
 		metrics:   metrics.NewAPI(cfg.Pool, cfg.Logger),
+		usage:     newUsage(),
 	}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = DefaultDBTimeout
@@ -108,6 +110,7 @@ const maxBatch = 256
 func (s *Server) Close() {
 	s.stop()
 	s.batch.close()
+	s.usage.wg.Wait()
 }
 
 // ServeHTTP implements http.Handler.

@@ -31,34 +31,19 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-const usage = `usage: openresolve <command> [arguments]
-
-commands:
-  migrate up                   apply River's and OpenResolve's migrations
-  migrate status               list both sets of migrations and whether each is applied
-  keys create --name NAME [--json]
-                               make an API key; its value and signing secret are shown once
-  keys list                    list keys (prefix, name, created, revoked)
-  keys revoke ID               revoke a key at once
-  keys rotate-secret ID [--overlap 24h] [--json]
-                               give a key a new signing secret; callbacks carry signatures
-                               with both secrets until the overlap ends
-  import KIND FILE [--json]    load companies, people, emails, phones, networks or
-                               ip_observations from CSV or JSON Lines (upserts)
-  seed demo [--companies N] [--people N] [--seed S]
-                               build a deterministic demo graph
-  callbacks replay ID          deliver a finished resolution's callback again
-  listen [--addr 127.0.0.1:9000] [--secret whsec_...]
-                               a development receiver that prints each callback it gets
-
-Configuration comes from the environment (DATABASE_URL, ...); see README.md.
-`
 
 // Main runs the command in args (without the program name) and returns the exit code.
 func Main(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(env.Stdout, usage)
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+		printOverview(env.Stdout, "")
 		return 0
+	}
+	if args[0] == "help" { // "help keys create" is "keys create --help"
+		if len(args) == 1 {
+			printOverview(env.Stdout, "")
+			return 0
+		}
+		args = append(args[1:], "--help")
 	}
 	cfg, err := config.FromEnv(env.Getenv)
 	if err != nil {
@@ -93,7 +78,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 		run, rest = c.importFile, args[1:]
 	}
 	if run == nil {
-		fmt.Fprintf(env.Stderr, "openresolve: unknown command %q\n\n%s", strings.Join(args, " "), usage)
+		if len(args) >= 2 && isHelpFlag(args[1]) { // "keys --help": the keys commands
+			printOverview(env.Stdout, args[0])
+			return 0
+		}
+		fmt.Fprintf(env.Stderr, "openresolve: unknown command %q\n\n", strings.Join(args, " "))
+		printOverview(env.Stderr, "")
 		return 2
 	}
 	if err := run(ctx, rest); err != nil {
@@ -114,11 +104,16 @@ type command struct {
 	logger *slog.Logger
 }
 
+// flags returns the flag set of a command; -h and --help print the command's help on
+// standard output.
 func (c *command) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("openresolve "+name, flag.ContinueOnError)
 	fs.SetOutput(c.env.Stderr)
+	setUsage(fs, name, c.env.Stdout)
 	return fs
 }
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
 
 func (c *command) connect(ctx context.Context) (*pgxpool.Pool, error) {
 	return store.Connect(ctx, c.cfg.DatabaseURL, store.PoolConfig{MaxConns: 4, Wait: 10 * time.Second}, c.logger)
@@ -206,15 +201,19 @@ func (c *command) keysList(ctx context.Context, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPREFIX\tNAME\tCREATED\tREVOKED")
+	fmt.Fprintln(tw, "ID\tPREFIX\tNAME\tCREATED\tLAST USED\tREVOKED")
 	for _, k := range keys {
-		revoked := "-"
-		if k.RevokedAt != nil {
-			revoked = k.RevokedAt.UTC().Format(time.RFC3339)
-		}
-		fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.ID, k.KeyPrefix, k.Name, k.CreatedAt.UTC().Format(time.RFC3339), revoked)
+		fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\n", k.ID, k.KeyPrefix, k.Name, k.CreatedAt.UTC().Format(time.RFC3339),
+			orDash(k.LastUsedAt), orDash(k.RevokedAt))
 	}
 	return tw.Flush()
+}
+
+func orDash(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func (c *command) keysRevoke(ctx context.Context, args []string) error {
@@ -276,21 +275,50 @@ func (c *command) keysRotateSecret(ctx context.Context, args []string) error {
 
 func (c *command) callbacksReplay(ctx context.Context, args []string) error {
 	fs := c.flags("callbacks replay")
-	if err := fs.Parse(args); err != nil {
+	status := fs.String("status", "", "replay every callback in this state: failed or delivered")
+	since := fs.Duration("since", 0, "with --status: whose last attempt (or delivery) is at most this old, e.g. 1h")
+	limit := fs.Int("limit", 10000, "with --status: replay at most this many")
+	ids, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: openresolve callbacks replay RESOLUTION_ID")
+	switch {
+	case *status == "" && len(ids) == 0:
+		return errors.New("usage: openresolve callbacks replay ID... | --status failed --since 1h")
+	case *status != "" && len(ids) > 0:
+		return errors.New("callbacks replay: give resolution ids or --status, not both")
+	case *status != "" && *status != "failed" && *status != "delivered":
+		return fmt.Errorf("callbacks replay: --status must be failed or delivered, not %q", *status)
+	case *status != "" && *since <= 0:
+		return errors.New("callbacks replay: --status needs --since, such as --since 1h")
 	}
 	pool, err := c.connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := ReplayCallback(ctx, pool, fs.Arg(0)); err != nil {
-		return err
+	if *status != "" {
+		if ids, err = store.New().ResolutionsToReplay(ctx, pool, store.ResolutionsToReplayParams{
+			CallbackStatus: *status, Since: time.Now().Add(-*since), MaxRows: int32(*limit),
+		}); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(c.env.Stdout, "callback of %s queued for delivery\n", fs.Arg(0))
+	var failed int
+	for _, id := range ids {
+		if err := ReplayCallback(ctx, pool, id); err != nil {
+			fmt.Fprintf(c.env.Stderr, "openresolve: %v\n", err)
+			failed++
+			continue
+		}
+		fmt.Fprintf(c.env.Stdout, "callback of %s queued for delivery\n", id)
+	}
+	if *status != "" {
+		fmt.Fprintf(c.env.Stdout, "%d callbacks queued (%s within %s)\n", len(ids)-failed, *status, *since)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d callbacks could not be queued", failed, len(ids))
+	}
 	return nil
 }
 

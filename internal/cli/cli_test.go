@@ -176,3 +176,37 @@ func TestImportAndSeed(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "not seeding")
 }
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// No database is needed, or touched, for help.
+	const noDB = "postgres://nobody@127.0.0.1:1/none"
+	for _, h := range commandHelps {
+		for _, args := range [][]string{
+			append(strings.Fields(h.name), "--help"),
+			append(strings.Fields(h.name), "-h"),
+			append([]string{"help"}, strings.Fields(h.name)...),
+		} {
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				code, out, errOut := run(t, ctx, noDB, args...)
+				require.Equal(t, 0, code, errOut)
+				require.Contains(t, out, "usage: openresolve "+h.name)
+				require.Empty(t, errOut)
+			})
+		}
+	}
+	for _, group := range []string{"keys", "migrate", "callbacks", "seed"} {
+		code, out, _ := run(t, ctx, noDB, group, "--help")
+		require.Equal(t, 0, code, group)
+		require.Contains(t, out, group+" ")
+		require.NotContains(t, out, "listen", group)
+	}
+	code, out, _ := run(t, ctx, noDB, "keys", "create", "--help")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "-name")
+	require.Contains(t, out, "-json")
+	code, out, _ = run(t, ctx, noDB, "help")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "rotate-secret")
+}

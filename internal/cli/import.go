@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -35,18 +34,12 @@ func (c *command) importFile(ctx context.Context, args []string) error {
 	fs := c.flags("import")
 	asJSON := fs.Bool("json", false, "end with a JSON summary line")
 	batch := fs.Int("batch", 20000, "rows per COPY and upsert")
-	fs.Usage = func() {
-		fmt.Fprintf(c.env.Stderr, "usage: openresolve import <%s> <file.csv|file.jsonl> [--json]\n",
-			strings.Join(graph.Kinds, "|"))
-		fs.PrintDefaults()
-	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
-		fs.Usage()
-		return errors.New("import: want a kind and a file")
+		return fmt.Errorf("usage: openresolve import <%s> <file.csv|file.jsonl> [--json]", strings.Join(graph.Kinds, "|"))
 	}
 	kind, path := pos[0], pos[1]
 	src, closer, err := graph.OpenFile(path)

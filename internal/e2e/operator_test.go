@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openresolve/openresolve/internal/cli"
 	"github.com/openresolve/openresolve/internal/testkit"
 )
 
@@ -200,4 +202,94 @@ func (s *stack) waitCallbackJobCompleted() {
 	require.Eventually(s.t, func() bool {
 		return s.count(`SELECT count(*) FROM river_job WHERE kind = 'callback' AND state = 'completed'`) == 1
 	}, 5*time.Second, 10*time.Millisecond)
+}
+
+// cliRun runs the operator CLI against the stack's database.
+func (s *stack) cliRun(args ...string) (int, string, string) {
+	s.t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(context.Background(), args, cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return s.dbURL
+		}
+		return ""
+	}})
+	return code, stdout.String(), stderr.String()
+}
+
+func TestOperatorViewsAndReplayByStatus(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{schedule: []time.Duration{20 * time.Millisecond}})
+	down := testkit.NewReceiver(t)
+	down.Respond = func(n int, _ http.ResponseWriter) int {
+		if n <= 2 {
+			return http.StatusBadGateway
+		}
+		return http.StatusOK
+	}
+	up := testkit.NewReceiver(t)
+	failedID := s.accept(down.URL+"/hook?token=secret-token", map[string]any{"externalId": "row-1"})
+	okID := s.accept(up.URL, nil)
+	s.waitCallbackState(failedID, "failed", 10*time.Second)
+	s.waitCallbackState(okID, "delivered", 10*time.Second)
+
+	// resolution_overview answers an operator's questions without joins.
+	var endpoint, status, cbStatus, host, keyName string
+	var attempts, lastCode int
+	var lastErr *string
+	var age time.Duration
+	require.NoError(t, s.pool.QueryRow(context.Background(), `
+		SELECT endpoint, status, callback_status, attempts, last_status_code, last_error, callback_host, api_key_name, age
+		FROM resolution_overview WHERE id = $1`, failedID).
+		Scan(&endpoint, &status, &cbStatus, &attempts, &lastCode, &lastErr, &host, &keyName, &age))
+	require.Equal(t, []any{"email-to-hem", "completed", "failed", 2, 502, "test"},
+		[]any{endpoint, status, cbStatus, attempts, lastCode, keyName})
+	require.Equal(t, strings.TrimPrefix(down.URL, "http://"), host, "the host only: the path's token stays out")
+	require.NotNil(t, lastErr)
+	require.Greater(t, age, time.Duration(0))
+
+	// The README's queries run as written.
+	require.Equal(t, 1, s.count(`SELECT count(*) FROM resolution_overview
+		WHERE callback_status = 'failed' AND last_attempt_at > now() - interval '1 hour'`))
+	require.Equal(t, 1, s.count(`SELECT count(*) FROM (
+		SELECT callback_host, count(*) AS attempts,
+		       percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95_ms,
+		       avg((NOT delivered)::int) AS failure_rate
+		FROM callback_attempt_overview
+		WHERE started_at > now() - interval '1 hour'
+		GROUP BY callback_host HAVING count(*) = 2) x`))
+	require.Equal(t, 3, s.count(`SELECT count(*) FROM callback_attempt_overview`))
+
+	// Replay every callback that failed in the last hour.
+	code, out, errOut := s.cliRun("callbacks", "replay", "--status", "failed", "--since", "1h")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "callback of "+failedID+" queued")
+	require.Contains(t, out, "1 callbacks queued (failed within 1h0m0s)")
+	s.waitCallbackState(failedID, "delivered", 10*time.Second)
+	require.Len(t, down.Deliveries(), 3)
+	require.Len(t, up.Deliveries(), 1, "the delivered callback was not replayed")
+
+	code, out, _ = s.cliRun("callbacks", "replay", "--status", "failed", "--since", "1h")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "0 callbacks queued")
+	code, _, errOut = s.cliRun("callbacks", "replay", "--status", "failed")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "--since")
+
+	// keys list shows when each key was last used.
+	unused := s.newKey("unused")
+	code, out, errOut = s.cliRun("keys", "list")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "LAST USED")
+	var testLine, unusedLine string
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.Contains(l, s.key.ID):
+			testLine = l
+		case strings.Contains(l, unused.ID):
+			unusedLine = l
+		}
+	}
+	require.Regexp(t, `\s`+time.Now().UTC().Format("2006-01-02")+`T\S+Z\s+-$`, testLine)
+	require.Regexp(t, `Z\s+-\s+-$`, unusedLine)
 }

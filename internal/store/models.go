@@ -7,6 +7,8 @@ package store
 import (
 	"net/netip"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type APIKey struct {
@@ -21,6 +23,11 @@ type APIKey struct {
 	PreviousSecretExpiresAt *time.Time
 }
 
+type ApiKeyUsage struct {
+	APIKeyID   string
+	LastUsedAt time.Time
+}
+
 type CallbackAttempt struct {
 	ResolutionID string
 	Attempt      int32
@@ -28,6 +35,18 @@ type CallbackAttempt struct {
 	DurationMs   int32
 	StatusCode   *int32
 	Error        *string
+}
+
+type CallbackAttemptOverview struct {
+	ResolutionID string
+	Endpoint     string
+	CallbackHost pgtype.Bits
+	Attempt      int32
+	StartedAt    time.Time
+	DurationMs   int32
+	StatusCode   *int32
+	Error        *string
+	Delivered    interface{}
 }
 
 type Company struct {
@@ -117,4 +136,26 @@ type Resolution struct {
 	CallbackLastStatusCode *int32
 	CallbackLastError      *string
 	CallbackDeliveredAt    *time.Time
+	CallbackLastAttemptAt  *time.Time
+}
+
+type ResolutionOverview struct {
+	ID             string
+	Endpoint       string
+	Status         string
+	ExternalID     *string
+	APIKeyID       string
+	ApiKeyName     string
+	CallbackStatus string
+	Attempts       int32
+	LastStatusCode *int32
+	LastError      *string
+	CallbackHost   pgtype.Bits
+	RequestedAt    time.Time
+	CompletedAt    *time.Time
+	LastAttemptAt  *time.Time
+	DeliveredAt    *time.Time
+	Age            int32
+	ResolveTime    int32
+	DeliveryTime   int32
 }

@@ -79,17 +79,19 @@ func (q *Queries) APIKeyInsert(ctx context.Context, db DBTX, arg APIKeyInsertPar
 }
 
 const aPIKeyList = `-- name: APIKeyList :many
-SELECT id, name, key_prefix, created_at, revoked_at
-FROM api_keys
-ORDER BY created_at, id
+SELECT k.id, k.name, k.key_prefix, k.created_at, k.revoked_at, u.last_used_at
+FROM api_keys k
+LEFT JOIN api_key_usage u ON u.api_key_id = k.id
+ORDER BY k.created_at, k.id
 `
 
 type APIKeyListRow struct {
-	ID        string
-	Name      string
-	KeyPrefix string
-	CreatedAt time.Time
-	RevokedAt *time.Time
+	ID         string
+	Name       string
+	KeyPrefix  string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+	LastUsedAt *time.Time
 }
 
 func (q *Queries) APIKeyList(ctx context.Context, db DBTX) ([]APIKeyListRow, error) {
@@ -107,6 +109,7 @@ func (q *Queries) APIKeyList(ctx context.Context, db DBTX) ([]APIKeyListRow, err
 			&i.KeyPrefix,
 			&i.CreatedAt,
 			&i.RevokedAt,
+			&i.LastUsedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -154,6 +157,18 @@ func (q *Queries) APIKeyRotateSecret(ctx context.Context, db DBTX, arg APIKeyRot
 	return result.RowsAffected(), nil
 }
 
+const aPIKeyTouch = `-- name: APIKeyTouch :exec
+INSERT INTO api_key_usage (api_key_id, last_used_at)
+VALUES ($1, now())
+ON CONFLICT (api_key_id) DO UPDATE SET last_used_at = excluded.last_used_at
+`
+
+// APIKeyTouch records that a key was used now.
+func (q *Queries) APIKeyTouch(ctx context.Context, db DBTX, apiKeyID string) error {
+	_, err := db.Exec(ctx, aPIKeyTouch, apiKeyID)
+	return err
+}
+
 const callbackAttemptRecord = `-- name: CallbackAttemptRecord :execrows
 WITH r AS (
     UPDATE resolutions
@@ -161,7 +176,8 @@ WITH r AS (
         callback_status           = $5,
         callback_last_status_code = $3,
         callback_last_error       = $4,
-        callback_delivered_at     = $6
+        callback_delivered_at     = $6,
+        callback_last_attempt_at  = $1
     WHERE id = $7 AND callback_attempts = $8
     RETURNING id, callback_attempts
 )
@@ -236,7 +252,7 @@ func (q *Queries) ResolutionFinish(ctx context.Context, db DBTX, arg ResolutionF
 }
 
 const resolutionGet = `-- name: ResolutionGet :one
-SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at
+SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at
 FROM resolutions
 WHERE id = $1
 `
@@ -262,6 +278,7 @@ func (q *Queries) ResolutionGet(ctx context.Context, db DBTX, id string) (Resolu
 		&i.CallbackLastStatusCode,
 		&i.CallbackLastError,
 		&i.CallbackDeliveredAt,
+		&i.CallbackLastAttemptAt,
 	)
 	return i, err
 }
@@ -340,7 +357,7 @@ func (q *Queries) ResolutionGetForDelivery(ctx context.Context, db DBTX, id stri
 }
 
 const resolutionGetForKey = `-- name: ResolutionGetForKey :one
-SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at
+SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at
 FROM resolutions
 WHERE id = $1 AND api_key_id = $2
 `
@@ -371,6 +388,45 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 		&i.CallbackLastStatusCode,
 		&i.CallbackLastError,
 		&i.CallbackDeliveredAt,
+		&i.CallbackLastAttemptAt,
 	)
 	return i, err
+}
+
+const resolutionsToReplay = `-- name: ResolutionsToReplay :many
+SELECT id
+FROM resolutions
+WHERE callback_status = $1
+  AND status <> 'processing'
+  AND coalesce(callback_delivered_at, callback_last_attempt_at) >= $2::timestamptz
+ORDER BY coalesce(callback_delivered_at, callback_last_attempt_at), id
+LIMIT $3::int
+`
+
+type ResolutionsToReplayParams struct {
+	CallbackStatus string
+	Since          time.Time
+	MaxRows        int32
+}
+
+// ResolutionsToReplay lists finished resolutions whose callback reached callback_status since
+// a time (its last attempt, or its delivery), oldest first.
+func (q *Queries) ResolutionsToReplay(ctx context.Context, db DBTX, arg ResolutionsToReplayParams) ([]string, error) {
+	rows, err := db.Query(ctx, resolutionsToReplay, arg.CallbackStatus, arg.Since, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
