@@ -76,6 +76,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		run, rest = c.listen, args[1:]
 	case "import":
 		run, rest = c.importFile, args[1:]
+	case "healthcheck":
+		run, rest = c.healthcheck, args[1:]
 	}
 	if run == nil {
 		if len(args) >= 2 && isHelpFlag(args[1]) { // "keys --help": the keys commands

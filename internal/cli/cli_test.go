@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -209,4 +210,20 @@ func TestHelp(t *testing.T) {
 	code, out, _ = run(t, ctx, noDB, "help")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "rotate-secret")
+}
+
+func TestHealthcheck(t *testing.T) {
+	t.Parallel()
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(status) }))
+	defer srv.Close()
+	ctx := context.Background()
+	code, _, errOut := run(t, ctx, "", "healthcheck", srv.URL+"/readyz")
+	require.Equal(t, 0, code, errOut)
+	status = http.StatusServiceUnavailable
+	code, _, errOut = run(t, ctx, "", "healthcheck", srv.URL+"/readyz")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "503")
+	code, _, _ = run(t, ctx, "", "healthcheck", "http://127.0.0.1:1/")
+	require.Equal(t, 1, code)
 }

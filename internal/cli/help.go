@@ -32,6 +32,8 @@ var commandHelps = []commandHelp{
 	{"seed demo", "[--companies N] [--people N] [--seed S] [--if-empty]", "build a deterministic demo graph", ""},
 	{"callbacks replay", "ID... | --status failed|delivered --since 1h [--limit N]", "deliver finished resolutions' callbacks again",
 		"Queues a new delivery of each named resolution's callback, or of every callback that\nreached --status within --since (the time of its last attempt, or of its delivery). The retry\nschedule starts again from the beginning."},
+	{"healthcheck", "URL [--timeout 3s]", "exit 0 when URL answers 2xx (for container health checks)",
+		"Asks URL (such as http://127.0.0.1:8080/readyz) and exits 0 on a 2xx answer, 1 otherwise:\nthe image has no curl, so compose.yaml's health checks use this."},
 	{"listen", "[--addr 127.0.0.1:9000] [--secret whsec_...]", "a development receiver that prints each callback",
 		"Runs a callback receiver that prints every callback it gets and whether its signature\nverifies, with --secret or with the secret the database holds for the resolution's key."},
 }
