@@ -6,7 +6,7 @@ GO       ?= go
 SQLC     := $(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 FUZZTIME ?= 30s
 
-.PHONY: build run test lint generate verify fuzz chaos bench db db-stop clean
+.PHONY: build run test screenshot docs-assets lint generate verify fuzz chaos bench db db-stop clean
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -15,11 +15,22 @@ run:
 	@scripts/run.sh
 
 test:
+	@scripts/chromium.sh
 	DATABASE_URL="$$(scripts/devdb.sh)" $(GO) test -race -count=1 -timeout 8m ./...
+
+# screenshot refreshes the README's picture of River UI, taken by the browser test.
+screenshot:
+	DATABASE_URL="$$(scripts/devdb.sh)" SCREENSHOT=$(CURDIR)/docs/riverui.png $(GO) test -count=1 -run TestRiverUIInBrowser ./internal/e2e/
+
+# docs-assets fetches again the Redoc bundle that /docs serves (embedded in the binary).
+docs-assets:
+	cd $$(mktemp -d) && npm pack redoc@3.0.1 >/dev/null && tar xzf redoc-3.0.1.tgz && \
+		cp package/bundles/redoc.standalone.js package/LICENSE $(CURDIR)/internal/api/openapi/ && \
+		mv $(CURDIR)/internal/api/openapi/LICENSE $(CURDIR)/internal/api/openapi/redoc.LICENSE
 
 lint:
 	$(GO) vet ./...
-	@out=$$(gofmt -l cmd internal migrations); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd internal migrations client webhook); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 
 generate:
 	$(SQLC) generate

@@ -31,7 +31,6 @@ type Env struct {
 	Getenv         func(string) string
 }
 
-
 // Main runs the command in args (without the program name) and returns the exit code.
 func Main(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
