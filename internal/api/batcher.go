@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
@@ -109,7 +111,11 @@ func (b *batcher) commit(group []*pending) error {
 		jobs := make([]river.InsertManyParams, 0, len(inserted))
 		for _, pd := range group {
 			if inserted[pd.p.ID] {
-				jobs = append(jobs, river.InsertManyParams{Args: resolve.Args{ResolutionID: pd.p.ID}})
+				job := river.InsertManyParams{Args: resolve.Args{ResolutionID: pd.p.ID}}
+				if b.s.tracing {
+					job.InsertOpts = &river.InsertOpts{Metadata: traceMetadata(pd.ctx)}
+				}
+				jobs = append(jobs, job)
 			} else {
 				pd.replay = true
 			}
@@ -126,4 +132,16 @@ func (b *batcher) commit(group []*pending) error {
 		return b.s.dbError(ctx, "commit", err)
 	}
 	return err
+}
+
+// traceMetadata is job metadata carrying the W3C trace context of a request, so the spans of
+// its job link back to the request although the job is inserted by the group's transaction.
+func traceMetadata(ctx context.Context) []byte {
+	carrier := propagation.MapCarrier{}
+	propagation.TraceContext{}.Inject(ctx, carrier)
+	if len(carrier) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(carrier)
+	return b
 }

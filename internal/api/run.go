@@ -14,6 +14,7 @@ import (
 	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
 // ShutdownTimeout is how long the API waits for requests in flight when asked to stop.
@@ -38,8 +39,14 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 			return fmt.Errorf("bootstrap API key: %w", err)
 		}
 	}
+	tracing, err := telemetry.Setup(ctx, cfg.OTLPEndpoint, "openresolve-api", config.Version)
+	if err != nil {
+		return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
+	defer func() { _ = tracing.Shutdown(context.WithoutCancel(ctx)) }()
 	srv, err := New(Config{
-		Pool: pool, Logger: logger, RateLimit: cfg.APIRateLimit,
+		Tracing: tracing,
+		Pool:    pool, Logger: logger, RateLimit: cfg.APIRateLimit,
 		CallbackPolicy: netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
 		RiverUIUser:    cfg.RiverUIUser, RiverUIPassword: cfg.RiverUIPassword,
 	})

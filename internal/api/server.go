@@ -18,10 +18,12 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho"
 
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
 // DefaultDBTimeout bounds the database work of one request, so that an outage turns into a 503
@@ -38,6 +40,8 @@ type Config struct {
 	RateLimit float64
 	// DBTimeout bounds each request's database work; DefaultDBTimeout when zero.
 	DBTimeout time.Duration
+	// Tracing, when enabled, traces each request and the jobs it inserts.
+	Tracing *telemetry.Tracing
 	// RiverUIUser and RiverUIPassword, when both set, mount River UI at /riverui behind
 	// HTTP basic auth with these credentials.
 	RiverUIUser, RiverUIPassword string
@@ -56,6 +60,7 @@ type Server struct {
 	keys      *keyCache
 	metrics   *metrics.API
 	usage     *usage
+	tracing   bool
 	stop      context.CancelFunc
 	dbTimeout time.Duration
 }
@@ -64,6 +69,8 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	// An insert-only client: FetchCooldown here only spaces the notifications that wake the
 	// workers, and River's 100 ms default would add up to 100 ms to every resolution.
+	// With tracing on, each job carries its own request's trace context (see traceMetadata):
+	// River's otelriver middleware would put the group's insert there instead.
 	rc, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{Logger: cfg.Logger, FetchCooldown: 2 * time.Millisecond})
 	if err != nil {
 		return nil, err
@@ -79,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 		dbTimeout: cfg.DBTimeout,
 		metrics:   metrics.NewAPI(cfg.Pool, cfg.Logger),
 		usage:     newUsage(),
+		tracing:   cfg.Tracing.Enabled(),
 	}
 	if s.dbTimeout <= 0 {
 		s.dbTimeout = DefaultDBTimeout
@@ -88,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	go s.keys.listen(ctx, cfg.Pool, cfg.Logger)
-	s.routes()
+	s.routes(cfg.Tracing)
 	if err := s.mountDocs(); err != nil {
 		stop()
 		return nil, err
@@ -116,10 +124,17 @@ func (s *Server) Close() {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-func (s *Server) routes() {
+func (s *Server) routes(tracing *telemetry.Tracing) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	if tracing.Enabled() {
+		e.Use(otelecho.Middleware("openresolve-api", otelecho.WithTracerProvider(tracing.Provider),
+			otelecho.WithSkipper(func(c echo.Context) bool {
+				p := c.Request().URL.Path
+				return p == "/metrics" || p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/docs")
+			})))
+	}
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}),
 		s.logRequests, s.recoverPanics)
 

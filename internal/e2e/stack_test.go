@@ -23,6 +23,7 @@ import (
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/pgtest"
 	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/telemetry"
 	"github.com/openresolve/openresolve/internal/worker"
 )
 
@@ -45,6 +46,8 @@ type stackOpts struct {
 	logs io.Writer
 	// riverUI, when set, mounts River UI with these credentials (user, password).
 	riverUI [2]string
+	// tracing, when set, traces the API and the worker.
+	tracing *telemetry.Tracing
 }
 
 // stack is one API, one worker and one database.
@@ -103,7 +106,8 @@ func newStack(t *testing.T, o stackOpts) *stack {
 		apiPool = pgtest.NewPool(t, o.apiDatabaseURL(s.dbURL))
 	}
 	srv, err := api.New(api.Config{Pool: apiPool, Logger: logger, CallbackPolicy: apiPolicy,
-		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout, RiverUIUser: o.riverUI[0], RiverUIPassword: o.riverUI[1]})
+		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout, RiverUIUser: o.riverUI[0], RiverUIPassword: o.riverUI[1],
+		Tracing: o.tracing})
 	require.NoError(t, err)
 	s.apiSrv = httptest.NewServer(srv)
 	t.Cleanup(func() {
@@ -128,6 +132,7 @@ func newStack(t *testing.T, o stackOpts) *stack {
 		FetchPollInterval: 50 * time.Millisecond,
 		ResolveRetryBase:  20 * time.Millisecond,
 		ResolveWorkers:    10, CallbackWorkers: 10,
+		Tracing:           o.tracing,
 	}
 	if !o.noWorker {
 		s.worker = startWorker(t, s, nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
 // ShutdownTimeout is how long a stopping worker lets jobs in flight finish.
@@ -41,7 +42,13 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		}
 		defer graphPool.Close()
 	}
+	tracing, err := telemetry.Setup(ctx, cfg.OTLPEndpoint, "openresolve-worker", config.Version)
+	if err != nil {
+		return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
+	defer func() { _ = tracing.Shutdown(context.WithoutCancel(ctx)) }()
 	w, err := New(Config{
+		Tracing:   tracing,
 		Pool:      pool,
 		Logger:    logger,
 		Resolvers: resolve.Resolvers(resolve.Deps{Graph: graphPool, DNS: resolve.NewDNSResolver(cfg.DNSResolver)}),

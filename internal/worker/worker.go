@@ -17,6 +17,7 @@ import (
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
 // Config is what a Worker needs. Zero values take the documented defaults.
@@ -29,6 +30,8 @@ type Config struct {
 	Schedule []time.Duration
 	// Metrics is where the jobs are counted; a new registry when nil.
 	Metrics *metrics.Worker
+	// Tracing, when enabled, traces each job worked and inserted.
+	Tracing *telemetry.Tracing
 
 	// ResolveWorkers and CallbackWorkers are the concurrency of each queue in this process.
 	// Resolving is short database work; delivering mostly waits on receivers (up to 10 s), so
@@ -116,6 +119,7 @@ func New(cfg Config) (*Worker, error) {
 			func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
 			&river.PeriodicJobOpts{RunOnStart: true})},
 		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		Plugins:              cfg.Tracing.RiverPlugins(),
 	})
 	if err != nil {
 		return nil, err
