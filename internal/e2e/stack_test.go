@@ -132,7 +132,7 @@ func newStack(t *testing.T, o stackOpts) *stack {
 		FetchPollInterval: 50 * time.Millisecond,
 		ResolveRetryBase:  20 * time.Millisecond,
 		ResolveWorkers:    10, CallbackWorkers: 10,
-		Tracing:           o.tracing,
+		Tracing: o.tracing,
 	}
 	if !o.noWorker {
 		s.worker = startWorker(t, s, nil)
