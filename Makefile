@@ -24,9 +24,9 @@ screenshot:
 
 # docs-assets fetches again the Redoc bundle that /docs serves (embedded in the binary).
 docs-assets:
-	cd $$(mktemp -d) && npm pack redoc@3.0.1 >/dev/null && tar xzf redoc-3.0.1.tgz && \
-		cp package/bundles/redoc.standalone.js package/LICENSE $(CURDIR)/internal/api/openapi/ && \
-		mv $(CURDIR)/internal/api/openapi/LICENSE $(CURDIR)/internal/api/openapi/redoc.LICENSE
+	cd $$(mktemp -d) && npm pack redoc@2.5.4 >/dev/null && tar xzf redoc-2.5.4.tgz && \
+		cp package/bundles/redoc.standalone.js package/bundles/redoc.standalone.js.LICENSE.txt $(CURDIR)/internal/api/openapi/ && \
+		cp package/LICENSE $(CURDIR)/internal/api/openapi/redoc.LICENSE
 
 lint:
 	$(GO) vet ./...

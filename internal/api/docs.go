@@ -19,7 +19,7 @@ func (s *Server) mountDocs() error {
 		return c.Blob(http.StatusOK, "application/json", doc)
 	})
 	e.GET("/docs", func(c echo.Context) error {
-		c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:")
+		c.Response().Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:")
 		return c.HTML(http.StatusOK, openapi.Page)
 	})
 	e.GET("/docs/redoc.standalone.js", func(c echo.Context) error {

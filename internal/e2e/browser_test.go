@@ -5,10 +5,14 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
@@ -52,24 +56,7 @@ func TestRiverUIInBrowser(t *testing.T) {
 		return s.count(`SELECT count(*) FROM river_job WHERE state = 'completed' AND kind IN ('resolve', 'callback')`) == 6
 	}, 5*time.Second, 10*time.Millisecond)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 900),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	ctx := newBrowser(t, browser)
 
 	// Log in the way a person does: the browser meets the 401 challenge and sends the
 	// credentials; count the challenges to be sure it was asked. Commands may not run inside
@@ -117,5 +104,77 @@ func TestRiverUIInBrowser(t *testing.T) {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(path, png, 0o644))
+	}
+}
+
+// newBrowser starts a headless Chromium with the flags a closed network needs, closed when
+// the test ends; its context gives up after a minute.
+func newBrowser(t *testing.T, path string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelBrowser := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
+	return ctx
+}
+
+// TestDocsInBrowser renders /docs in headless Chromium: the reference page must draw the
+// OpenAPI document with nothing but what this server serves (no CDN).
+func TestDocsInBrowser(t *testing.T) {
+	t.Parallel()
+	browser := chromium(t)
+	s := newStack(t, stackOpts{noWorker: true})
+	ctx := newBrowser(t, browser)
+
+	var mu sync.Mutex
+	var fetched []string
+	require.NoError(t, chromedp.Listen(ctx, func(ev any) {
+		// What the page reports goes to the test log, to explain a failure.
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			t.Logf("page exception: %s", e.ExceptionDetails.Text)
+		case *cdplog.EventEntryAdded:
+			t.Logf("page log: %s %.300s", e.Entry.Level, e.Entry.Text)
+		}
+		if ev, ok := ev.(*fetch.EventRequestPaused); ok {
+			mu.Lock()
+			fetched = append(fetched, ev.Request.URL)
+			mu.Unlock()
+			go func() {
+				_, _ = chromedp.Call(ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+			}()
+		}
+	}))
+	_, _ = chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
+	_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.apiSrv.URL+"/docs")))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](
+		`document.body.innerText.includes("Keyword to people") && document.body.innerText.includes("enrichmentResult")`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("the reference page did not render the document: %v; page text: %.2000s", err, text)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Contains(t, fetched, s.apiSrv.URL+"/openapi.json")
+	for _, u := range fetched {
+		if !strings.HasPrefix(u, s.apiSrv.URL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("the page fetched %s, which is not this server", u)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 // Package openapi holds the OpenAPI 3.1 description of the public contract, written as YAML
 // (openapi.yaml) and served as JSON, and the reference page that renders it: Redoc's standalone
-// bundle (redoc.standalone.js, MIT, from the npm package redoc@3.0.1; `make docs-assets`
-// fetches it again), embedded so the page needs nothing from the network.
+// bundle (redoc.standalone.js from the npm package redoc@2.5.4, MIT; the licences of what it
+// bundles are in redoc.standalone.js.LICENSE.txt; `make docs-assets` fetches it again),
+// embedded so the page needs nothing from the network. Redoc 3 was tried first: it is an ES
+// module that reports usage to Redocly's servers, which a self-hosted page should not do.
 package openapi
 
 import (
