@@ -25,6 +25,12 @@ export BOOTSTRAP_API_KEY="$key"
 export API_ADDR="${API_ADDR:-127.0.0.1:8080}"
 export CALLBACK_ALLOWED_NETWORKS="${CALLBACK_ALLOWED_NETWORKS:-127.0.0.0/8,::1/128}"
 export LOG_FORMAT="${LOG_FORMAT:-text}"
+# River UI for the developer: user "dev" and a password kept beside the key.
+pwfile=.data/dev-riverui-password
+[ -s "$pwfile" ] || head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$pwfile"
+export RIVERUI_USER="${RIVERUI_USER:-dev}"
+export RIVERUI_PASSWORD="${RIVERUI_PASSWORD:-$(cat "$pwfile")}"
+export WORKER_METRICS_ADDR="${WORKER_METRICS_ADDR:-127.0.0.1:9091}"
 listen_addr="${LISTEN_ADDR:-127.0.0.1:9000}"
 
 pids=()
@@ -50,6 +56,9 @@ OpenResolve is running.
   API:                 http://$API_ADDR
   callback receiver:   http://$listen_addr  (callbacks are printed here)
   development API key: $key
+  API reference:       http://$API_ADDR/docs
+  River UI:            http://$API_ADDR/riverui/  (user $RIVERUI_USER, password $RIVERUI_PASSWORD)
+  metrics:             http://$API_ADDR/metrics and http://$WORKER_METRICS_ADDR/metrics
 
 Try:
 
