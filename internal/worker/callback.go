@@ -98,7 +98,10 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 		return err
 	}
 
-	outcome := map[string]string{callbackDelivered: "delivered", callbackFailed: "failed", callbackPending: "retry"}[state]
+	outcome := "retry" // still pending: another attempt follows
+	if state != callbackPending {
+		outcome = state // delivered, or failed for good
+	}
 	w.metrics.CallbackAttempts.WithLabelValues(outcome).Inc()
 	w.metrics.AttemptDuration.WithLabelValues(outcome).Observe(out.Duration.Seconds())
 	log := w.logger.With(slog.String("resolution_id", d.ID), slog.Int64("job_id", job.ID),
