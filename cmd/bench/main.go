@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strconv"
@@ -25,6 +26,7 @@ func run() int {
 	flag.IntVar(&o.Workers, "workers", 1, "worker processes")
 	flag.StringVar(&o.BinDir, "bin", "bin", "directory of the api, worker and openresolve binaries")
 	out := flag.String("out", "", "also write the results as Markdown to this file")
+	plans := flag.String("plans", "", "with --graph: write each resolver query's plan at each size to this Markdown file")
 	graph := flag.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
 	queries := flag.Int("queries", 200, "with --graph: queries per resolver and size")
 	steady := flag.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
@@ -58,7 +60,21 @@ func run() int {
 			}
 			sizes = append(sizes, n)
 		}
-		rows, err := bench.RunGraph(ctx, o.BinDir, sizes, *queries, os.Stderr)
+		var plansOut io.Writer
+		if *plans != "" {
+			f, err := os.Create(*plans)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "bench:", err)
+				return 1
+			}
+			defer f.Close()
+			fmt.Fprintf(f, "# Resolver query plans\n\nWritten by `bin/bench --graph %s --plans %s` (%s): for each graph size, the\n"+
+				"plan of every statement each resolver sent for one input sampled from the graph, as\n"+
+				"`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)` ran it right after the timed queries.\n",
+				*graph, *plans, time.Now().UTC().Format("2006-01-02"))
+			plansOut = f
+		}
+		rows, err := bench.RunGraph(ctx, o.BinDir, sizes, *queries, plansOut, os.Stderr)
 		bench.PrintGraph(os.Stdout, rows)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)

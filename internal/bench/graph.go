@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -36,7 +37,9 @@ var graphQueries = []string{"enrichment/domain", "enrichment/name", "enrichment/
 
 // RunGraph builds the demo graph at each size (companies a fifth of people) in a cluster of
 // its own and times its load and each resolver on inputs sampled from it.
-func RunGraph(ctx context.Context, binDir string, sizes []int, queries int, log io.Writer) ([]GraphRow, error) {
+// With plans set, it also writes there, for each size, the plan (EXPLAIN ANALYZE, BUFFERS) of
+// every statement each resolver sends for one sampled input.
+func RunGraph(ctx context.Context, binDir string, sizes []int, queries int, plans io.Writer, log io.Writer) ([]GraphRow, error) {
 	workDir, err := os.MkdirTemp("", "openresolve-graph-")
 	if err != nil {
 		return nil, err
@@ -93,10 +96,16 @@ func RunGraph(ctx context.Context, binDir string, sizes []int, queries int, log 
 			return rows, err
 		}
 		fmt.Fprintf(log, "bench: graph of %d people loaded in %s; querying\n", people, row.Load.Round(time.Second))
-		err = timeResolvers(ctx, pool, queries, row.Queries)
+		err = timeResolvers(ctx, pool, queries, row.Queries, nil)
 		pool.Close()
 		if err != nil {
 			return rows, err
+		}
+		if plans != nil {
+			fmt.Fprintf(plans, "\n## %d people, %d companies\n", people, row.Companies)
+			if err := explainResolvers(ctx, url, plans); err != nil {
+				return rows, err
+			}
 		}
 		rows = append(rows, row)
 		PrintGraph(log, rows[len(rows)-1:])
@@ -104,8 +113,9 @@ func RunGraph(ctx context.Context, binDir string, sizes []int, queries int, log 
 	return rows, nil
 }
 
-// timeResolvers runs each resolver n times on inputs sampled from the graph.
-func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[string][2]time.Duration) error {
+// timeResolvers runs each resolver n times on inputs sampled from the graph. With each set, it
+// calls each before and after every resolver call (explainResolvers records the statements).
+func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[string][2]time.Duration, each func(name string, done bool) error) error {
 	type company struct{ domain, name string }
 	var companies []company
 	rows, err := pool.Query(ctx, `SELECT domain, name FROM companies ORDER BY random() LIMIT 500`)
@@ -181,11 +191,21 @@ func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[strin
 		for range count {
 			endpoint, req := reqs[name]()
 			raw, _ := json.Marshal(req)
+			if each != nil {
+				if err := each(name, false); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			if _, err := rs[endpoint].Resolve(ctx, raw); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 			lat = append(lat, time.Since(start))
+			if each != nil {
+				if err := each(name, true); err != nil {
+					return err
+				}
+			}
 		}
 		p50, p99, _ := percentiles(lat)
 		out[name] = [2]time.Duration{p50, p99}
@@ -210,4 +230,75 @@ func PrintGraph(w io.Writer, rows []GraphRow) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	_ = tw.Flush()
+}
+
+// statementRecorder is a pgx tracer that keeps the statements run through it.
+type statementRecorder struct {
+	mu    sync.Mutex
+	stmts []recordedStatement
+}
+
+type recordedStatement struct {
+	sql  string
+	args []any
+}
+
+func (r *statementRecorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	r.mu.Lock()
+	r.stmts = append(r.stmts, recordedStatement{d.SQL, d.Args})
+	r.mu.Unlock()
+	return ctx
+}
+
+func (r *statementRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (r *statementRecorder) take() []recordedStatement {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.stmts
+	r.stmts = nil
+	return s
+}
+
+// explainResolvers runs each resolver once on a sampled input, records the statements it
+// sends, and writes each statement's plan as the database ran it.
+func explainResolvers(ctx context.Context, url string, w io.Writer) error {
+	rec := &statementRecorder{}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return err
+	}
+	cfg.ConnConfig.Tracer = rec
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	plain, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer plain.Close()
+	written := map[string]bool{}
+	return timeResolvers(ctx, pool, 1, map[string][2]time.Duration{}, func(name string, done bool) error {
+		stmts := rec.take()
+		if !done || written[name] { // keyword-to-lead runs at least ten times; one plan is enough
+			return nil
+		}
+		written[name] = true
+		fmt.Fprintf(w, "\n### %s\n", name)
+		for _, st := range stmts {
+			query := strings.SplitN(strings.TrimPrefix(st.sql, "-- name: "), " ", 2)[0]
+			rows, err := plain.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+st.sql, st.args...)
+			if err != nil {
+				return fmt.Errorf("explain %s: %w", query, err)
+			}
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return fmt.Errorf("explain %s: %w", query, err)
+			}
+			fmt.Fprintf(w, "\n%s:\n\n```\n%s\n```\n", query, strings.Join(lines, "\n"))
+		}
+		return nil
+	})
 }
