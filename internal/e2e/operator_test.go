@@ -95,6 +95,12 @@ func TestMetrics(t *testing.T) {
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_jobs", `queue="resolve"`, `state="completed"`))
 	require.Contains(t, api, "go_goroutines ")
 
+	// A running worker is healthy; one that stopped is not.
+	require.NoError(t, s.worker.Healthy())
+	stopped := startWorker(t, s, nil)
+	require.NoError(t, stopped.Stop(context.Background()))
+	require.Error(t, stopped.Healthy())
+
 	// The worker's, served as WORKER_METRICS_ADDR serves them.
 	ws := httptest.NewServer(s.worker.Metrics().Handler())
 	defer ws.Close()

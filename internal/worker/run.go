@@ -3,6 +3,7 @@ package worker
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -68,7 +69,7 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 		return err
 	}
 	if cfg.WorkerMetricsAddr != "" {
-		stop, err := serveMetrics(cfg.WorkerMetricsAddr, w.Metrics().Handler(), logger)
+		_, stop, err := serveMetrics(cfg.WorkerMetricsAddr, w.Metrics().Handler(), w.Healthy, logger)
 		if err != nil {
 			return fmt.Errorf("WORKER_METRICS_ADDR: %w", err)
 		}
@@ -86,17 +87,22 @@ func Run(ctx context.Context, cfg config.Config, logger *slog.Logger) error {
 	return w.Stop(sctx)
 }
 
-// serveMetrics serves /metrics (and /healthz, for container health checks) on addr until the
-// returned function is called.
-func serveMetrics(addr string, metrics http.Handler, logger *slog.Logger) (stop func(), err error) {
+// serveMetrics serves /metrics, and /healthz for container health checks (503 once healthy
+// reports an error), on addr until the returned function is called.
+func serveMetrics(addr string, metrics http.Handler, healthy func() error, logger *slog.Logger) (bound string, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if err := healthy(); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_ = json.NewEncoder(w).Encode(map[string]string{"status": "stopped", "error": err.Error()})
+			return
+		}
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
@@ -106,5 +112,5 @@ func serveMetrics(addr string, metrics http.Handler, logger *slog.Logger) (stop 
 		}
 	}()
 	logger.Info("worker metrics listening", slog.String("addr", ln.Addr().String()))
-	return func() { _ = srv.Close() }, nil
+	return ln.Addr().String(), func() { _ = srv.Close() }, nil
 }

@@ -130,6 +130,17 @@ func New(cfg Config) (*Worker, error) {
 // Metrics is what this worker counted.
 func (w *Worker) Metrics() *metrics.Worker { return w.cfg.Metrics }
 
+// Healthy reports an error once the River client has stopped, which it does on its own only
+// when something went wrong (Stop is the other way).
+func (w *Worker) Healthy() error {
+	select {
+	case <-w.client.Stopped():
+		return errors.New("the River client has stopped")
+	default:
+		return nil
+	}
+}
+
 // Start starts working jobs; it returns once the client runs.
 func (w *Worker) Start(ctx context.Context) error { return w.client.Start(ctx) }
 
