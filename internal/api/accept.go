@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -39,8 +40,22 @@ func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 // newResolutionID returns a new resolution id: "res_" and a ULID, so ids sort by creation.
 func newResolutionID() string { return "res_" + ulid.Make().String() }
 
-// newRequestID names a request in logs and in the X-Request-ID answer header.
-func newRequestID() string { return "req_" + ulid.Make().String() }
+// requestID names each request in the X-Request-ID answer header and in its log line: the
+// caller's own X-Request-ID when it is a plain token (so a client or proxy can follow its
+// requests), a new "req_" ULID otherwise. Anything else a client sends there stays out of the
+// logs, which must never hold personal data.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !plainToken.MatchString(id) {
+			id = "req_" + ulid.Make().String()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+var plainToken = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
 // accept answers POST /v1/<endpoint> in the contract's style.
 func (s *Server) accept(ep endpoint) echo.HandlerFunc {

@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho"
@@ -135,8 +134,7 @@ func (s *Server) routes(tracing *telemetry.Tracing) {
 				return p == "/metrics" || p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/docs")
 			})))
 	}
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}),
-		s.logRequests, s.recoverPanics)
+	e.Use(requestID, s.logRequests, s.recoverPanics)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

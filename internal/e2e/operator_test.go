@@ -299,3 +299,25 @@ func TestOperatorViewsAndReplayByStatus(t *testing.T) {
 	require.Regexp(t, `\s`+time.Now().UTC().Format("2006-01-02")+`T\S+Z\s+-$`, testLine)
 	require.Regexp(t, `Z\s+-\s+-$`, unusedLine)
 }
+
+func TestRequestID(t *testing.T) {
+	t.Parallel()
+	logs := &testkit.SyncBuffer{}
+	s := newStack(t, stackOpts{noWorker: true, logs: logs})
+	rcv := testkit.NewReceiver(t)
+	body := map[string]any{"email": "a@b.co", "callbackUrl": rcv.URL}
+
+	// A caller's plain token is kept, so a client or proxy can follow its request.
+	r := s.post("/v1/email-to-hem", body, map[string]string{"X-Request-ID": "trace-42-abcdef"})
+	require.Equal(t, http.StatusAccepted, r.Status)
+	require.Equal(t, "trace-42-abcdef", r.Header.Get("X-Request-ID"))
+	// Anything else is replaced: it would go into the logs.
+	r = s.post("/v1/email-to-hem", body, map[string]string{"X-Request-ID": "jane.doe@example.com"})
+	require.Equal(t, http.StatusAccepted, r.Status)
+	generated := r.Header.Get("X-Request-ID")
+	require.Regexp(t, `^req_[0-9A-Z]{26}$`, generated)
+
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), generated) }, 2*time.Second, 10*time.Millisecond)
+	require.Contains(t, logs.String(), `"request_id":"trace-42-abcdef"`)
+	require.NotContains(t, logs.String(), "jane.doe@example.com")
+}
