@@ -148,6 +148,12 @@ func TestDatabaseOutage(t *testing.T) {
 			r = s.do(http.MethodGet, "/readyz", nil, nil)
 			require.Equal(t, http.StatusServiceUnavailable, r.Status)
 			require.Equal(t, http.StatusOK, s.do(http.MethodGet, "/healthz", nil, nil).Status)
+			// Metrics still answer, saying the job count is missing and what the API refused.
+			m := s.do(http.MethodGet, "/metrics", nil, nil)
+			require.Equal(t, http.StatusOK, m.Status)
+			require.Equal(t, 0.0, metricValue(t, string(m.Body), "openresolve_jobs_counted"))
+			require.GreaterOrEqual(t, metricValue(t, string(m.Body), "openresolve_http_requests_total",
+				`route="/v1/email-to-hem"`, `code="503"`), 1.0)
 		})
 	}
 	require.Equal(t, 1, s.count(`SELECT count(*) FROM resolutions`), "nothing is stored during the outage")

@@ -93,6 +93,7 @@ func TestMetrics(t *testing.T) {
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_accept_duration_seconds_count", `endpoint="email-to-hem"`, `code="202"`))
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_jobs", `queue="callback"`, `state="completed"`))
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_jobs", `queue="resolve"`, `state="completed"`))
+	require.Equal(t, 1.0, metricValue(t, api, "openresolve_jobs_counted"))
 	require.Contains(t, api, "go_goroutines ")
 
 	// A running worker is healthy; one that stopped is not.

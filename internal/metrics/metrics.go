@@ -29,9 +29,10 @@ func newRegistry() *prometheus.Registry {
 	return reg
 }
 
-// handler serves reg in the Prometheus text format.
+// handler serves reg in the Prometheus text format. A collector that fails leaves its metrics
+// out rather than failing the scrape: during a database outage is when the rest matters most.
 func handler(reg *prometheus.Registry) http.Handler {
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorHandling: promhttp.ContinueOnError})
 }
 
 // API holds the API's metrics.
@@ -128,32 +129,45 @@ type jobsCollector struct {
 	logger *slog.Logger
 }
 
-var jobsDesc = prometheus.NewDesc(namespace+"_jobs", "River jobs by queue and state, counted at scrape time.",
-	[]string{"queue", "state"}, nil)
+var (
+	jobsDesc = prometheus.NewDesc(namespace+"_jobs", "River jobs by queue and state, counted at scrape time.",
+		[]string{"queue", "state"}, nil)
+	jobsUpDesc = prometheus.NewDesc(namespace+"_jobs_counted",
+		"1 when openresolve_jobs could be counted at this scrape, 0 when the database did not answer.", nil, nil)
+)
 
-func (j *jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- jobsDesc }
+func (j *jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- jobsDesc; ch <- jobsUpDesc }
 
 func (j *jobsCollector) Collect(ch chan<- prometheus.Metric) {
+	counts, err := j.count()
+	if err != nil {
+		j.logger.Warn("metrics: count River jobs", slog.Any("error", err))
+		ch <- prometheus.MustNewConstMetric(jobsUpDesc, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(jobsUpDesc, prometheus.GaugeValue, 1)
+	for k, n := range counts {
+		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), k[0], k[1])
+	}
+}
+
+// count returns the number of jobs per queue and state, within a scrape's patience.
+func (j *jobsCollector) count() (map[[2]string]int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	rows, err := j.pool.Query(ctx, `SELECT queue, state::text, count(*) FROM river_job GROUP BY 1, 2`)
 	if err != nil {
-		j.logger.Warn("metrics: count jobs", slog.Any("error", err))
-		ch <- prometheus.NewInvalidMetric(jobsDesc, err)
-		return
+		return nil, err
 	}
 	defer rows.Close()
+	out := map[[2]string]int64{}
 	for rows.Next() {
 		var queue, state string
 		var n int64
 		if err := rows.Scan(&queue, &state, &n); err != nil {
-			ch <- prometheus.NewInvalidMetric(jobsDesc, err)
-			return
+			return nil, err
 		}
-		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), queue, state)
+		out[[2]string{queue, state}] = n
 	}
-	if err := rows.Err(); err != nil {
-		j.logger.Warn("metrics: count jobs", slog.Any("error", err))
-		ch <- prometheus.NewInvalidMetric(jobsDesc, err)
-	}
+	return out, rows.Err()
 }
