@@ -32,8 +32,8 @@ func chromium(t *testing.T) string {
 		}
 	}
 	msg := "no chromium on this machine: install Debian's chromium package (make test does when run as root)"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg) // in CI the browser test must run, not vanish
+	if os.Getenv("CI") != "" && os.Geteuid() == 0 {
+		t.Fatal(msg) // in CI as root, make test installs it: the browser tests must run, not vanish
 	}
 	t.Skip(msg)
 	return ""
