@@ -57,7 +57,9 @@ type Report struct {
 	Mismatched    int            // idempotent retries that got another id than the first 202
 	BadSignatures int
 	// Outage is what the API answered while Postgres was down: a request and /readyz.
-	Outage  OutageProbe
+	Outage OutageProbe
+	// WorkDir holds the processes' logs, kept after the run.
+	WorkDir string
 	Faults  []Fault
 	Elapsed time.Duration
 }
@@ -216,7 +218,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	wg.Wait()
 	close(results)
 
-	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage}
+	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage, WorkDir: workDir}
 	ids := map[string]bool{}
 	for r := range results {
 		rep.Sent++

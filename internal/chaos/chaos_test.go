@@ -3,6 +3,7 @@ package chaos
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"testing"
 	"time"
@@ -25,6 +26,11 @@ func TestChaosShort(t *testing.T) {
 		BinDir: bin, Log: &log,
 	})
 	require.NoError(t, err, log.String())
+	t.Cleanup(func() {
+		if !t.Failed() { // the logs are for explaining a failure
+			_ = os.RemoveAll(rep.WorkDir)
+		}
+	})
 	var table bytes.Buffer
 	rep.Print(&table)
 	t.Log("\n" + table.String())
