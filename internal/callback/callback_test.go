@@ -15,7 +15,7 @@ func TestNewSecret(t *testing.T) {
 	t.Parallel()
 	a, b := NewSecret(), NewSecret()
 	require.NotEqual(t, a, b)
-	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(a, SecretPrefix))
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(a, webhook.SecretPrefix))
 	require.NoError(t, err)
 	require.Len(t, key, 32)
 	require.Regexp(t, `^whsec_[A-Za-z0-9+/]+=*$`, a)

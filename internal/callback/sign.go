@@ -1,6 +1,7 @@
 // Package callback delivers resolution results to the callback URL a client gave: it signs
 // them the Standard Webhooks way, sends them over an HTTP client that only dials permitted
-// addresses, and decides from the answer whether and when to try again.
+// addresses, and decides from the answer whether and when to try again. Signing itself is the
+// public webhook package's, which receivers use to verify.
 package callback
 
 import (
@@ -10,17 +11,9 @@ import (
 	"github.com/openresolve/openresolve/webhook"
 )
 
-// SecretPrefix starts every signing secret, as the Standard Webhooks specification suggests.
-const SecretPrefix = webhook.SecretPrefix
-
 // NewSecret returns a fresh signing secret: the prefix and the base64 of 32 random bytes.
 func NewSecret() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms.
-	return SecretPrefix + base64.StdEncoding.EncodeToString(b)
-}
-
-// Sign returns the webhook-signature value of one message (see webhook.Sign).
-func Sign(secret, id string, timestamp int64, body []byte) (string, error) {
-	return webhook.Sign(secret, id, timestamp, body)
+	return webhook.SecretPrefix + base64.StdEncoding.EncodeToString(b)
 }

@@ -305,9 +305,13 @@ func (c *command) callbacksReplay(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		return err
+	}
 	var failed int
 	for _, id := range ids {
-		if err := ReplayCallback(ctx, pool, id); err != nil {
+		if err := replayCallback(ctx, pool, rc, id); err != nil {
 			fmt.Fprintf(c.env.Stderr, "openresolve: %v\n", err)
 			failed++
 			continue
@@ -330,6 +334,11 @@ func ReplayCallback(ctx context.Context, pool *pgxpool.Pool, id string) error {
 	if err != nil {
 		return err
 	}
+	return replayCallback(ctx, pool, rc, id)
+}
+
+// replayCallback is ReplayCallback with an insert-only River client made once per command.
+func replayCallback(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		attempts, err := store.New().ResolutionCallbackReset(ctx, tx, id)
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -17,6 +17,7 @@ import (
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/pgtest"
 	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // run runs the CLI against dbURL and returns its exit code, stdout and stderr.
@@ -121,7 +122,7 @@ func TestListen(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	}
-	good, err := callback.Sign(secret, "res_1", 1700000000, body)
+	good, err := webhook.Sign(secret, "res_1", 1700000000, body)
 	require.NoError(t, err)
 	send(good)
 	send("v1,AAAA")

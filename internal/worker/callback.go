@@ -14,6 +14,7 @@ import (
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // Callback states, as in resolutions.callback_status.
@@ -58,13 +59,13 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 	}
 
 	ts := time.Now().Unix()
-	sig, err := callback.Sign(d.SigningSecret, d.ID, ts, d.Result)
+	sig, err := webhook.Sign(d.SigningSecret, d.ID, ts, d.Result)
 	if err != nil {
 		return err
 	}
 	if d.PreviousSigningSecret != "" {
 		// During a rotation's overlap, receivers still on the old secret can verify too.
-		old, err := callback.Sign(d.PreviousSigningSecret, d.ID, ts, d.Result)
+		old, err := webhook.Sign(d.PreviousSigningSecret, d.ID, ts, d.Result)
 		if err != nil {
 			return err
 		}
