@@ -12,31 +12,41 @@ WHERE linkedin_url = @linkedin_url
 ORDER BY employees DESC NULLS LAST, domain
 LIMIT 1;
 
--- name: CompanyListByNameKey :many
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
-FROM companies
-WHERE name_key = @name_key AND (@country::text = '' OR country = @country::text)
-ORDER BY employees DESC NULLS LAST, domain
-LIMIT 10;
+-- CompanyTermExpand finds the graph's terms within one edit of each word of a query: the
+-- words' variants (names.Variants) looked up among the terms' own. owner is the index of the
+-- query word a variant belongs to; the row with owner -1 and the empty term counts all
+-- companies.
+-- name: CompanyTermExpand :many
+SELECT DISTINCT q.owner::int AS owner, v.term, t.companies
+FROM (SELECT unnest(@variants::text[]) AS variant, unnest(@owners::int[]) AS owner) AS q
+JOIN company_term_variants v ON v.variant = q.variant
+JOIN company_terms t ON t.term = v.term
+WHERE t.companies > 0
+UNION ALL
+SELECT -1, term, companies
+FROM company_terms
+WHERE term = '';
 
--- name: CompanyListByAliasKey :many
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+-- CompanyListByTerms finds the companies whose names hold one of @any_terms and one of
+-- @also_terms (the same list, when one suffices), both through the GIN index on name_terms;
+-- the @max_rows that hold the most weight of @rank_terms come first. It returns what matching
+-- needs, not the companies' other columns.
+-- name: CompanyListByTerms :many
+SELECT domain, name, aliases, name_terms, country, employees
 FROM companies
-WHERE alias_keys @> ARRAY[@name_key::text] AND (@country::text = '' OR country = @country::text)
-ORDER BY employees DESC NULLS LAST, domain
-LIMIT 10;
+WHERE name_terms && @any_terms::text[] AND name_terms && @also_terms::text[]
+  AND (@country::text = '' OR country = @country::text)
+ORDER BY (SELECT coalesce(sum(r.weight), 0)
+          FROM (SELECT unnest(@rank_terms::text[]) AS term, unnest(@rank_weights::float8[]) AS weight) AS r
+          WHERE r.term = ANY (companies.name_terms)) DESC,
+         employees DESC NULLS LAST, domain
+LIMIT @max_rows::int;
 
--- CompanyListBySimilarName uses the trigram index through %, whose threshold
--- (pg_trgm.similarity_threshold, 0.3) is below any the resolvers accept; they filter further.
--- name: CompanyListBySimilarName :many
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded, similarity(name_key, @name_key::text)::float8 AS similarity
-FROM companies
-WHERE name_key % @name_key::text AND (@country::text = '' OR country = @country::text)
-ORDER BY similarity DESC, employees DESC NULLS LAST, domain
-LIMIT 10;
+-- CompanyTermCounts returns how many companies hold each of these terms: the word weights.
+-- name: CompanyTermCounts :many
+SELECT term, companies
+FROM company_terms
+WHERE term = ANY (@terms::text[]);
 
 -- name: PersonGetByID :one
 SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
@@ -66,12 +76,13 @@ WHERE e.md5 = @hash OR e.sha1 = @hash OR e.sha256 = @hash
 ORDER BY e.verified DESC, e.type = 'work' DESC, e.email
 LIMIT 1;
 
--- name: PersonListAtCompanyByName :many
+-- PersonListAtCompany lists the people of a company for matching a name among them.
+-- name: PersonListAtCompany :many
 SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
 FROM people
-WHERE company_domain = @company_domain AND name_key = @name_key
+WHERE company_domain = @company_domain
 ORDER BY person_id
-LIMIT 2;
+LIMIT @max_rows::int;
 
 -- name: EmailListByPerson :many
 SELECT email, type, verified, md5, sha1, sha256
@@ -141,3 +152,48 @@ FROM ranked r
 JOIN people p ON p.person_id = r.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
 ORDER BY r.rank DESC, p.person_id;
+
+-- The importer's upkeep of the company-name index (see migrations/00006_company_terms.sql).
+
+-- GraphImportLock serializes imports of companies, whose upkeep of company_terms reads the
+-- terms a batch replaces before it writes.
+-- name: GraphImportLock :exec
+SELECT pg_advisory_xact_lock(7234002);
+
+-- CompanyNameTermsByDomain returns the indexed terms of the companies with these domains.
+-- name: CompanyNameTermsByDomain :many
+SELECT domain, name_terms
+FROM companies
+WHERE domain = ANY (@domains::text[]) AND cardinality(name_terms) > 0;
+
+-- name: CompanyTermsAdd :exec
+INSERT INTO company_terms (term, companies)
+SELECT unnest(@terms::text[]), unnest(@counts::int[])
+ON CONFLICT (term) DO UPDATE SET companies = company_terms.companies + excluded.companies;
+
+-- CompanyTermTextsAdd records how terms were written and returns the texts it had not seen.
+-- name: CompanyTermTextsAdd :many
+INSERT INTO company_term_texts (text, term)
+SELECT unnest(@texts::text[]), unnest(@terms::text[])
+ON CONFLICT (text) DO NOTHING
+RETURNING text, term;
+
+-- name: CompanyTermVariantsInsert :exec
+INSERT INTO company_term_variants (variant, term)
+SELECT unnest(@variants::text[]), unnest(@terms::text[])
+ON CONFLICT DO NOTHING;
+
+-- CompanyListUnindexed returns companies whose name_terms are not computed yet.
+-- name: CompanyListUnindexed :many
+SELECT domain, name, aliases
+FROM companies
+WHERE cardinality(name_terms) = 0
+ORDER BY domain
+LIMIT @max_rows::int;
+
+-- CompanySetNameTerms sets the name_terms of companies, each list of terms joined by spaces.
+-- name: CompanySetNameTerms :exec
+UPDATE companies c
+SET name_terms = string_to_array(x.terms, ' ')
+FROM (SELECT unnest(@domains::text[]) AS domain, unnest(@terms::text[]) AS terms) AS x
+WHERE c.domain = x.domain;

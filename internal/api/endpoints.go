@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/normalize"
 	"github.com/openresolve/openresolve/internal/resolve"
@@ -64,7 +65,7 @@ func parseEnrichment(f fields) (any, error) {
 	if req.CompanyName == "" && req.Domain == "" && req.LinkedinURL == "" && req.Email == "" {
 		return nil, validationFailed("", "At least one of companyName, domain, linkedinUrl or email is required.")
 	}
-	if req.CompanyName != "" && normalize.CompanyKey(req.CompanyName) == "" {
+	if req.CompanyName != "" && !names.HasWords(req.CompanyName) {
 		return nil, validationFailed("companyName", "companyName must contain letters or digits.")
 	}
 	return req, nil
@@ -146,7 +147,7 @@ func parseDomainFinder(f fields) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if normalize.CompanyKey(v) == "" {
+	if !names.HasWords(v) {
 		return nil, validationFailed(name, "%s must contain letters or digits.", name)
 	}
 	c, err := country(f)
@@ -163,7 +164,7 @@ func parseKeywordToLead(f fields) (any, error) {
 	if req.Keyword, name, err = f.requiredStr("keyword", 200); err != nil {
 		return nil, err
 	}
-	if len(normalize.PersonKey(req.Keyword)) == 0 {
+	if !names.HasWords(req.Keyword) {
 		return nil, validationFailed(name, "%s must contain letters or digits.", name)
 	}
 	if req.Title, _, _, err = f.str("title", 200); err != nil {

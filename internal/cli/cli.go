@@ -22,6 +22,7 @@ import (
 	"github.com/openresolve/openresolve/internal/apikey"
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/graph"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -131,6 +132,14 @@ func (c *command) migrateUp(ctx context.Context, args []string) error {
 	defer pool.Close()
 	if err := store.Migrate(ctx, pool, c.env.Stdout); err != nil {
 		return err
+	}
+	// A graph imported before the company-name index existed is indexed now.
+	n, err := graph.IndexCompanyNames(ctx, pool)
+	if err != nil {
+		return fmt.Errorf("index company names: %w", err)
+	}
+	if n > 0 {
+		fmt.Fprintf(c.env.Stdout, "indexed the names of %d companies\n", n)
 	}
 	fmt.Fprintln(c.env.Stdout, "migrations are up to date")
 	return nil

@@ -132,6 +132,11 @@ func (im *Importer) reject(res *Result, line int, reason string) {
 // may not update a row twice.
 func (im *Importer) upsert(ctx context.Context, sp spec, rows [][]any) (inserted, updated int64, err error) {
 	err = pgx.BeginFunc(ctx, im.Pool, func(tx pgx.Tx) error {
+		if sp.prepare != nil {
+			if err := sp.prepare(ctx, tx, rows); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE import_stage ("+sp.stage+", line integer) ON COMMIT DROP"); err != nil {
 			return err
 		}

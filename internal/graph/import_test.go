@@ -2,15 +2,18 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/pgtest"
 )
 
@@ -48,16 +51,16 @@ func TestImportCSV(t *testing.T) {
 
 	var (
 		name, linkedin, country string
-		aliases, aliasKeys      []string
+		aliases, terms          []string
 		employees               int
 	)
-	require.NoError(t, pool.QueryRow(context.Background(), `SELECT name, linkedin_url, country, aliases, alias_keys, employees
-		FROM companies WHERE domain = 'acmelogistics.com'`).Scan(&name, &linkedin, &country, &aliases, &aliasKeys, &employees))
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT name, linkedin_url, country, aliases, name_terms, employees
+		FROM companies WHERE domain = 'acmelogistics.com'`).Scan(&name, &linkedin, &country, &aliases, &terms, &employees))
 	require.Equal(t, "Acme Logistics", name)
 	require.Equal(t, "linkedin.com/company/acme-logistics", linkedin)
 	require.Equal(t, "US", country)
 	require.Equal(t, []string{"Acme Logistics, Inc.", "Acme Freight"}, aliases)
-	require.Equal(t, []string{"acme logistics", "acme freight"}, aliasKeys)
+	require.Equal(t, []string{"acme", "freight", "logistics"}, terms, "the name's and aliases' words, legal forms left out")
 	require.Equal(t, 400, employees)
 
 	// JSON Lines: the same keys; a re-import updates instead of duplicating.
@@ -75,6 +78,79 @@ func TestImportCSV(t *testing.T) {
 	var n int
 	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM companies`).Scan(&n))
 	require.Equal(t, 3, n)
+	requireTermCounts(t, pool)
+}
+
+// requireTermCounts checks that company_terms counts what companies' name_terms hold, and
+// that every term has a text and the variants of its texts.
+func requireTermCounts(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	ctx := context.Background()
+	var wrong int
+	require.NoError(t, pool.QueryRow(ctx, `
+		WITH truth AS (
+			SELECT t.term, count(*)::int AS companies FROM companies c, unnest(c.name_terms) t(term)
+			WHERE cardinality(c.name_terms) > 0 GROUP BY 1
+			UNION ALL SELECT '', count(*)::int FROM companies WHERE cardinality(name_terms) > 0)
+		SELECT count(*) FROM truth FULL JOIN (SELECT * FROM company_terms WHERE companies <> 0) ct USING (term)
+		WHERE truth.companies IS DISTINCT FROM ct.companies`).Scan(&wrong))
+	require.Zero(t, wrong, "company_terms disagrees with the companies' name_terms")
+	require.NoError(t, pool.QueryRow(ctx, `
+		SELECT count(*) FROM company_terms ct WHERE ct.term <> '' AND ct.companies > 0 AND NOT EXISTS (
+			SELECT 1 FROM company_term_texts x JOIN company_term_variants v ON v.term = x.term AND v.variant = x.text
+			WHERE x.term = ct.term)`).Scan(&wrong))
+	require.Zero(t, wrong, "a term without its text and variants")
+}
+
+func TestCompanyNameIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	load := func(csv string) {
+		src, err := NewCSV(strings.NewReader(csv))
+		require.NoError(t, err)
+		_, err = (&Importer{Pool: pool}).Import(ctx, "companies", src)
+		require.NoError(t, err)
+	}
+	count := func(term string) int {
+		var n int
+		err := pool.QueryRow(ctx, `SELECT companies FROM company_terms WHERE term = $1`, term).Scan(&n)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0
+		}
+		require.NoError(t, err)
+		return n
+	}
+	load("domain,name,aliases\nmueller.de,Müller Maschinenbau GmbH,\nmuller.com,Muller Tools Inc.,\nacme.com,Acme Tools,\n")
+	require.Equal(t, 3, count(""))
+	require.Equal(t, 2, count("muler"), "Müller and Muller are one term")
+	require.Equal(t, 2, count(names.Term("tools")))
+	var texts []string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT array_agg(text ORDER BY text) FROM company_term_texts WHERE term = 'muler'`).Scan(&texts))
+	require.Equal(t, []string{"muller"}, texts)
+
+	// A re-import that renames a company counts its old words out and its new ones in; a
+	// repeat within one batch counts once.
+	load("domain,name,aliases\nmuller.com,Mueller Werkzeuge Inc.,\nmuller.com,Mueller Werkzeuge Inc.,\n")
+	require.Equal(t, 3, count(""))
+	require.Equal(t, 2, count("muler"))
+	require.Equal(t, 1, count(names.Term("tools")))
+	require.Equal(t, 1, count(names.Term("werkzeuge")))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT array_agg(text ORDER BY text) FROM company_term_texts WHERE term = 'muler'`).Scan(&texts))
+	require.Equal(t, []string{"mueller", "muller"}, texts, "each way the term was written")
+	requireTermCounts(t, pool)
+
+	// A graph imported before the index existed is indexed by migrate up.
+	_, err := pool.Exec(ctx, `UPDATE companies SET name_terms = '{}'; TRUNCATE company_terms, company_term_texts, company_term_variants`)
+	require.NoError(t, err)
+	n, err := IndexCompanyNames(ctx, pool)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	require.Equal(t, 3, count(""))
+	requireTermCounts(t, pool)
+	n, err = IndexCompanyNames(ctx, pool)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing left to index")
 }
 
 func writeFile(t *testing.T, name, content string) string {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -9,6 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/normalize"
 )
 
@@ -28,6 +32,9 @@ type spec struct {
 	order string
 	// convert validates and normalizes one record into the staging columns' values.
 	convert func(fields) ([]any, error)
+	// prepare, when set, runs in each batch's transaction before the upsert, with the batch's
+	// converted rows.
+	prepare func(ctx context.Context, tx pgx.Tx, rows [][]any) error
 	// upsert moves the staging table's rows into the graph; it must end with
 	// RETURNING (xmax = 0) AS inserted.
 	upsert string
@@ -35,19 +42,20 @@ type spec struct {
 
 var specs = map[string]spec{
 	"companies": {
-		stage: `domain text, name text, name_key text, aliases text[], alias_keys text[], linkedin_url text,
+		stage: `domain text, name text, aliases text[], name_terms text[], linkedin_url text,
 			address text, city text, region text, postal_code text, country text, employees integer,
 			industry text, description text, keywords text, founded integer`,
-		columns: []string{"domain", "name", "name_key", "aliases", "alias_keys", "linkedin_url", "address", "city",
+		columns: []string{"domain", "name", "aliases", "name_terms", "linkedin_url", "address", "city",
 			"region", "postal_code", "country", "employees", "industry", "description", "keywords", "founded"},
 		key:     "domain",
 		convert: convertCompany,
-		upsert: `INSERT INTO companies (domain, name, name_key, aliases, alias_keys, linkedin_url, address, city,
+		prepare: indexCompanyTerms,
+		upsert: `INSERT INTO companies (domain, name, aliases, name_terms, linkedin_url, address, city,
 				region, postal_code, country, employees, industry, description, keywords, founded)
-			SELECT domain, name, name_key, aliases, alias_keys, linkedin_url, address, city,
+			SELECT domain, name, aliases, name_terms, linkedin_url, address, city,
 				region, postal_code, country, employees, industry, description, keywords, founded FROM src
-			ON CONFLICT (domain) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
-				aliases = excluded.aliases, alias_keys = excluded.alias_keys, linkedin_url = excluded.linkedin_url,
+			ON CONFLICT (domain) DO UPDATE SET name = excluded.name, aliases = excluded.aliases,
+				name_terms = excluded.name_terms, linkedin_url = excluded.linkedin_url,
 				address = excluded.address, city = excluded.city, region = excluded.region,
 				postal_code = excluded.postal_code, country = excluded.country, employees = excluded.employees,
 				industry = excluded.industry, description = excluded.description, keywords = excluded.keywords,
@@ -55,17 +63,17 @@ var specs = map[string]spec{
 			RETURNING (xmax = 0) AS inserted`,
 	},
 	"people": {
-		stage: `person_id text, full_name text, name_key text, first_name text, last_name text, title text,
+		stage: `person_id text, full_name text, first_name text, last_name text, title text,
 			seniority text, company_domain text, linkedin_url text, country text, keywords text`,
-		columns: []string{"person_id", "full_name", "name_key", "first_name", "last_name", "title", "seniority",
+		columns: []string{"person_id", "full_name", "first_name", "last_name", "title", "seniority",
 			"company_domain", "linkedin_url", "country", "keywords"},
 		key:     "person_id",
 		convert: convertPerson,
-		upsert: `INSERT INTO people (person_id, full_name, name_key, first_name, last_name, title, seniority,
+		upsert: `INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority,
 				company_domain, linkedin_url, country, keywords)
-			SELECT person_id, full_name, name_key, first_name, last_name, title, seniority,
+			SELECT person_id, full_name, first_name, last_name, title, seniority,
 				company_domain, linkedin_url, country, keywords FROM src
-			ON CONFLICT (person_id) DO UPDATE SET full_name = excluded.full_name, name_key = excluded.name_key,
+			ON CONFLICT (person_id) DO UPDATE SET full_name = excluded.full_name,
 				first_name = excluded.first_name, last_name = excluded.last_name, title = excluded.title,
 				seniority = excluded.seniority, company_domain = excluded.company_domain,
 				linkedin_url = excluded.linkedin_url, country = excluded.country, keywords = excluded.keywords,
@@ -236,12 +244,6 @@ func convertCompany(f fields) ([]any, error) {
 	name, err := f.required("name", 300)
 	e.check(err)
 	aliases := f.list("aliases")
-	aliasKeys := make([]string, 0, len(aliases))
-	for _, a := range aliases {
-		if k := normalize.CompanyKey(a); k != "" {
-			aliasKeys = append(aliasKeys, k)
-		}
-	}
 	var linkedin *string
 	if v := f.get("linkedin_url"); v != "" {
 		c, err := normalize.LinkedInCompanyURL(v)
@@ -271,11 +273,11 @@ func convertCompany(f fields) ([]any, error) {
 	if e.err != nil {
 		return nil, e.err
 	}
-	key := normalize.CompanyKey(name)
-	if key == "" {
+	terms := names.CompanyTerms(name, aliases)
+	if len(names.ParseCompany(name).Terms()) == 0 {
 		return nil, errors.New("name: has no letters or digits")
 	}
-	return []any{*domain, name, key, aliases, aliasKeys, linkedin, address, city, region, postal, country,
+	return []any{*domain, name, aliases, terms, linkedin, address, city, region, postal, country,
 		int32p(employees), industry, description, strings.Join(f.list("keywords"), "; "), int32p(founded)}, nil
 }
 
@@ -326,7 +328,7 @@ func convertPerson(f fields) ([]any, error) {
 		s := strings.ToLower(*seniority)
 		seniority = &s
 	}
-	return []any{id, name, normalize.PersonKey(name), first, last, title, seniority, company, linkedin, country,
+	return []any{id, name, first, last, title, seniority, company, linkedin, country,
 		strings.Join(f.list("keywords"), "; ")}, nil
 }
 

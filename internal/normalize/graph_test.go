@@ -119,41 +119,8 @@ func TestPhone(t *testing.T) {
 	}
 }
 
-func TestCompanyKey(t *testing.T) {
+func TestCountry(t *testing.T) {
 	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"Acme Logistics", "acme logistics"},
-		{"ACME LOGISTICS", "acme logistics"},
-		{"Acme Logistics, Inc.", "acme logistics"},
-		{"Acme Logistics Inc", "acme logistics"},
-		{"acme-logistics LLC", "acme logistics"},
-		{"Acme Logistics Ltd.", "acme logistics"},
-		{"Acme Logistics Limited", "acme logistics"},
-		{"Acme Logistik GmbH", "acme logistik"},
-		{"Acme Logística S.A.", "acme logistica"},
-		{"Acme Logistics PLC", "acme logistics"},
-		{"Acme Logistics Corp.", "acme logistics"},
-		{"Smith & Sons", "smith and sons"},
-		{"Smith and Sons", "smith and sons"},
-		{"Johnson & Co.", "johnson"},
-		{"Procter & Gamble Co.", "procter and gamble"},
-		{"O'Reilly Media, Inc.", "oreilly media"},
-		{"Société Générale S.A.", "societe generale"},
-		{"  A.B.C.  Holdings ", "abc holdings"},
-		{"Inc", "inc"},
-		{"3M Company", "3m"},
-		{"", ""},
-	}
-	for _, tc := range tests {
-		require.Equal(t, tc.want, CompanyKey(tc.in), tc.in)
-	}
-}
-
-func TestPersonKeyAndCountry(t *testing.T) {
-	t.Parallel()
-	require.Equal(t, "jane doe", PersonKey("  Jane   DOE "))
-	require.Equal(t, "jerome obrien", PersonKey("Jérôme O'Brien"))
-	require.Equal(t, "mary ann smith", PersonKey("Mary-Ann Smith"))
 	for in, want := range map[string]string{"us": "US", " DE ": "DE", "UK": "GB", "gb": "GB"} {
 		got, ok := Country(in)
 		require.True(t, ok, in)
@@ -238,25 +205,6 @@ func FuzzPhone(f *testing.F) {
 		again, _, err := Phone(e164, "")
 		if err != nil || again != e164 || !strings.HasPrefix(e164, "+") {
 			t.Fatalf("Phone(%q, %q) = %q is not stable: %q, %v", in, country, e164, again, err)
-		}
-	})
-}
-
-func FuzzCompanyKey(f *testing.F) {
-	for _, s := range []string{"Acme Logistics, Inc.", "Société Générale S.A.", "Smith & Co", "Inc"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		k := CompanyKey(in)
-		if k != CompanyKey(k) && CompanyKey(k) != "" {
-			// A key may lose one more suffix word on a second pass ("x co inc" -> "x co" -> "x");
-			// it must never grow.
-			if len(CompanyKey(k)) > len(k) {
-				t.Fatalf("CompanyKey(%q) = %q grows to %q", in, k, CompanyKey(k))
-			}
-		}
-		if strings.Contains(k, "  ") || strings.TrimSpace(k) != k {
-			t.Fatalf("CompanyKey(%q) = %q has stray spaces", in, k)
 		}
 	})
 }

@@ -2,98 +2,285 @@ package resolve
 
 import (
 	"context"
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
 
-	"github.com/openresolve/openresolve/internal/normalize"
+	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
-// Company-name matching. A wrong company is worse than none, so:
-//
-//   - An exact match of the normalized name (normalize.CompanyKey: case, punctuation, "&" and
-//     legal forms ignored) has confidence ExactConfidence, an alias match AliasConfidence;
-//     when k companies share the name, the one with most employees (then the smallest domain)
-//     is chosen and every candidate gets the confidence divided by k.
-//   - Otherwise trigram similarity of the normalized names must reach FuzzyThreshold; such a
-//     match has a confidence from FuzzyMinConfidence up to FuzzyMaxConfidence with the
-//     similarity, again divided among near-ties, and never reaches 0.9.
-//
-// The constants were chosen by TestCompanyNameMatchingPrecision, which measures precision and
-// recall on variants of generated names (README, "How confident is confidence").
+// Company-name matching. A wrong company is worse than none, and a miss is a failure too, so a
+// name is compared word by word with every company that shares a word with it, or a word
+// within one typing error of one of its words (names.CompareCompanies), each word weighing by
+// how rare it is among the graph's company names. The best candidate is answered when its
+// score reaches names.CompanyCalibration.Answer; its confidence is the measured share of
+// right answers at its score, shared with candidates that score alike (namesakes). How the
+// calibration was measured: README, "How confident is confidence".
+
 const (
-	ExactConfidence    = 0.97
-	AliasConfidence    = 0.93
-	FuzzyThreshold     = 0.65
-	FuzzyMinConfidence = 0.40
-	FuzzyMaxConfidence = 0.85
-	// fuzzyTie is how close in similarity two candidates must be to count as a tie.
-	fuzzyTie = 0.05
+	// candidateBudget is how many companies the rarest words of a query may bring as
+	// candidates, at most three words.
+	candidateBudget = 2000
+	// narrowAbove is how many companies the rarest word of a query may be in before
+	// candidates are first sought among those holding the two rarest words both.
+	narrowAbove = 50
+	// maxCandidates is how many companies are compared with the query; at most 64.
+	maxCandidates = 60
+	// countryPrior is how much more a candidate counts, among namesakes, when its country is
+	// one the query's legal form is used in ("GmbH": Germany, Austria, Switzerland).
+	countryPrior = 4
+	// legalPrior is how much more a candidate counts when its name ends with the very legal
+	// form the query gives.
+	legalPrior = 2
 )
 
-// candidate is one company a name may mean.
-type candidate struct {
-	company    company
-	confidence float64
-	matchedBy  string
+// CompanyMatch is one company a name may mean.
+type CompanyMatch struct {
+	Domain, Name string
+	// Score is the evidence that the name is the company's name or one of its aliases, in
+	// nats (names.Comparison.Score); Prior weighs it against namesakes; Share is its part of
+	// the evidence among all candidates; Confidence the probability that it is the one meant.
+	Score, Prior, Share, Confidence float64
+	// MatchedBy is company_name, company_alias, or company_name_fuzzy when words differ.
+	MatchedBy string
+	employees *int32 // the larger of two namesakes comes first
 }
 
-// matchCompanyName returns the companies name may mean, best first; country (ISO code or "")
-// restricts them. It returns nothing rather than a poor guess.
-func (g graph) matchCompanyName(ctx context.Context, name, country string) ([]candidate, error) {
-	key := normalize.CompanyKey(name)
-	if key == "" {
-		return nil, nil
-	}
-	exact, err := g.q.CompanyListByNameKey(ctx, g.db, store.CompanyListByNameKeyParams{NameKey: key, Country: country})
+// matchCompanyName returns the companies name may mean, best first, and only those scoring at
+// least the calibration's Answer: nothing rather than a poor guess. country (an ISO code or
+// "") restricts them.
+func (g graph) matchCompanyName(ctx context.Context, name, country string) ([]CompanyMatch, error) {
+	all, err := g.companyCandidates(ctx, name, country)
 	if err != nil {
 		return nil, err
 	}
-	if len(exact) > 0 {
-		out := make([]candidate, len(exact))
-		for i, r := range exact {
-			out[i] = candidate{company(r), ExactConfidence / float64(len(exact)), "company_name"}
+	cal := names.CompanyCalibration
+	out := all[:0]
+	for _, m := range all {
+		if m.Score >= cal.Answer {
+			out = append(out, m)
 		}
-		return out, nil
-	}
-	alias, err := g.q.CompanyListByAliasKey(ctx, g.db, store.CompanyListByAliasKeyParams{NameKey: key, Country: country})
-	if err != nil {
-		return nil, err
-	}
-	if len(alias) > 0 {
-		out := make([]candidate, len(alias))
-		for i, r := range alias {
-			out[i] = candidate{company(r), AliasConfidence / float64(len(alias)), "company_alias"}
-		}
-		return out, nil
-	}
-	similar, err := g.q.CompanyListBySimilarName(ctx, g.db, store.CompanyListBySimilarNameParams{NameKey: key, Country: country})
-	if err != nil {
-		return nil, err
-	}
-	var out []candidate
-	ties := 0
-	for _, r := range similar {
-		if r.Similarity < FuzzyThreshold {
-			break // ordered by similarity
-		}
-		if r.Similarity >= similar[0].Similarity-fuzzyTie {
-			ties++
-		}
-		c := company{r.Domain, r.Name, r.LinkedinUrl, r.Address, r.City, r.Region, r.PostalCode,
-			r.Country, r.Employees, r.Industry, r.Description, r.Founded}
-		out = append(out, candidate{c, fuzzyConfidence(r.Similarity), "company_name_fuzzy"})
-	}
-	for i := range out {
-		out[i].confidence /= float64(max(ties, 1))
 	}
 	return out, nil
 }
 
-// fuzzyConfidence maps a similarity in [FuzzyThreshold, 1] linearly onto
-// [FuzzyMinConfidence, FuzzyMaxConfidence].
-func fuzzyConfidence(sim float64) float64 {
-	f := (sim - FuzzyThreshold) / (1 - FuzzyThreshold)
-	return FuzzyMinConfidence + f*(FuzzyMaxConfidence-FuzzyMinConfidence)
+// companyCandidates scores every candidate company for name, best first, with confidences.
+func (g graph) companyCandidates(ctx context.Context, name, country string) ([]CompanyMatch, error) {
+	q := names.ParseCompany(name)
+	words := q.Regular()
+	if len(words) == 0 {
+		return nil, nil
+	}
+	// The graph's terms within one edit of each query word (of its term, or of its text where
+	// a typo changed the skeleton more), and of each two neighbouring words written as one
+	// ("North Wind" for "Northwind"). A probe's owner is its word, or len(words)+i for the
+	// pair from word i.
+	probes := make([]names.Word, 0, len(words)*2)
+	probes = append(probes, words...)
+	for i := 0; i+1 < len(words); i++ {
+		t := names.Term(words[i].Text + words[i+1].Text)
+		probes = append(probes, names.Word{Text: t, Term: t})
+	}
+	var ep store.CompanyTermExpandParams
+	for i, p := range probes {
+		vs := names.Variants(p.Term)
+		if p.Text != p.Term {
+			vs = append(vs, names.Variants(p.Text)...)
+		}
+		for _, v := range vs {
+			ep.Variants = append(ep.Variants, v)
+			ep.Owners = append(ep.Owners, int32(i))
+		}
+	}
+	expanded, err := g.q.CompanyTermExpand(ctx, g.db, ep)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	df := map[string]int{}
+	type group struct {
+		terms []string
+		df    int
+	}
+	groups := make([]group, len(probes))
+	for _, r := range expanded {
+		if r.Owner < 0 {
+			total = int(r.Companies)
+			continue
+		}
+		df[r.Term] = int(r.Companies)
+		groups[r.Owner].terms = append(groups[r.Owner].terms, r.Term)
+		groups[r.Owner].df += int(r.Companies)
+	}
+	weight := func(term string) float64 { return names.Weight(term, df[term], total) }
+	// A word no company name holds may be a legal form misspelt ("Compnay"): set aside.
+	unknown := map[string]bool{}
+	for _, w := range words {
+		if df[w.Term] == 0 && names.MisspeltLegal(w) {
+			unknown[w.Text] = true
+		}
+	}
+	if len(unknown) > 0 {
+		q = q.Without(func(w names.Word) bool { return unknown[w.Text] })
+	}
+
+	// Candidates: when even the rarest word is in many names, first those holding both of the
+	// two rarest words (the index intersects their lists without reading the names); else, or
+	// when none of those is a good match, those holding any of the rarest words, as many words
+	// as candidateBudget takes.
+	var found []group
+	for _, gr := range groups {
+		if len(gr.terms) > 0 {
+			found = append(found, gr)
+		}
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].df < found[j].df })
+	p := store.CompanyListByTermsParams{Country: country, MaxRows: maxCandidates}
+	for _, gr := range found {
+		for _, t := range gr.terms {
+			p.RankTerms = append(p.RankTerms, t)
+			p.RankWeights = append(p.RankWeights, weight(t))
+		}
+	}
+	fetch := func(anyTerms, alsoTerms []string) ([]CompanyMatch, error) {
+		p.AnyTerms, p.AlsoTerms = anyTerms, alsoTerms
+		rows, err := g.q.CompanyListByTerms(ctx, g.db, p)
+		if err != nil {
+			return nil, err
+		}
+		// The weights of the candidates' words the query did not bring.
+		var missing []string
+		for _, r := range rows {
+			for _, t := range r.NameTerms {
+				if _, ok := df[t]; !ok {
+					df[t] = 0
+					missing = append(missing, t)
+				}
+			}
+		}
+		if len(missing) > 0 {
+			counts, err := g.q.CompanyTermCounts(ctx, g.db, missing)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range counts {
+				df[c.Term] = int(c.Companies)
+			}
+		}
+		return scoreRows(q, rows, df, total), nil
+	}
+	if len(found) > 1 && found[0].df > narrowAbove {
+		out, err := fetch(found[0].terms, found[1].terms)
+		if err != nil || len(out) > 0 && out[0].Score >= names.CompanyCalibration.Answer {
+			return out, err
+		}
+	}
+	var union []string
+	budget := 0
+	for i, gr := range found {
+		if i > 0 && (budget+gr.df > candidateBudget || i >= 3) {
+			break
+		}
+		budget += gr.df
+		union = append(union, gr.terms...)
+	}
+	return fetch(union, union)
 }
 
-// round2 keeps confidences readable.
-func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+// scoreRows scores candidate rows against the query q: each against its name and each alias,
+// the best of them counting. df holds the companies holding each term, total in all.
+func scoreRows(q names.Company, rows []store.CompanyListByTermsRow, df map[string]int, total int) []CompanyMatch {
+	weight := func(term string) float64 { return names.Weight(term, df[term], total) }
+	// How many candidates hold all of a set of terms: what a match on them is worth. The
+	// candidates are all the companies holding the anchor words unless they were cut at
+	// maxCandidates; then the rarest term's count bounds it. holders has a bit per candidate
+	// (maxCandidates fits one word).
+	holders := map[string]uint64{}
+	for i, r := range rows {
+		for _, t := range r.NameTerms {
+			holders[t] |= 1 << i
+		}
+	}
+	comboDF := func(terms []string) int {
+		least, all := total, ^uint64(0)
+		for _, t := range terms {
+			least = min(least, max(df[t], 1))
+			all &= holders[t]
+		}
+		if len(rows) >= maxCandidates {
+			return least
+		}
+		return max(1, min(bits.OnesCount64(all), least))
+	}
+	score := func(c names.Company) float64 {
+		cmp := names.CompareCompanies(q, c, weight)
+		return cmp.Score(comboDF(cmp.Matched), total)
+	}
+
+	out := make([]CompanyMatch, 0, len(rows))
+	for _, r := range rows {
+		m := CompanyMatch{Domain: r.Domain, Name: r.Name, employees: r.Employees, Prior: 1, MatchedBy: "company_name"}
+		cn := names.ParseCompany(r.Name)
+		m.Score = score(cn)
+		exact := cn.Key() == q.Key()
+		for _, a := range r.Aliases {
+			an := names.ParseCompany(a)
+			if s := score(an); s > m.Score {
+				m.Score, m.MatchedBy, exact = s, "company_alias", an.Key() == q.Key()
+			}
+		}
+		if !exact {
+			m.MatchedBy = "company_name_fuzzy"
+		}
+		if r.Country != nil && len(q.Countries) > 0 && slices.Contains(q.Countries, *r.Country) {
+			m.Prior = countryPrior
+		}
+		if q.Legal != "" && cn.Legal == q.Legal {
+			m.Prior *= legalPrior
+		}
+		out = append(out, m)
+	}
+	scoreCandidates(out)
+	return out
+}
+
+// scoreCandidates orders candidates best first (score and prior, then size, then domain) and
+// gives each its share and confidence.
+func scoreCandidates(ms []CompanyMatch) {
+	cal := names.CompanyCalibration
+	scores, priors := make([]float64, len(ms)), make([]float64, len(ms))
+	for i, m := range ms {
+		scores[i], priors[i] = m.Score, m.Prior
+	}
+	shares := cal.Shares(scores, priors)
+	for i := range ms {
+		ms[i].Share = shares[i]
+		ms[i].Confidence = cal.Confidence(ms[i].Score, ms[i].Share)
+	}
+	sort.SliceStable(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		if a.Share != b.Share {
+			return a.Share > b.Share
+		}
+		if ea, eb := deref32(a.employees), deref32(b.employees); ea != eb {
+			return ea > eb
+		}
+		return a.Domain < b.Domain
+	})
+}
+
+func deref32(p *int32) int32 {
+	if p == nil {
+		return -1
+	}
+	return *p
+}
+
+// floor2 keeps confidences readable, rounding down so as never to overstate one: 0.998 is
+// 0.99, not a certain 1.
+func floor2(f float64) float64 { return math.Floor(f*100+1e-9) / 100 }

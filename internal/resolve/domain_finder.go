@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/normalize"
+	"github.com/openresolve/openresolve/internal/names"
 )
 
 // DomainFinderRequest is the stored request of /v1/organization-domain-finder.
@@ -52,9 +52,9 @@ func (d DomainFinder) Resolve(ctx context.Context, raw json.RawMessage) (Result,
 	var list []scored
 	seen := map[string]bool{}
 	for _, c := range cands {
-		if !seen[c.company.Domain] {
-			seen[c.company.Domain] = true
-			list = append(list, scored{c.company.Domain, round2(c.confidence), "graph"})
+		if !seen[c.Domain] {
+			seen[c.Domain] = true
+			list = append(list, scored{c.Domain, floor2(c.Confidence), "graph"})
 		}
 	}
 	if len(list) == 0 {
@@ -86,18 +86,9 @@ type guess struct {
 // confidence of each should it exist: the whole name joined, then hyphenated, then the first
 // word alone; under .com and the country's own suffix.
 func candidateDomains(name, country string) []guess {
-	words := strings.Fields(normalize.CompanyKey(name))
 	var ascii []string
-	for _, w := range words {
-		var b strings.Builder
-		for _, r := range w {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-				b.WriteRune(r)
-			}
-		}
-		if b.Len() > 0 {
-			ascii = append(ascii, b.String())
-		}
+	for _, w := range names.ParseCompany(name).Regular() {
+		ascii = append(ascii, w.Text) // folded: lower-case ASCII letters and digits
 	}
 	if len(ascii) == 0 {
 		return nil
@@ -191,7 +182,7 @@ func (d DomainFinder) guess(ctx context.Context, name, country string) ([]guess,
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].confidence > out[j].confidence })
 	for i := range out {
-		out[i].confidence = round2(out[i].confidence)
+		out[i].confidence = floor2(out[i].confidence)
 	}
 	return out, nil
 }

@@ -93,17 +93,24 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 			return Result{}, err
 		}
 		if len(cands) > 0 {
-			co, confidence, matchedBy = &cands[0].company, cands[0].confidence, cands[0].matchedBy
+			if co, err = e.g.companyByDomain(ctx, cands[0].Domain); err != nil {
+				return Result{}, err
+			}
+			confidence, matchedBy = cands[0].Confidence, cands[0].MatchedBy
 		}
 	}
 	if !found() {
 		return Result{Status: StatusNotFound, Fields: map[string]any{}}, nil
 	}
 
-	// A person named alongside the company.
+	// A person named alongside the company: the answer is right when both are.
 	if pe == nil && req.FullName != "" && co != nil {
-		if pe, err = e.g.personAt(ctx, co.Domain, normalize.PersonKey(req.FullName)); err != nil {
+		var pc float64
+		if pe, pc, err = e.g.personAt(ctx, co.Domain, req.FullName); err != nil {
 			return Result{}, err
+		}
+		if pe != nil {
+			confidence *= pc
 		}
 	}
 	fields := map[string]any{}
@@ -119,7 +126,7 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 	} else if req.FullName != "" || req.Email != "" || strings.HasPrefix(req.LinkedinURL, "linkedin.com/in/") {
 		fields["person"] = nil
 	}
-	fields["confidence"] = round2(confidence)
+	fields["confidence"] = floor2(confidence)
 	fields["matchedBy"] = matchedBy
 	return Result{Status: StatusCompleted, Fields: fields}, nil
 }

@@ -37,7 +37,7 @@ func (r *recorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.Trace
 
 func (r *recorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-var graphTables = regexp.MustCompile(`Seq Scan on (companies|people|emails|phones|networks|ip_observations)\b`)
+var graphTables = regexp.MustCompile(`Seq Scan on (companies|company_terms|company_term_variants|people|emails|phones|networks|ip_observations)\b`)
 
 // TestEveryResolverQueryUsesAnIndex runs every resolver through the paths that touch the
 // database, records the SQL it sends, and checks with EXPLAIN (sequential scans disabled, so

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"net"
+	"sort"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -128,16 +130,66 @@ func (g graph) personByHashedEmail(ctx context.Context, hash string) (*person, e
 	return &p, nil
 }
 
-// personAt finds the one person named name at a company; two people of that name is no answer.
-func (g graph) personAt(ctx context.Context, domain, nameKey string) (*person, error) {
-	rows, err := g.q.PersonListAtCompanyByName(ctx, g.db, store.PersonListAtCompanyByNameParams{
-		CompanyDomain: &domain, NameKey: nameKey,
+// maxPeopleCompared bounds how many of a company's people a name is compared with.
+const maxPeopleCompared = 2000
+
+// PersonMatch is one person a name may mean among a company's people.
+type PersonMatch struct {
+	person
+	// Score is how well the name matches (0 to 1); Share its part of the evidence among the
+	// company's people; Confidence the probability that it is the one meant.
+	Score, Share, Confidence float64
+}
+
+// peopleAt scores each of a company's people for name, best first.
+func (g graph) peopleAt(ctx context.Context, domain, name string) ([]PersonMatch, error) {
+	rows, err := g.q.PersonListAtCompany(ctx, g.db, store.PersonListAtCompanyParams{
+		CompanyDomain: &domain, MaxRows: maxPeopleCompared,
 	})
-	if err != nil || len(rows) != 1 {
+	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	p := person(rows[0])
-	return &p, nil
+	q := names.ParsePerson(name)
+	out := make([]PersonMatch, len(rows))
+	scores, priors := make([]float64, len(rows)), make([]float64, len(rows))
+	for i, r := range rows {
+		out[i] = PersonMatch{person: person(r), Score: names.ComparePeople(q, names.ParsePerson(r.FullName))}
+		scores[i], priors[i] = out[i].Score, 1
+	}
+	cal := names.PersonCalibration
+	for i, sh := range cal.Shares(scores, priors) {
+		out[i].Share = sh
+		out[i].Confidence = cal.Confidence(out[i].Score, sh)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out, nil
+}
+
+// personAt finds the person name means among a company's people, and the probability that
+// it is them; nil when nobody scores names.PersonCalibration.Answer.
+func (g graph) personAt(ctx context.Context, domain, name string) (*person, float64, error) {
+	ms, err := g.peopleAt(ctx, domain, name)
+	if err != nil || len(ms) == 0 || ms[0].Score <= 0 || ms[0].Score < names.PersonCalibration.Answer {
+		return nil, 0, err
+	}
+	return &ms[0].person, ms[0].Confidence, nil
+}
+
+// Matcher scores the graph's companies and people against names, as the resolvers do, for
+// tools that measure the matching (make calibrate).
+type Matcher struct{ g graph }
+
+// NewMatcher returns a Matcher reading the graph from db.
+func NewMatcher(db store.DBTX) Matcher { return Matcher{graph{db: db, q: store.New()}} }
+
+// Companies returns every candidate company for name, best first, whatever its score.
+func (m Matcher) Companies(ctx context.Context, name, country string) ([]CompanyMatch, error) {
+	return m.g.companyCandidates(ctx, name, country)
+}
+
+// People returns a company's people scored for name, best first.
+func (m Matcher) People(ctx context.Context, domain, name string) ([]PersonMatch, error) {
+	return m.g.peopleAt(ctx, domain, name)
 }
 
 // companyOf returns the company a person works at, if the graph has it.

@@ -97,57 +97,63 @@ func (q *Queries) CompanyGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl
 	return i, err
 }
 
-const companyListByAliasKey = `-- name: CompanyListByAliasKey :many
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+const companyListByTerms = `-- name: CompanyListByTerms :many
+SELECT domain, name, aliases, name_terms, country, employees
 FROM companies
-WHERE alias_keys @> ARRAY[$1::text] AND ($2::text = '' OR country = $2::text)
-ORDER BY employees DESC NULLS LAST, domain
-LIMIT 10
+WHERE name_terms && $1::text[] AND name_terms && $2::text[]
+  AND ($3::text = '' OR country = $3::text)
+ORDER BY (SELECT coalesce(sum(r.weight), 0)
+          FROM (SELECT unnest($4::text[]) AS term, unnest($5::float8[]) AS weight) AS r
+          WHERE r.term = ANY (companies.name_terms)) DESC,
+         employees DESC NULLS LAST, domain
+LIMIT $6::int
 `
 
-type CompanyListByAliasKeyParams struct {
-	NameKey string
-	Country string
+type CompanyListByTermsParams struct {
+	AnyTerms    []string
+	AlsoTerms   []string
+	Country     string
+	RankTerms   []string
+	RankWeights []float64
+	MaxRows     int32
 }
 
-type CompanyListByAliasKeyRow struct {
-	Domain      string
-	Name        string
-	LinkedinUrl *string
-	Address     *string
-	City        *string
-	Region      *string
-	PostalCode  *string
-	Country     *string
-	Employees   *int32
-	Industry    *string
-	Description *string
-	Founded     *int32
+type CompanyListByTermsRow struct {
+	Domain    string
+	Name      string
+	Aliases   []string
+	NameTerms []string
+	Country   *string
+	Employees *int32
 }
 
-func (q *Queries) CompanyListByAliasKey(ctx context.Context, db DBTX, arg CompanyListByAliasKeyParams) ([]CompanyListByAliasKeyRow, error) {
-	rows, err := db.Query(ctx, companyListByAliasKey, arg.NameKey, arg.Country)
+// CompanyListByTerms finds the companies whose names hold one of @any_terms and one of
+// @also_terms (the same list, when one suffices), both through the GIN index on name_terms;
+// the @max_rows that hold the most weight of @rank_terms come first. It returns what matching
+// needs, not the companies' other columns.
+func (q *Queries) CompanyListByTerms(ctx context.Context, db DBTX, arg CompanyListByTermsParams) ([]CompanyListByTermsRow, error) {
+	rows, err := db.Query(ctx, companyListByTerms,
+		arg.AnyTerms,
+		arg.AlsoTerms,
+		arg.Country,
+		arg.RankTerms,
+		arg.RankWeights,
+		arg.MaxRows,
+	)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []CompanyListByAliasKeyRow
+	var items []CompanyListByTermsRow
 	for rows.Next() {
-		var i CompanyListByAliasKeyRow
+		var i CompanyListByTermsRow
 		if err := rows.Scan(
 			&i.Domain,
 			&i.Name,
-			&i.LinkedinUrl,
-			&i.Address,
-			&i.City,
-			&i.Region,
-			&i.PostalCode,
+			&i.Aliases,
+			&i.NameTerms,
 			&i.Country,
 			&i.Employees,
-			&i.Industry,
-			&i.Description,
-			&i.Founded,
 		); err != nil {
 			return nil, err
 		}
@@ -159,58 +165,31 @@ func (q *Queries) CompanyListByAliasKey(ctx context.Context, db DBTX, arg Compan
 	return items, nil
 }
 
-const companyListByNameKey = `-- name: CompanyListByNameKey :many
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+const companyListUnindexed = `-- name: CompanyListUnindexed :many
+SELECT domain, name, aliases
 FROM companies
-WHERE name_key = $1 AND ($2::text = '' OR country = $2::text)
-ORDER BY employees DESC NULLS LAST, domain
-LIMIT 10
+WHERE cardinality(name_terms) = 0
+ORDER BY domain
+LIMIT $1::int
 `
 
-type CompanyListByNameKeyParams struct {
-	NameKey string
-	Country string
+type CompanyListUnindexedRow struct {
+	Domain  string
+	Name    string
+	Aliases []string
 }
 
-type CompanyListByNameKeyRow struct {
-	Domain      string
-	Name        string
-	LinkedinUrl *string
-	Address     *string
-	City        *string
-	Region      *string
-	PostalCode  *string
-	Country     *string
-	Employees   *int32
-	Industry    *string
-	Description *string
-	Founded     *int32
-}
-
-func (q *Queries) CompanyListByNameKey(ctx context.Context, db DBTX, arg CompanyListByNameKeyParams) ([]CompanyListByNameKeyRow, error) {
-	rows, err := db.Query(ctx, companyListByNameKey, arg.NameKey, arg.Country)
+// CompanyListUnindexed returns companies whose name_terms are not computed yet.
+func (q *Queries) CompanyListUnindexed(ctx context.Context, db DBTX, maxRows int32) ([]CompanyListUnindexedRow, error) {
+	rows, err := db.Query(ctx, companyListUnindexed, maxRows)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []CompanyListByNameKeyRow
+	var items []CompanyListUnindexedRow
 	for rows.Next() {
-		var i CompanyListByNameKeyRow
-		if err := rows.Scan(
-			&i.Domain,
-			&i.Name,
-			&i.LinkedinUrl,
-			&i.Address,
-			&i.City,
-			&i.Region,
-			&i.PostalCode,
-			&i.Country,
-			&i.Employees,
-			&i.Industry,
-			&i.Description,
-			&i.Founded,
-		); err != nil {
+		var i CompanyListUnindexedRow
+		if err := rows.Scan(&i.Domain, &i.Name, &i.Aliases); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -221,62 +200,28 @@ func (q *Queries) CompanyListByNameKey(ctx context.Context, db DBTX, arg Company
 	return items, nil
 }
 
-const companyListBySimilarName = `-- name: CompanyListBySimilarName :many
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded, similarity(name_key, $1::text)::float8 AS similarity
+const companyNameTermsByDomain = `-- name: CompanyNameTermsByDomain :many
+SELECT domain, name_terms
 FROM companies
-WHERE name_key % $1::text AND ($2::text = '' OR country = $2::text)
-ORDER BY similarity DESC, employees DESC NULLS LAST, domain
-LIMIT 10
+WHERE domain = ANY ($1::text[]) AND cardinality(name_terms) > 0
 `
 
-type CompanyListBySimilarNameParams struct {
-	NameKey string
-	Country string
+type CompanyNameTermsByDomainRow struct {
+	Domain    string
+	NameTerms []string
 }
 
-type CompanyListBySimilarNameRow struct {
-	Domain      string
-	Name        string
-	LinkedinUrl *string
-	Address     *string
-	City        *string
-	Region      *string
-	PostalCode  *string
-	Country     *string
-	Employees   *int32
-	Industry    *string
-	Description *string
-	Founded     *int32
-	Similarity  float64
-}
-
-// CompanyListBySimilarName uses the trigram index through %, whose threshold
-// (pg_trgm.similarity_threshold, 0.3) is below any the resolvers accept; they filter further.
-func (q *Queries) CompanyListBySimilarName(ctx context.Context, db DBTX, arg CompanyListBySimilarNameParams) ([]CompanyListBySimilarNameRow, error) {
-	rows, err := db.Query(ctx, companyListBySimilarName, arg.NameKey, arg.Country)
+// CompanyNameTermsByDomain returns the indexed terms of the companies with these domains.
+func (q *Queries) CompanyNameTermsByDomain(ctx context.Context, db DBTX, domains []string) ([]CompanyNameTermsByDomainRow, error) {
+	rows, err := db.Query(ctx, companyNameTermsByDomain, domains)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []CompanyListBySimilarNameRow
+	var items []CompanyNameTermsByDomainRow
 	for rows.Next() {
-		var i CompanyListBySimilarNameRow
-		if err := rows.Scan(
-			&i.Domain,
-			&i.Name,
-			&i.LinkedinUrl,
-			&i.Address,
-			&i.City,
-			&i.Region,
-			&i.PostalCode,
-			&i.Country,
-			&i.Employees,
-			&i.Industry,
-			&i.Description,
-			&i.Founded,
-			&i.Similarity,
-		); err != nil {
+		var i CompanyNameTermsByDomainRow
+		if err := rows.Scan(&i.Domain, &i.NameTerms); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -285,6 +230,163 @@ func (q *Queries) CompanyListBySimilarName(ctx context.Context, db DBTX, arg Com
 		return nil, err
 	}
 	return items, nil
+}
+
+const companySetNameTerms = `-- name: CompanySetNameTerms :exec
+UPDATE companies c
+SET name_terms = string_to_array(x.terms, ' ')
+FROM (SELECT unnest($1::text[]) AS domain, unnest($2::text[]) AS terms) AS x
+WHERE c.domain = x.domain
+`
+
+type CompanySetNameTermsParams struct {
+	Domains []string
+	Terms   []string
+}
+
+// CompanySetNameTerms sets the name_terms of companies, each list of terms joined by spaces.
+func (q *Queries) CompanySetNameTerms(ctx context.Context, db DBTX, arg CompanySetNameTermsParams) error {
+	_, err := db.Exec(ctx, companySetNameTerms, arg.Domains, arg.Terms)
+	return err
+}
+
+const companyTermCounts = `-- name: CompanyTermCounts :many
+SELECT term, companies
+FROM company_terms
+WHERE term = ANY ($1::text[])
+`
+
+// CompanyTermCounts returns how many companies hold each of these terms: the word weights.
+func (q *Queries) CompanyTermCounts(ctx context.Context, db DBTX, terms []string) ([]CompanyTerm, error) {
+	rows, err := db.Query(ctx, companyTermCounts, terms)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CompanyTerm
+	for rows.Next() {
+		var i CompanyTerm
+		if err := rows.Scan(&i.Term, &i.Companies); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const companyTermExpand = `-- name: CompanyTermExpand :many
+SELECT DISTINCT q.owner::int AS owner, v.term, t.companies
+FROM (SELECT unnest($1::text[]) AS variant, unnest($2::int[]) AS owner) AS q
+JOIN company_term_variants v ON v.variant = q.variant
+JOIN company_terms t ON t.term = v.term
+WHERE t.companies > 0
+UNION ALL
+SELECT -1, term, companies
+FROM company_terms
+WHERE term = ''
+`
+
+type CompanyTermExpandParams struct {
+	Variants []string
+	Owners   []int32
+}
+
+type CompanyTermExpandRow struct {
+	Owner     int32
+	Term      string
+	Companies int32
+}
+
+// CompanyTermExpand finds the graph's terms within one edit of each word of a query: the
+// words' variants (names.Variants) looked up among the terms' own. owner is the index of the
+// query word a variant belongs to; the row with owner -1 and the empty term counts all
+// companies.
+func (q *Queries) CompanyTermExpand(ctx context.Context, db DBTX, arg CompanyTermExpandParams) ([]CompanyTermExpandRow, error) {
+	rows, err := db.Query(ctx, companyTermExpand, arg.Variants, arg.Owners)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CompanyTermExpandRow
+	for rows.Next() {
+		var i CompanyTermExpandRow
+		if err := rows.Scan(&i.Owner, &i.Term, &i.Companies); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const companyTermTextsAdd = `-- name: CompanyTermTextsAdd :many
+INSERT INTO company_term_texts (text, term)
+SELECT unnest($1::text[]), unnest($2::text[])
+ON CONFLICT (text) DO NOTHING
+RETURNING text, term
+`
+
+type CompanyTermTextsAddParams struct {
+	Texts []string
+	Terms []string
+}
+
+// CompanyTermTextsAdd records how terms were written and returns the texts it had not seen.
+func (q *Queries) CompanyTermTextsAdd(ctx context.Context, db DBTX, arg CompanyTermTextsAddParams) ([]CompanyTermText, error) {
+	rows, err := db.Query(ctx, companyTermTextsAdd, arg.Texts, arg.Terms)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CompanyTermText
+	for rows.Next() {
+		var i CompanyTermText
+		if err := rows.Scan(&i.Text, &i.Term); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const companyTermVariantsInsert = `-- name: CompanyTermVariantsInsert :exec
+INSERT INTO company_term_variants (variant, term)
+SELECT unnest($1::text[]), unnest($2::text[])
+ON CONFLICT DO NOTHING
+`
+
+type CompanyTermVariantsInsertParams struct {
+	Variants []string
+	Terms    []string
+}
+
+func (q *Queries) CompanyTermVariantsInsert(ctx context.Context, db DBTX, arg CompanyTermVariantsInsertParams) error {
+	_, err := db.Exec(ctx, companyTermVariantsInsert, arg.Variants, arg.Terms)
+	return err
+}
+
+const companyTermsAdd = `-- name: CompanyTermsAdd :exec
+INSERT INTO company_terms (term, companies)
+SELECT unnest($1::text[]), unnest($2::int[])
+ON CONFLICT (term) DO UPDATE SET companies = company_terms.companies + excluded.companies
+`
+
+type CompanyTermsAddParams struct {
+	Terms  []string
+	Counts []int32
+}
+
+func (q *Queries) CompanyTermsAdd(ctx context.Context, db DBTX, arg CompanyTermsAddParams) error {
+	_, err := db.Exec(ctx, companyTermsAdd, arg.Terms, arg.Counts)
+	return err
 }
 
 const emailListByPerson = `-- name: EmailListByPerson :many
@@ -328,6 +430,19 @@ func (q *Queries) EmailListByPerson(ctx context.Context, db DBTX, personID strin
 		return nil, err
 	}
 	return items, nil
+}
+
+const graphImportLock = `-- name: GraphImportLock :exec
+
+SELECT pg_advisory_xact_lock(7234002)
+`
+
+// The importer's upkeep of the company-name index (see migrations/00006_company_terms.sql).
+// GraphImportLock serializes imports of companies, whose upkeep of company_terms reads the
+// terms a batch replaces before it writes.
+func (q *Queries) GraphImportLock(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, graphImportLock)
+	return err
 }
 
 const leadSearch = `-- name: LeadSearch :many
@@ -627,20 +742,20 @@ func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl 
 	return i, err
 }
 
-const personListAtCompanyByName = `-- name: PersonListAtCompanyByName :many
+const personListAtCompany = `-- name: PersonListAtCompany :many
 SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
 FROM people
-WHERE company_domain = $1 AND name_key = $2
+WHERE company_domain = $1
 ORDER BY person_id
-LIMIT 2
+LIMIT $2::int
 `
 
-type PersonListAtCompanyByNameParams struct {
+type PersonListAtCompanyParams struct {
 	CompanyDomain *string
-	NameKey       string
+	MaxRows       int32
 }
 
-type PersonListAtCompanyByNameRow struct {
+type PersonListAtCompanyRow struct {
 	PersonID      string
 	FullName      string
 	FirstName     *string
@@ -652,15 +767,16 @@ type PersonListAtCompanyByNameRow struct {
 	Country       *string
 }
 
-func (q *Queries) PersonListAtCompanyByName(ctx context.Context, db DBTX, arg PersonListAtCompanyByNameParams) ([]PersonListAtCompanyByNameRow, error) {
-	rows, err := db.Query(ctx, personListAtCompanyByName, arg.CompanyDomain, arg.NameKey)
+// PersonListAtCompany lists the people of a company for matching a name among them.
+func (q *Queries) PersonListAtCompany(ctx context.Context, db DBTX, arg PersonListAtCompanyParams) ([]PersonListAtCompanyRow, error) {
+	rows, err := db.Query(ctx, personListAtCompany, arg.CompanyDomain, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []PersonListAtCompanyByNameRow
+	var items []PersonListAtCompanyRow
 	for rows.Next() {
-		var i PersonListAtCompanyByNameRow
+		var i PersonListAtCompanyRow
 		if err := rows.Scan(
 			&i.PersonID,
 			&i.FullName,

@@ -52,9 +52,7 @@ type CallbackAttemptOverview struct {
 type Company struct {
 	Domain      string
 	Name        string
-	NameKey     string
 	Aliases     []string
-	AliasKeys   []string
 	LinkedinUrl *string
 	Address     *string
 	City        *string
@@ -68,6 +66,22 @@ type Company struct {
 	Founded     *int32
 	Search      interface{}
 	UpdatedAt   time.Time
+	NameTerms   []string
+}
+
+type CompanyTerm struct {
+	Term      string
+	Companies int32
+}
+
+type CompanyTermText struct {
+	Text string
+	Term string
+}
+
+type CompanyTermVariant struct {
+	Variant string
+	Term    string
 }
 
 type Email struct {
@@ -97,7 +111,6 @@ type Network struct {
 type Person struct {
 	PersonID      string
 	FullName      string
-	NameKey       string
 	FirstName     *string
 	LastName      *string
 	Title         *string

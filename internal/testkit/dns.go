@@ -26,17 +26,26 @@ type DNS struct {
 // NewDNS starts a DNS server, stopped when t ends.
 func NewDNS(t testing.TB) *DNS {
 	t.Helper()
-	d := &DNS{recs: map[string][]netip.Addr{}, hits: map[string]int{}}
+	d, stop, err := StartDNS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return d
+}
+
+// StartDNS starts a DNS server that answers NXDOMAIN until Set says otherwise; stop stops it.
+func StartDNS() (d *DNS, stop func(), err error) {
+	d = &DNS{recs: map[string][]netip.Addr{}, hits: map[string]int{}}
 	// UDP and TCP on one port number: take a free UDP port and try again while its TCP twin
 	// is taken.
 	var (
-		pc  net.PacketConn
-		ln  net.Listener
-		err error
+		pc net.PacketConn
+		ln net.Listener
 	)
 	for range 20 {
 		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
-			t.Fatal(err)
+			return nil, nil, err
 		}
 		if ln, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
 			break
@@ -44,18 +53,17 @@ func NewDNS(t testing.TB) *DNS {
 		_ = pc.Close()
 	}
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	d.Addr = pc.LocalAddr().String()
 	udp := &dns.Server{PacketConn: pc, Handler: d}
 	tcp := &dns.Server{Listener: ln, Handler: d}
 	go func() { _ = udp.ActivateAndServe() }()
 	go func() { _ = tcp.ActivateAndServe() }()
-	t.Cleanup(func() {
+	return d, func() {
 		_ = udp.Shutdown()
 		_ = tcp.Shutdown()
-	})
-	return d
+	}, nil
 }
 
 // Set makes name answer with addrs, one per query in turn (the last one repeats).

@@ -1,0 +1,150 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/names"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// The company-name index (migrations/00006_company_terms.sql): each company's name_terms, the
+// number of companies holding each term in company_terms (the empty term counting them all),
+// each way a term was written in company_term_texts, and each text's and term's variants in
+// company_term_variants. A company is counted once its name_terms are set. Writers of
+// name_terms hold GraphImportLock, so the counts they read stay true until they commit.
+
+// indexCompanyTerms keeps the index in step with a batch of companies about to be upserted:
+// the terms the batch replaces are counted out, its own in. Rows are convertCompany's: domain,
+// name, aliases, name_terms; of a domain repeated in the batch the last row wins, as in the
+// upsert.
+func indexCompanyTerms(ctx context.Context, tx pgx.Tx, rows [][]any) error {
+	q := store.New()
+	if err := q.GraphImportLock(ctx, tx); err != nil {
+		return err
+	}
+	latest := make(map[string][]any, len(rows))
+	for _, r := range rows {
+		latest[r[0].(string)] = r
+	}
+	domains := make([]string, 0, len(latest))
+	var words []names.Word
+	delta := map[string]int32{}
+	for d, r := range latest {
+		domains = append(domains, d)
+		words = append(words, names.CompanyWords(r[1].(string), r[2].([]string))...)
+		countTerms(delta, r[3].([]string), +1)
+	}
+	old, err := q.CompanyNameTermsByDomain(ctx, tx, domains)
+	if err != nil {
+		return err
+	}
+	for _, o := range old {
+		countTerms(delta, o.NameTerms, -1)
+	}
+	return applyTermDelta(ctx, tx, delta, words)
+}
+
+// countTerms adds sign to the count of each term, and of the empty term that stands for the
+// company itself.
+func countTerms(delta map[string]int32, terms []string, sign int32) {
+	delta[""] += sign
+	for _, t := range terms {
+		delta[t] += sign
+	}
+}
+
+// applyTermDelta adds the counts to company_terms, and records the words' texts, each new one
+// with its variants and its term's.
+func applyTermDelta(ctx context.Context, tx pgx.Tx, delta map[string]int32, words []names.Word) error {
+	q := store.New()
+	p := store.CompanyTermsAddParams{}
+	for t, n := range delta {
+		if n != 0 {
+			p.Terms = append(p.Terms, t)
+			p.Counts = append(p.Counts, n)
+		}
+	}
+	if len(p.Terms) > 0 {
+		if err := q.CompanyTermsAdd(ctx, tx, p); err != nil {
+			return err
+		}
+	}
+	texts := store.CompanyTermTextsAddParams{}
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		if !seen[w.Text] {
+			seen[w.Text] = true
+			texts.Texts = append(texts.Texts, w.Text)
+			texts.Terms = append(texts.Terms, w.Term)
+		}
+	}
+	if len(texts.Texts) == 0 {
+		return nil
+	}
+	added, err := q.CompanyTermTextsAdd(ctx, tx, texts)
+	if err != nil {
+		return err
+	}
+	var v store.CompanyTermVariantsInsertParams
+	for _, a := range added {
+		vs := names.Variants(a.Term)
+		if a.Text != a.Term {
+			vs = append(vs, names.Variants(a.Text)...)
+		}
+		for _, variant := range vs {
+			v.Variants = append(v.Variants, variant)
+			v.Terms = append(v.Terms, a.Term)
+		}
+	}
+	if len(v.Terms) == 0 {
+		return nil
+	}
+	return q.CompanyTermVariantsInsert(ctx, tx, v)
+}
+
+// IndexCompanyNames computes the name_terms of every company that has none yet (those of a
+// graph imported before the index existed) and counts them in, a batch per transaction. It
+// returns how many it indexed.
+func IndexCompanyNames(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	q := store.New()
+	total := 0
+	for {
+		n := 0
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if err := q.GraphImportLock(ctx, tx); err != nil {
+				return err
+			}
+			rows, err := q.CompanyListUnindexed(ctx, tx, 5000)
+			if err != nil {
+				return err
+			}
+			n = len(rows)
+			delta := map[string]int32{}
+			var words []names.Word
+			set := store.CompanySetNameTermsParams{}
+			for _, r := range rows {
+				terms := names.CompanyTerms(r.Name, r.Aliases)
+				if len(terms) == 0 {
+					return fmt.Errorf("company %s: name %q has no letters or digits", r.Domain, r.Name)
+				}
+				countTerms(delta, terms, +1)
+				words = append(words, names.CompanyWords(r.Name, r.Aliases)...)
+				set.Domains = append(set.Domains, r.Domain)
+				set.Terms = append(set.Terms, strings.Join(terms, " "))
+			}
+			if err := applyTermDelta(ctx, tx, delta, words); err != nil {
+				return err
+			}
+			return q.CompanySetNameTerms(ctx, tx, set)
+		})
+		if err != nil || n == 0 {
+			return total, err
+		}
+		total += n
+	}
+}
