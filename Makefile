@@ -6,7 +6,7 @@ GO       ?= go
 SQLC     := $(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 FUZZTIME ?= 30s
 
-.PHONY: build run test screenshot docs-assets lint generate verify fuzz chaos bench db db-stop clean
+.PHONY: build run test screenshot docs-assets legal-forms lint generate verify fuzz chaos bench quality calibrate db db-stop clean
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -27,6 +27,13 @@ docs-assets:
 	cd $$(mktemp -d) && npm pack redoc@2.5.4 >/dev/null && tar xzf redoc-2.5.4.tgz && \
 		cp package/bundles/redoc.standalone.js package/bundles/redoc.standalone.js.LICENSE.txt $(CURDIR)/internal/api/openapi/ && \
 		cp package/LICENSE $(CURDIR)/internal/api/openapi/redoc.LICENSE
+
+# legal-forms converts the legal-form term data of the cleanco npm package again
+# (internal/names/data/cleanco.tsv).
+legal-forms:
+	cd $$(mktemp -d) && npm pack cleanco@1.0.2 >/dev/null && tar xzf cleanco-1.0.2.tgz && \
+		node $(CURDIR)/scripts/legal-forms.js package >$(CURDIR)/internal/names/data/cleanco.tsv && \
+		cp package/LICENSE $(CURDIR)/internal/names/data/cleanco.LICENSE
 
 lint:
 	$(GO) vet ./...
@@ -70,6 +77,23 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+# quality generates a labelled set (about 10,000 questions on 3,000 companies in 26 countries),
+# asks every question through the real API and worker on a Postgres cluster of its own, and
+# prints how often each kind of name variant was answered right (a few minutes).
+# QUALITY_SEED picks another set.
+QUALITY_SEED ?= 1
+quality: build
+	$(GO) build -o bin/ ./cmd/quality
+	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
+	bin/quality --seed $(QUALITY_SEED)
+
+# calibrate fits the confidence calibration (internal/names/calibration_fit.go) on a labelled
+# set of another seed than make quality measures.
+calibrate: build
+	$(GO) build -o bin/ ./cmd/quality
+	@scripts/devdb.sh >/dev/null
+	bin/quality --seed 1001 --fit internal/names/calibration_fit.go
 
 db:
 	@scripts/devdb.sh
