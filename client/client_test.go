@@ -18,9 +18,9 @@ import (
 	"github.com/openresolve/openresolve/internal/apikey"
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/netguard"
-	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 	"github.com/openresolve/openresolve/internal/resolve"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/internal/worker"
 	"github.com/openresolve/openresolve/webhook"
 )

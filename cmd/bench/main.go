@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/bench"
+	"github.com/openresolve/openresolve/internal/tools/bench"
 )
 
 func main() { os.Exit(run()) }

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/chaos"
+	"github.com/openresolve/openresolve/internal/tools/chaos"
 )
 
 func main() { os.Exit(run()) }

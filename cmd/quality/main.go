@@ -10,8 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/openresolve/openresolve/internal/labelled"
-	"github.com/openresolve/openresolve/internal/quality"
+	"github.com/openresolve/openresolve/internal/tools/labelled"
+	"github.com/openresolve/openresolve/internal/tools/quality"
 )
 
 func main() { os.Exit(run()) }

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/callback"
-	"github.com/openresolve/openresolve/internal/pgtest"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/webhook"
 )
 

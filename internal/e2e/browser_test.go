@@ -16,7 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // chromium returns the browser to drive, or skips the test when the machine has none

@@ -8,9 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 	"github.com/openresolve/openresolve/internal/resolve"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // TestEveryEndpoint sends one request per endpoint, written the way clients write them, through

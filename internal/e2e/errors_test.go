@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 )
 
 // TestErrorTable sends one request for every row of the contract's error table that a single

@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // TestOpenAPI checks the served OpenAPI document against the running server: every request

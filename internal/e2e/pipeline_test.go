@@ -18,7 +18,7 @@ import (
 	"github.com/openresolve/openresolve/internal/cli"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/resolve"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/webhook"
 )
 

@@ -21,7 +21,7 @@ import (
 	"github.com/openresolve/openresolve/internal/apikey"
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/netguard"
-	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/telemetry"
 	"github.com/openresolve/openresolve/internal/worker"

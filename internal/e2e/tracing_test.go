@@ -15,7 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/openresolve/openresolve/internal/telemetry"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // otlpCollector is an OTLP/HTTP trace receiver: it keeps the spans it is sent.

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/names"
-	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 )
 
 type rejection struct {

@@ -7,8 +7,8 @@ import (
 
 	graphimport "github.com/openresolve/openresolve/internal/graph"
 	"github.com/openresolve/openresolve/internal/normalize"
-	"github.com/openresolve/openresolve/internal/pgtest"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // BenchmarkResolvers times each resolver on the demo graph that make run loads (1,000

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/normalize"
-	"github.com/openresolve/openresolve/internal/pgtest"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // recorder is a pgx tracer that keeps every query run through it, with its arguments.

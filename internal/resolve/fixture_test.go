@@ -5,8 +5,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/openresolve/openresolve/internal/pgtest"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // newFixture returns a database holding testkit.FixtureGraph.

@@ -12,12 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	graphimport "github.com/openresolve/openresolve/internal/graph"
-	"github.com/openresolve/openresolve/internal/labelled"
-	"github.com/openresolve/openresolve/internal/pgtest"
+	"github.com/openresolve/openresolve/internal/tools/labelled"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 )
 
 // TestNameMatchingPrecision holds the enrichment resolver to its promises on a labelled set
-// (internal/labelled, a seed make calibrate does not fit on): 3,000 companies in 26
+// (internal/tools/labelled, a seed make calibrate does not fit on): 3,000 companies in 26
 // countries, names asked with legal forms spelled out or dropped, abbreviations, typos,
 // transliterations and several at once, names of companies that are not there, and people
 // at their company by variants of their names. An answer at 0.9 or more is right at least

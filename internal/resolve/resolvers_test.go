@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/normalize"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 func resolveJSON(t *testing.T, r Resolver, req any) (Result, map[string]any) {

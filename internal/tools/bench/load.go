@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/harness"
+	"github.com/openresolve/openresolve/internal/tools/harness"
 )
 
 // sample is one request of a load: when it was sent, how long the answer took, its status,

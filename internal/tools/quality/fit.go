@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/openresolve/openresolve/internal/labelled"
+	"github.com/openresolve/openresolve/internal/tools/labelled"
 	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/resolve"
 )

@@ -21,9 +21,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/harness"
-	"github.com/openresolve/openresolve/internal/labelled"
-	"github.com/openresolve/openresolve/internal/testkit"
+	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/labelled"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // Options say what to generate and where the binaries are.

@@ -18,7 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/openresolve/openresolve/internal/harness"
+	"github.com/openresolve/openresolve/internal/tools/harness"
 	"github.com/openresolve/openresolve/internal/resolve"
 )
 

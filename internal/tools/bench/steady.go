@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/openresolve/openresolve/internal/harness"
+	"github.com/openresolve/openresolve/internal/tools/harness"
 )
 
 // SteadyRow is one sampling interval of a sustained run.

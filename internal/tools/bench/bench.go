@@ -16,7 +16,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/harness"
+	"github.com/openresolve/openresolve/internal/tools/harness"
 )
 
 // Options shape a run.

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/openresolve/openresolve/internal/labelled"
+	"github.com/openresolve/openresolve/internal/tools/labelled"
 )
 
 // answer is what the callback of one question said.

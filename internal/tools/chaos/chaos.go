@@ -24,7 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/openresolve/openresolve/internal/harness"
+	"github.com/openresolve/openresolve/internal/tools/harness"
 )
 
 // Options shape a run.
