@@ -39,7 +39,10 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l cmd internal migrations client webhook); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 
+# generate writes sql/import.sql from the staging tables (internal/tools/importsql), then
+# the sqlc code of every statement in sql/.
 generate:
+	$(GO) test ./internal/tools/importsql -run TestGenerated -update >/dev/null
 	$(SQLC) generate
 
 # verify fails when generated code, formatting or go.mod drift from their sources.

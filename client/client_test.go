@@ -1,12 +1,13 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -14,14 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/client"
-	"github.com/openresolve/openresolve/internal/api"
 	"github.com/openresolve/openresolve/internal/apikey"
-	"github.com/openresolve/openresolve/internal/callback"
-	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/endpoint"
+	"github.com/openresolve/openresolve/internal/tools/apptest"
 	"github.com/openresolve/openresolve/internal/tools/pgtest"
-	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
-	"github.com/openresolve/openresolve/internal/worker"
 	"github.com/openresolve/openresolve/webhook"
 )
 
@@ -32,28 +30,12 @@ func server(t *testing.T) (apiURL string, key apikey.Created) {
 	pool := pgtest.NewPool(t, dbURL)
 	testkit.LoadGraph(t, pool, testkit.FixtureGraph)
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	loopback := netguard.Policy{Allowed: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
-
-	srv, err := api.New(api.Config{Pool: pool, Logger: logger, CallbackPolicy: loopback})
+	cfg := apptest.Config(dbURL)
+	apiURL = apptest.StartAPI(t, cfg, logger)
+	apptest.StartWorker(t, cfg, logger)
+	key, err := apikey.Create(context.Background(), pool, "sdk")
 	require.NoError(t, err)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); srv.Close() })
-
-	w, err := worker.New(worker.Config{
-		Pool: pool, Logger: logger, Resolvers: resolve.Resolvers(resolve.Deps{Graph: pool}),
-		Callbacks:         callback.NewClient(callback.ClientConfig{Policy: loopback, UserAgent: "OpenResolve/test"}),
-		FetchPollInterval: 50 * time.Millisecond,
-	})
-	require.NoError(t, err)
-	require.NoError(t, w.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = w.Stop(ctx)
-	})
-	key, err = apikey.Create(context.Background(), pool, "sdk")
-	require.NoError(t, err)
-	return hs.URL, key
+	return apiURL, key
 }
 
 // receiver verifies callbacks with the webhook package and hands them over.
@@ -84,6 +66,15 @@ func next(t *testing.T, events <-chan *webhook.Event) *webhook.Event {
 	}
 }
 
+// strict decodes a callback into v, refusing a field v has no place for: a client type that
+// misses a field of its result fails here.
+func strict(t *testing.T, e *webhook.Event, v any) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(e.Body))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(v), "%s", e.Body)
+}
+
 func TestClientAgainstTheServer(t *testing.T) {
 	t.Parallel()
 	apiURL, key := server(t)
@@ -92,82 +83,127 @@ func TestClientAgainstTheServer(t *testing.T) {
 	ctx := context.Background()
 	req := func(ext string) client.Request { return client.Request{CallbackURL: cbURL, ExternalID: ext} }
 
-	// Each method reaches its endpoint, and its result decodes into its type.
-	a, err := c.EmailToHEM(ctx, client.EmailToHEMRequest{Request: req("hem"), Email: "Jane.Doe@AcmeLogistics.com"})
-	require.NoError(t, err)
-	require.Equal(t, "processing", a.Status)
-	require.WithinDuration(t, time.Now(), a.RequestedAt, 5*time.Second)
-	e := next(t, events)
-	require.Equal(t, a.ID, e.ID)
-	require.Equal(t, "hem", e.ExternalID)
-	var hem client.EmailToHEMResult
-	require.NoError(t, e.Decode(&hem))
-	require.Equal(t, "3a8416169b175765a4411279650d796a", hem.MD5)
-	require.Equal(t, "completed", hem.Status)
+	// One row per endpoint: the method that asks it, and what its result decodes to.
+	methods := map[string]struct {
+		call  func() (*client.Accepted, error)
+		check func(e *webhook.Event)
+	}{
+		endpoint.EmailToHEM: {
+			func() (*client.Accepted, error) {
+				return c.EmailToHEM(ctx, client.EmailToHEMRequest{Request: req("hem"), Email: "Jane.Doe@AcmeLogistics.com"})
+			},
+			func(e *webhook.Event) {
+				var hem client.EmailToHEMResult
+				strict(t, e, &hem)
+				require.Equal(t, "3a8416169b175765a4411279650d796a", hem.MD5)
+				require.Equal(t, "completed", hem.Status)
+			},
+		},
+		endpoint.Enrichment: {
+			func() (*client.Accepted, error) {
+				return c.Enrichment(ctx, client.EnrichmentRequest{Request: req("enr"), CompanyName: "Acme Logistics", FullName: "Jane Doe"})
+			},
+			func(e *webhook.Event) {
+				var enr client.EnrichmentResult
+				strict(t, e, &enr)
+				require.Equal(t, "Acme Logistics", *enr.CompanyName)
+				require.Equal(t, 400, *enr.Employees)
+				require.Equal(t, "jane.doe@acmelogistics.com", *enr.Person.Email)
+				require.Equal(t, "company_name", enr.MatchedBy)
+			},
+		},
+		endpoint.Deanonymization: {
+			func() (*client.Accepted, error) {
+				return c.Deanonymization(ctx, client.DeanonymizationRequest{Request: req("dea"), IP: "64.207.100.23"})
+			},
+			func(e *webhook.Event) {
+				var dea client.DeanonymizationResult
+				strict(t, e, &dea)
+				require.Equal(t, "Jane Doe", *dea.Person.FullName)
+				require.Equal(t, "acmelogistics.com", *dea.Company.Domain)
+			},
+		},
+		endpoint.LinkedInToPhone: {
+			func() (*client.Accepted, error) {
+				return c.LinkedInToPhone(ctx, client.LinkedInRequest{Request: req("ph"), LinkedInURL: "https://www.linkedin.com/in/janedoe"})
+			},
+			func(e *webhook.Event) {
+				var ph client.LinkedInToPhoneResult
+				strict(t, e, &ph)
+				require.Equal(t, "+14155550123", ph.Phones[0].Number)
+			},
+		},
+		endpoint.LinkedInToHEM: {
+			func() (*client.Accepted, error) {
+				return c.LinkedInToHEM(ctx, client.LinkedInRequest{Request: req("lh"), LinkedInURL: "linkedin.com/in/janedoe"})
+			},
+			func(e *webhook.Event) {
+				var lh client.LinkedInToHEMResult
+				strict(t, e, &lh)
+				require.Len(t, lh.HashedEmails, 2)
+			},
+		},
+		endpoint.IPToCompany: {
+			func() (*client.Accepted, error) {
+				return c.IPToCompany(ctx, client.IPToCompanyRequest{Request: req("ip"), IP: "64.207.100.200"})
+			},
+			func(e *webhook.Event) {
+				var ip client.IPToCompanyResult
+				strict(t, e, &ip)
+				require.Equal(t, "64.207.100.0/24", ip.Network.CIDR)
+				require.Equal(t, int64(64500), *ip.Network.ASN)
+			},
+		},
+		endpoint.DomainFinder: {
+			func() (*client.Accepted, error) {
+				return c.OrganizationDomainFinder(ctx, client.DomainFinderRequest{Request: req("df"), CompanyName: "Summit Health", Country: "GB"})
+			},
+			func(e *webhook.Event) {
+				var df client.DomainFinderResult
+				strict(t, e, &df)
+				require.Equal(t, "summit-health.co.uk", *df.Domain)
+				require.Equal(t, "graph", df.Candidates[0].Source)
+			},
+		},
+		endpoint.KeywordToLead: {
+			func() (*client.Accepted, error) {
+				return c.KeywordToLead(ctx, client.KeywordToLeadRequest{Request: req("kw"), Keyword: "supply chain", Limit: 1})
+			},
+			func(e *webhook.Event) {
+				var kw client.KeywordToLeadResult
+				strict(t, e, &kw)
+				require.Equal(t, 2, kw.Total)
+				require.Len(t, kw.Leads, 1)
+			},
+		},
+	}
+	for _, ep := range endpoint.All {
+		m, ok := methods[ep.Name]
+		require.True(t, ok, "the client has no method for %s", ep.Name)
+		t.Run(ep.Name, func(t *testing.T) {
+			a, err := m.call()
+			require.NoError(t, err)
+			require.Equal(t, "processing", a.Status)
+			require.WithinDuration(t, time.Now(), a.RequestedAt, 5*time.Second)
+			e := next(t, events)
+			require.Equal(t, a.ID, e.ID)
+			m.check(e)
 
-	_, err = c.Enrichment(ctx, client.EnrichmentRequest{Request: req("enr"), CompanyName: "Acme Logistics", FullName: "Jane Doe"})
-	require.NoError(t, err)
-	var enr client.EnrichmentResult
-	require.NoError(t, next(t, events).Decode(&enr))
-	require.Equal(t, "Acme Logistics", *enr.CompanyName)
-	require.Equal(t, 400, *enr.Employees)
-	require.Equal(t, "jane.doe@acmelogistics.com", *enr.Person.Email)
-	require.Equal(t, "company_name", enr.MatchedBy)
-
-	_, err = c.Deanonymization(ctx, client.DeanonymizationRequest{Request: req("dea"), IP: "64.207.100.23"})
-	require.NoError(t, err)
-	var dea client.DeanonymizationResult
-	require.NoError(t, next(t, events).Decode(&dea))
-	require.Equal(t, "Jane Doe", *dea.Person.FullName)
-	require.Equal(t, "acmelogistics.com", *dea.Company.Domain)
-
-	_, err = c.LinkedInToPhone(ctx, client.LinkedInRequest{Request: req("ph"), LinkedInURL: "https://www.linkedin.com/in/janedoe"})
-	require.NoError(t, err)
-	var ph client.LinkedInToPhoneResult
-	require.NoError(t, next(t, events).Decode(&ph))
-	require.Equal(t, "+14155550123", ph.Phones[0].Number)
-
-	_, err = c.LinkedInToHEM(ctx, client.LinkedInRequest{Request: req("lh"), LinkedInURL: "linkedin.com/in/janedoe"})
-	require.NoError(t, err)
-	var lh client.LinkedInToHEMResult
-	require.NoError(t, next(t, events).Decode(&lh))
-	require.Len(t, lh.HashedEmails, 2)
-
-	_, err = c.IPToCompany(ctx, client.IPToCompanyRequest{Request: req("ip"), IP: "64.207.100.200"})
-	require.NoError(t, err)
-	var ip client.IPToCompanyResult
-	require.NoError(t, next(t, events).Decode(&ip))
-	require.Equal(t, "64.207.100.0/24", ip.Network.CIDR)
-	require.Equal(t, int64(64500), *ip.Network.ASN)
-
-	_, err = c.OrganizationDomainFinder(ctx, client.DomainFinderRequest{Request: req("df"), CompanyName: "Summit Health", Country: "GB"})
-	require.NoError(t, err)
-	var df client.DomainFinderResult
-	require.NoError(t, next(t, events).Decode(&df))
-	require.Equal(t, "summit-health.co.uk", *df.Domain)
-	require.Equal(t, "graph", df.Candidates[0].Source)
-
-	a, err = c.KeywordToLead(ctx, client.KeywordToLeadRequest{Request: req("kw"), Keyword: "supply chain", Limit: 1})
-	require.NoError(t, err)
-	var kw client.KeywordToLeadResult
-	require.NoError(t, next(t, events).Decode(&kw))
-	require.Equal(t, 2, kw.Total)
-	require.Len(t, kw.Leads, 1)
-
-	// The status call, decoded the same way.
-	var res *client.Resolution
-	require.Eventually(t, func() bool {
-		res, err = c.GetResolution(ctx, a.ID)
-		require.NoError(t, err)
-		return res.Callback.Status == "delivered"
-	}, 5*time.Second, 20*time.Millisecond)
-	require.Equal(t, "keyword-to-lead", res.Endpoint)
-	require.Equal(t, "kw", *res.ExternalID)
-	require.Equal(t, 1, res.Callback.Attempts)
-	require.Equal(t, http.StatusNoContent, *res.Callback.LastStatusCode)
-	var again client.KeywordToLeadResult
-	require.NoError(t, res.Decode(&again))
-	require.Equal(t, kw, again)
+			// The status call reaches the same resolution, of this endpoint, and decodes the same.
+			var res *client.Resolution
+			require.Eventually(t, func() bool {
+				res, err = c.GetResolution(ctx, a.ID)
+				require.NoError(t, err)
+				return res.Callback.Status == "delivered"
+			}, 5*time.Second, 20*time.Millisecond)
+			require.Equal(t, ep.Name, res.Endpoint)
+			require.Equal(t, e.ExternalID, *res.ExternalID)
+			require.Equal(t, 1, res.Callback.Attempts)
+			require.Equal(t, http.StatusNoContent, *res.Callback.LastStatusCode)
+			require.JSONEq(t, string(e.Body), string(res.Result))
+		})
+	}
+	require.Len(t, methods, len(endpoint.All), "a method for an endpoint that does not exist")
 }
 
 func TestClientErrors(t *testing.T) {

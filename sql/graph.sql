@@ -1,12 +1,10 @@
 -- name: CompanyGetByDomain :one
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+SELECT *
 FROM companies
 WHERE domain = @domain;
 
 -- name: CompanyGetByLinkedIn :one
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+SELECT *
 FROM companies
 WHERE linkedin_url = @linkedin_url
 ORDER BY employees DESC NULLS LAST, domain
@@ -49,36 +47,35 @@ FROM company_terms
 WHERE term = ANY (@terms::text[]);
 
 -- name: PersonGetByID :one
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
+SELECT *
 FROM people
 WHERE person_id = @person_id;
 
 -- name: PersonGetByLinkedIn :one
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
+SELECT *
 FROM people
 WHERE linkedin_url = @linkedin_url
 ORDER BY person_id
 LIMIT 1;
 
 -- name: PersonGetByEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain,
-       p.linkedin_url, p.country
+SELECT p.*
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = @email;
 
 -- name: PersonGetByHashedEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain,
-       p.linkedin_url, p.country
+SELECT p.*
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.md5 = @hash OR e.sha1 = @hash OR e.sha256 = @hash
 ORDER BY e.verified DESC, e.type = 'work' DESC, e.email
 LIMIT 1;
 
--- PersonListAtCompany lists the people of a company for matching a name among them.
+-- PersonListAtCompany lists the people of a company, their ids and names, for matching a name
+-- among them.
 -- name: PersonListAtCompany :many
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
+SELECT person_id, full_name
 FROM people
 WHERE company_domain = @company_domain
 ORDER BY person_id
@@ -197,3 +194,7 @@ UPDATE companies c
 SET name_terms = string_to_array(x.terms, ' ')
 FROM (SELECT unnest(@domains::text[]) AS domain, unnest(@terms::text[]) AS terms) AS x
 WHERE c.domain = x.domain;
+
+-- CompanyAny reports whether the graph holds any company (`seed demo --if-empty`).
+-- name: CompanyAny :one
+SELECT EXISTS (SELECT 1 FROM companies);

@@ -29,6 +29,22 @@ UPDATE api_keys
 SET revoked_at = now()
 WHERE id = @id AND revoked_at IS NULL;
 
+-- ResolutionInsertMany inserts resolutions, one for each element of the arrays, and returns
+-- the ids it inserted: one whose Idempotency-Key its API key already used (before, or earlier
+-- in the arrays) is skipped. An empty external id or idempotency key stands for none.
+-- name: ResolutionInsertMany :many
+INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
+                         idempotency_key, requested_at)
+SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, nullif(r.external_id, ''), r.callback_url,
+       nullif(r.idempotency_key, ''), r.requested_at
+FROM (SELECT unnest(@ids::text[]) AS id, unnest(@api_key_ids::text[]) AS api_key_id,
+             unnest(@endpoints::text[]) AS endpoint, unnest(@requests::jsonb[]) AS request,
+             unnest(@request_hashes::bytea[]) AS request_hash, unnest(@external_ids::text[]) AS external_id,
+             unnest(@callback_urls::text[]) AS callback_url, unnest(@idempotency_keys::text[]) AS idempotency_key,
+             unnest(@requested_ats::timestamptz[]) AS requested_at) AS r
+ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING id;
+
 -- name: ResolutionGetByIdempotencyKey :one
 SELECT id, endpoint, request_hash, callback_url, requested_at
 FROM resolutions
@@ -100,3 +116,37 @@ WHERE callback_status = @callback_status
   AND coalesce(callback_delivered_at, callback_last_attempt_at) >= @since::timestamptz
 ORDER BY coalesce(callback_delivered_at, callback_last_attempt_at), id
 LIMIT @max_rows::int;
+
+-- ResolutionListOrphans lists resolutions requested before @before that wait on a job that no
+-- longer exists or has ended: River discarded it (it crashed its worker too often, or kept
+-- meeting internal errors), or the callback job of a finished one is gone. river_job's GIN
+-- index on args serves the containment test, resolutions_callback_undelivered_idx the rest.
+-- name: ResolutionListOrphans :many
+SELECT r.id, r.status, r.external_id, r.callback_attempts
+FROM resolutions r
+WHERE r.callback_status = 'pending' AND r.requested_at < @before
+  AND NOT EXISTS (
+      SELECT 1 FROM river_job j
+      WHERE j.args @> jsonb_build_object('resolution_id', r.id)
+        AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
+ORDER BY r.requested_at
+LIMIT 200;
+
+-- JobCountByQueueAndState counts River's jobs, for the openresolve_jobs metric.
+-- name: JobCountByQueueAndState :many
+SELECT queue, state::text AS state, count(*) AS jobs
+FROM river_job
+GROUP BY 1, 2;
+
+-- APIKeyChangesListen subscribes the connection to the announcements of every change to
+-- api_keys (migration 00004's trigger), which keep the API's key cache true.
+-- name: APIKeyChangesListen :exec
+LISTEN openresolve_api_keys;
+
+-- APIKeySecretForResolution is the signing secret of the API key a resolution was made with,
+-- for `openresolve listen` to verify callbacks.
+-- name: APIKeySecretForResolution :one
+SELECT k.signing_secret
+FROM resolutions r
+JOIN api_keys k ON k.id = r.api_key_id
+WHERE r.id = $1;

@@ -1,31 +1,10 @@
-// Command api serves OpenResolve's HTTP API.
+// Command api serves OpenResolve's HTTP API (internal/app.NewAPI).
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
-	"github.com/openresolve/openresolve/internal/api"
-	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/app"
 )
 
-func main() { os.Exit(run()) }
-
-func run() int {
-	cfg, err := config.FromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "api:", err)
-		return 2
-	}
-	logger := cfg.NewLogger(os.Stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := api.Run(ctx, cfg, logger); err != nil {
-		logger.Error("api stopped", "error", err)
-		return 1
-	}
-	return 0
-}
+func main() { os.Exit(app.Main("api", app.NewAPI)) }

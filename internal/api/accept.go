@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,9 +10,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/oklog/ulid/v2"
+	"go.opentelemetry.io/otel/propagation"
 
-	"github.com/openresolve/openresolve/internal/resolve"
-	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/endpoint"
+	"github.com/openresolve/openresolve/internal/request"
+	"github.com/openresolve/openresolve/internal/resolution"
 )
 
 // MaxIdempotencyKeyLength is the longest Idempotency-Key header accepted.
@@ -37,9 +37,6 @@ const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
-// newResolutionID returns a new resolution id: "res_" and a ULID, so ids sort by creation.
-func newResolutionID() string { return "res_" + ulid.Make().String() }
-
 // requestID names each request in the X-Request-ID answer header and in its log line: the
 // caller's own X-Request-ID when it is a plain token (so a client or proxy can follow its
 // requests), a new "req_" ULID otherwise. Anything else a client sends there stays out of the
@@ -58,123 +55,81 @@ func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 var plainToken = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
 // accept answers POST /v1/<endpoint> in the contract's style.
-func (s *Server) accept(ep endpoint) echo.HandlerFunc {
+func (s *Server) accept(ep endpoint.Endpoint) echo.HandlerFunc {
 	return s.acceptWith(ep, func(c echo.Context, a Accepted) error {
 		return c.JSON(http.StatusAccepted, a)
 	})
 }
 
-// acceptWith validates and stores a request of ep, then answers with answer: the two request
-// styles differ only there.
-func (s *Server) acceptWith(ep endpoint, answer func(echo.Context, Accepted) error) echo.HandlerFunc {
+// acceptWith reads a request of ep, has resolution.Accepter store it, then answers with
+// answer: the two request styles differ only there.
+func (s *Server) acceptWith(ep endpoint.Endpoint, answer func(echo.Context, Accepted) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		c.Set(ctxEndpoint, ep.name)
-		f, err := readJSONBody(c.Request())
+		c.Set(ctxEndpoint, ep.Name)
+		req, err := s.read(c, ep)
 		if err != nil {
 			return err
 		}
-		req, err := ep.parse(f)
-		if err != nil {
-			return err
+		ctx := c.Request().Context()
+		a, err := s.accepter.Accept(ctx, req)
+		switch {
+		case errors.Is(err, resolution.ErrIdempotencyMismatch):
+			return request.ErrIdempotencyMismatch
+		case err != nil:
+			return s.dbError(ctx, "accept resolution", err)
 		}
-		callbackURL, err := parseCallbackURL(f, s.policy)
-		if err != nil {
-			return err
-		}
-		externalID, _, hasExternalID, err := f.str("externalId", 256)
-		if err != nil {
-			return err
-		}
-		idemKey := c.Request().Header.Get("Idempotency-Key")
-		if len(idemKey) > MaxIdempotencyKeyLength {
-			return validationFailed("Idempotency-Key", "Idempotency-Key must be at most %d characters.", MaxIdempotencyKeyLength)
-		}
-
-		p := store.ResolutionInsertParams{
-			ID:          newResolutionID(),
-			APIKeyID:    c.Get(ctxAPIKeyID).(string),
-			Endpoint:    ep.name,
-			CallbackURL: callbackURL,
-			RequestedAt: time.Now().UTC().Truncate(time.Millisecond),
-		}
-		if p.Request, err = json.Marshal(req); err != nil {
-			return err
-		}
-		if hasExternalID {
-			p.ExternalID = &externalID
-		}
-		if idemKey != "" {
-			p.IdempotencyKey = &idemKey
-		}
-		p.RequestHash = requestHash(ep.name, p.Request, callbackURL, externalID, hasExternalID)
-
-		ans, err := s.store(c.Request().Context(), p)
-		if err != nil {
-			return err
-		}
-		c.Set(ctxResolutionID, ans.ID)
-		return answer(c, ans)
+		c.Set(ctxResolutionID, a.ID)
+		return answer(c, Accepted{ID: a.ID, Status: resolution.Processing, Message: acceptedMessage,
+			CallbackURL: a.CallbackURL, RequestedAt: formatTime(a.RequestedAt)})
 	}
 }
 
-// requestHash identifies a request's meaning for Idempotency-Key: the endpoint and every
-// normalized field, so that a repeat written differently but meaning the same is a repeat.
-func requestHash(endpoint string, request []byte, callbackURL, externalID string, hasExternalID bool) []byte {
-	doc, _ := json.Marshal(struct {
-		Endpoint    string          `json:"e"`
-		Request     json.RawMessage `json:"r"`
-		CallbackURL string          `json:"c"`
-		ExternalID  *string         `json:"x"`
-	}{endpoint, request, callbackURL, ptrIf(externalID, hasExternalID)})
-	h := sha256.Sum256(doc)
-	return h[:]
+// read checks a request of ep: its body, its own fields, callbackUrl, externalId and the
+// Idempotency-Key header.
+func (s *Server) read(c echo.Context, ep endpoint.Endpoint) (resolution.Request, error) {
+	f, err := request.Read(c.Request())
+	if err != nil {
+		return resolution.Request{}, err
+	}
+	doc, err := ep.Parse(f)
+	if err != nil {
+		return resolution.Request{}, err
+	}
+	callbackURL, err := request.CallbackURL(f, s.policy)
+	if err != nil {
+		return resolution.Request{}, err
+	}
+	externalID, _, _, err := f.Str("externalId", 256)
+	if err != nil {
+		return resolution.Request{}, err
+	}
+	idemKey := c.Request().Header.Get("Idempotency-Key")
+	if len(idemKey) > MaxIdempotencyKeyLength {
+		return resolution.Request{}, request.Invalid("Idempotency-Key",
+			"Idempotency-Key must be at most %d characters.", MaxIdempotencyKeyLength)
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return resolution.Request{}, err
+	}
+	req := resolution.Request{
+		APIKeyID: c.Get(ctxAPIKeyID).(string), Endpoint: ep.Name, Request: raw,
+		CallbackURL: callbackURL, ExternalID: externalID, IdempotencyKey: idemKey,
+	}
+	if s.tracing {
+		req.JobMetadata = traceMetadata(c.Request().Context())
+	}
+	return req, nil
 }
 
-func ptrIf(s string, ok bool) *string {
-	if !ok {
+// traceMetadata is job metadata carrying the W3C trace context of a request, so the spans of
+// its job link back to the request although the job is inserted by its group's transaction.
+func traceMetadata(ctx context.Context) []byte {
+	carrier := propagation.MapCarrier{}
+	propagation.TraceContext{}.Inject(ctx, carrier)
+	if len(carrier) == 0 {
 		return nil
 	}
-	return &s
-}
-
-// store commits the resolution and its resolve job, in a group with the requests arriving at
-// the same time (see batcher). With an Idempotency-Key already used by this API key it stores
-// nothing and answers as the first request was answered, or refuses when the request differs.
-// The insert waits for a concurrent request holding the same key to commit, so two racing
-// repeats get the same resolution.
-func (s *Server) store(ctx context.Context, p store.ResolutionInsertParams) (Accepted, error) {
-	replay, err := s.batch.submit(ctx, p)
-	if err != nil {
-		var apiErr *Error
-		if errors.As(err, &apiErr) {
-			return Accepted{}, err
-		}
-		return Accepted{}, s.dbError(ctx, "store resolution", err)
-	}
-	if replay {
-		// The request's own budget may be spent waiting for its group; the look-up gets its own.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.dbTimeout)
-		defer cancel()
-		return s.replay(rctx, p)
-	}
-	return Accepted{
-		ID: p.ID, Status: resolve.StatusProcessing, Message: acceptedMessage,
-		CallbackURL: p.CallbackURL, RequestedAt: formatTime(p.RequestedAt),
-	}, nil
-}
-
-func (s *Server) replay(ctx context.Context, p store.ResolutionInsertParams) (Accepted, error) {
-	first, err := s.queries.ResolutionGetByIdempotencyKey(ctx, s.pool, store.ResolutionGetByIdempotencyKeyParams{
-		APIKeyID: p.APIKeyID, IdempotencyKey: p.IdempotencyKey,
-	})
-	if err != nil {
-		return Accepted{}, s.dbError(ctx, "look up idempotency key", err)
-	}
-	if !bytes.Equal(first.RequestHash, p.RequestHash) {
-		return Accepted{}, errIdempotencyMismatch
-	}
-	return Accepted{
-		ID: first.ID, Status: resolve.StatusProcessing, Message: acceptedMessage,
-		CallbackURL: first.CallbackURL, RequestedAt: formatTime(first.RequestedAt),
-	}, nil
+	b, _ := json.Marshal(carrier)
+	return b
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/openresolve/openresolve/internal/apikey"
+	"github.com/openresolve/openresolve/internal/request"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key := requestKey(c.Request())
 		if key == "" {
-			return errUnauthorized
+			return request.ErrUnauthorized
 		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.dbTimeout)
 		defer cancel()
@@ -47,18 +48,18 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			row, err := s.queries.APIKeyGetByHash(ctx, s.pool, hash)
 			if err != nil {
 				if errors.Is(store.NotFound(err), store.ErrNotFound) {
-					return errUnauthorized
+					return request.ErrUnauthorized
 				}
 				return s.dbError(ctx, "look up API key", err)
 			}
 			if subtle.ConstantTimeCompare(row.KeyHash, hash) != 1 {
-				return errUnauthorized
+				return request.ErrUnauthorized
 			}
 			k = cachedKey{id: row.ID, revoked: row.RevokedAt != nil}
 			s.keys.put(hash, k, gen)
 		}
 		if k.revoked {
-			return errUnauthorized
+			return request.ErrUnauthorized
 		}
 		c.Set(ctxAPIKeyID, k.id)
 		s.touch(k.id)
@@ -69,7 +70,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if wait, ok := s.limiter.allow(c.Get(ctxAPIKeyID).(string)); !ok {
-			return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			return &request.Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
 				Message:    "Too many requests for this API key; retry after the time in Retry-After.",
 				RetryAfter: int(math.Ceil(wait.Seconds()))}
 		}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/store"
 )
 
 // keyCache remembers API keys the database knows, so most requests skip the look-up. It is
@@ -68,7 +70,7 @@ func (c *keyCache) listen(ctx context.Context, pool *pgxpool.Pool, logger *slog.
 			}
 			conn := pc.Hijack() // ours alone: a LISTEN must not go back to the pool
 			defer conn.Close(context.WithoutCancel(ctx))
-			if _, err := conn.Exec(ctx, "LISTEN openresolve_api_keys"); err != nil {
+			if err := store.New().APIKeyChangesListen(ctx, conn); err != nil {
 				return err
 			}
 			c.reset(true) // from here on, every change is announced

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/openresolve/openresolve/internal/endpoint"
 )
 
 // The second request style: POST /lead/resolution/<slug>, for clients written against that
@@ -30,10 +32,7 @@ type LeadResolution struct {
 // leadPrefix is where the lead-style routes live.
 const leadPrefix = "/lead/resolution/"
 
-// leadSlug is the lead-style name of an endpoint: linkedin-to-phone becomes linkedin_to_phone.
-func leadSlug(name string) string { return strings.ReplaceAll(name, "-", "_") }
-
-func (s *Server) acceptLead(ep endpoint) echo.HandlerFunc {
+func (s *Server) acceptLead(ep endpoint.Endpoint) echo.HandlerFunc {
 	return s.acceptWith(ep, func(c echo.Context, a Accepted) error {
 		return c.JSON(http.StatusAccepted, LeadAccepted{
 			Success: true, Message: a.Message,

@@ -1,5 +1,7 @@
-// Package api is OpenResolve's HTTP API: it authenticates and validates requests, stores each
-// one with its River job in a single transaction, and answers 202 only once that committed.
+// Package api is OpenResolve's HTTP API: it serves the endpoint table (internal/endpoint),
+// authenticates and rate-limits requests, reads each with its endpoint's parser, hands it to
+// resolution.Accepter, and answers 202 only once it committed. Errors are the contract's
+// table (request.Error).
 package api
 
 import (
@@ -12,38 +14,28 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho"
 
+	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/request"
+	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
-// DefaultDBTimeout bounds the database work of one request, so that an outage turns into a 503
-// within that time instead of a hanging client.
-const DefaultDBTimeout = 2 * time.Second
-
-// Config is what a Server needs.
-type Config struct {
+// Deps are what a Server works with besides its settings.
+type Deps struct {
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
-	// CallbackPolicy decides which literal callback addresses are accepted.
-	CallbackPolicy netguard.Policy
-	// RateLimit is requests per second per API key, bursts of twice that; 0 turns it off.
-	RateLimit float64
-	// DBTimeout bounds each request's database work; DefaultDBTimeout when zero.
-	DBTimeout time.Duration
 	// Tracing, when enabled, traces each request and the jobs it inserts.
 	Tracing *telemetry.Tracing
-	// RiverUIUser and RiverUIPassword, when both set, mount River UI at /riverui behind
-	// HTTP basic auth with these credentials.
-	RiverUIUser, RiverUIPassword string
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -51,11 +43,10 @@ type Server struct {
 	echo      *echo.Echo
 	pool      *pgxpool.Pool
 	queries   *store.Queries
-	river     *river.Client[pgx.Tx]
 	logger    *slog.Logger
 	policy    netguard.Policy
 	limiter   *limiter
-	batch     *batcher
+	accepter  *resolution.Accepter
 	keys      *keyCache
 	metrics   *metrics.API
 	usage     *usage
@@ -64,59 +55,52 @@ type Server struct {
 	dbTimeout time.Duration
 }
 
-// New builds a Server. The River client it makes only inserts jobs; it works none.
-func New(cfg Config) (*Server, error) {
+// New builds a Server working with d as cfg says: callback policy, rate limit, database
+// budget per request, River UI. The River client it makes only inserts jobs; it works none.
+func New(cfg config.Config, d Deps) (*Server, error) {
 	// An insert-only client: FetchCooldown here only spaces the notifications that wake the
-	// workers, and River's 100 ms default would add up to 100 ms to every resolution.
-	// With tracing on, each job carries its own request's trace context (see traceMetadata):
+	// workers (config.Config.NotifyCooldown). With tracing on, each job carries its own request's trace context (see traceMetadata):
 	// River's otelriver middleware would put the group's insert there instead.
-	rc, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{Logger: cfg.Logger, FetchCooldown: 2 * time.Millisecond})
+	rc, err := river.NewClient(riverpgxv5.New(d.Pool), &river.Config{Logger: d.Logger, FetchCooldown: cfg.NotifyCooldown})
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		echo:      echo.New(),
-		pool:      cfg.Pool,
+		pool:      d.Pool,
 		queries:   store.New(),
-		river:     rc,
-		logger:    cfg.Logger,
-		policy:    cfg.CallbackPolicy,
-		limiter:   newLimiter(cfg.RateLimit),
+		logger:    d.Logger,
+		policy:    netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
+		limiter:   newLimiter(cfg.APIRateLimit),
+		accepter:  resolution.NewAccepter(d.Pool, rc, cfg.DBTimeout),
+		keys:      newKeyCache(),
 		dbTimeout: cfg.DBTimeout,
-		metrics:   metrics.NewAPI(cfg.Pool, cfg.Logger),
+		metrics:   metrics.NewAPI(d.Pool, d.Logger),
 		usage:     newUsage(),
-		tracing:   cfg.Tracing.Enabled(),
+		tracing:   d.Tracing.Enabled(),
 	}
-	if s.dbTimeout <= 0 {
-		s.dbTimeout = DefaultDBTimeout
-	}
-	s.batch = newBatcher(s, maxBatch)
-	s.keys = newKeyCache()
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go s.keys.listen(ctx, cfg.Pool, cfg.Logger)
-	s.routes(cfg.Tracing)
+	go s.keys.listen(ctx, d.Pool, d.Logger)
+	s.routes(d.Tracing)
 	if err := s.mountDocs(); err != nil {
-		stop()
+		s.Close()
 		return nil, err
 	}
 	if cfg.RiverUIUser != "" && cfg.RiverUIPassword != "" {
 		if err := s.mountRiverUI(ctx, rc, cfg.RiverUIUser, cfg.RiverUIPassword); err != nil {
-			stop()
+			s.Close()
 			return nil, fmt.Errorf("river UI: %w", err)
 		}
 	}
 	return s, nil
 }
 
-// maxBatch caps how many requests commit in one transaction.
-const maxBatch = 256
-
-// Close stops the batcher once the requests it holds are committed; call it after the HTTP
+// Close stops the Accepter once the requests it holds are committed; call it after the HTTP
 // server has drained.
 func (s *Server) Close() {
 	s.stop()
-	s.batch.close()
+	s.accepter.Close()
 	s.usage.wg.Wait()
 }
 
@@ -141,14 +125,14 @@ func (s *Server) routes(tracing *telemetry.Tracing) {
 	e.GET("/metrics", echo.WrapHandler(s.metrics.Handler()))
 
 	v1 := e.Group("/v1", s.authenticate, s.rateLimit)
-	for _, ep := range endpoints() {
-		v1.POST("/"+ep.name, s.accept(ep))
+	for _, ep := range endpoint.All {
+		v1.POST("/"+ep.Name, s.accept(ep))
 	}
 	v1.GET("/resolutions/:id", s.getResolution)
 
 	lead := e.Group(strings.TrimSuffix(leadPrefix, "/"), s.authenticate, s.rateLimit)
-	for _, ep := range endpoints() {
-		lead.POST("/"+leadSlug(ep.name), s.acceptLead(ep))
+	for _, ep := range endpoint.All {
+		lead.POST("/"+ep.Slug(), s.acceptLead(ep))
 	}
 }
 
@@ -203,7 +187,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 					panic(r)
 				}
 				s.logger.ErrorContext(c.Request().Context(), "panic in handler", slog.Any("panic", r))
-				err = errInternal
+				err = request.ErrInternal
 			}
 		}()
 		return next(c)
@@ -220,10 +204,10 @@ func (s *Server) readyz(c echo.Context) error {
 	pending, err := store.Pending(ctx, s.pool)
 	if err != nil {
 		s.logger.WarnContext(ctx, "not ready: database unreachable", slog.Any("error", err))
-		return errUnavailable
+		return request.ErrUnavailable
 	}
 	if pending > 0 {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		return &request.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
 			Message: "The database schema is not migrated; run `openresolve migrate up`."}
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
@@ -234,8 +218,8 @@ func (s *Server) readyz(c echo.Context) error {
 func (s *Server) dbError(ctx context.Context, what string, err error) error {
 	if store.IsUnavailable(err) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		s.logger.WarnContext(ctx, what+": database unavailable", slog.Any("error", err))
-		return errUnavailable
+		return request.ErrUnavailable
 	}
 	s.logger.ErrorContext(ctx, what, slog.Any("error", err))
-	return errInternal
+	return request.ErrInternal
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/openresolve/openresolve/internal/request"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) getResolution(c echo.Context) error {
 	})
 	if err != nil {
 		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return errNotFound
+			return request.ErrNotFound
 		}
 		return s.dbError(ctx, "get resolution", err)
 	}

@@ -14,14 +14,12 @@ import (
 	"time"
 
 	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // ErrForbiddenAddress is returned when the address a callback would connect to is neither
 // public nor in the allowed networks.
 var ErrForbiddenAddress = errors.New("callback address is not public")
-
-// DefaultTimeout bounds one delivery attempt, from dialing to the end of the answer's headers.
-const DefaultTimeout = 10 * time.Second
 
 // maxResponseBody is how much of a receiver's answer is read (and thrown away) so that the
 // connection can be reused; a longer answer closes the connection instead.
@@ -31,7 +29,7 @@ const maxResponseBody = 64 << 10
 type ClientConfig struct {
 	// Policy says which addresses may be dialed besides public ones.
 	Policy netguard.Policy
-	// Timeout bounds each attempt; DefaultTimeout when zero.
+	// Timeout bounds each attempt, from dialing to the end of the answer's headers.
 	Timeout time.Duration
 	// Resolver resolves callback host names; the system's when nil.
 	Resolver *net.Resolver
@@ -51,9 +49,6 @@ type Client struct {
 // NewClient returns a Client for cfg.
 func NewClient(cfg ClientConfig) *Client {
 	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
 	policy := cfg.Policy
 	dialer := &net.Dialer{
 		Timeout:   timeout,
@@ -140,9 +135,9 @@ func (c *Client) Send(ctx context.Context, target string, msg Message) (out Outc
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("webhook-id", msg.ID)
-	req.Header.Set("webhook-timestamp", fmt.Sprint(msg.Timestamp))
-	req.Header.Set("webhook-signature", msg.Signature)
+	req.Header.Set(webhook.HeaderID, msg.ID)
+	req.Header.Set(webhook.HeaderTimestamp, fmt.Sprint(msg.Timestamp))
+	req.Header.Set(webhook.HeaderSignature, msg.Signature)
 
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -1,30 +1,42 @@
-// Package cli is the operator command, openresolve: migrations, API keys, callback replays
-// and a development callback receiver.
+// Package cli is the operator command, openresolve: migrations, API keys, graph imports,
+// callback replays and a development callback receiver. Each command is a row of the table
+// commands, defined beside its code with its help.
 package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/openresolve/openresolve/internal/apikey"
-	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/config"
-	"github.com/openresolve/openresolve/internal/graph"
 	"github.com/openresolve/openresolve/internal/store"
 )
+
+// command is one operator command.
+type command struct {
+	name     string // as typed: "keys create"
+	synopsis string // the arguments after the name
+	summary  string // one line for the overview
+	detail   string // paragraphs for --help; the summary when empty
+	run      func(s *session, ctx context.Context, args []string) error
+}
+
+// commands is every command, in the order the overview lists them.
+var commands = []*command{
+	migrateUp, migrateStatus,
+	keysCreate, keysList, keysRevoke, keysRotateSecret,
+	importFile, seedDemo,
+	callbacksReplay,
+	healthcheck, listen,
+}
 
 // Env is what a command runs with; main passes the process's own.
 type Env struct {
@@ -32,54 +44,26 @@ type Env struct {
 	Getenv         func(string) string
 }
 
+// session is one run of one command.
+type session struct {
+	env    Env
+	cfg    config.Config
+	logger *slog.Logger
+	cmd    *command
+	pool   *pgxpool.Pool // see db
+}
+
 // Main runs the command in args (without the program name) and returns the exit code.
 func Main(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+	if len(args) == 0 || isHelpFlag(args[0]) || slices.Equal(args, []string{"help"}) {
 		printOverview(env.Stdout, "")
 		return 0
 	}
 	if args[0] == "help" { // "help keys create" is "keys create --help"
-		if len(args) == 1 {
-			printOverview(env.Stdout, "")
-			return 0
-		}
 		args = append(args[1:], "--help")
 	}
-	cfg, err := config.FromEnv(env.Getenv)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "openresolve:", err)
-		return 2
-	}
-	c := &command{env: env, cfg: cfg, logger: cfg.NewLogger(env.Stderr)}
-	var run func(context.Context, []string) error
-	switch strings.Join(firstN(args, 2), " ") {
-	case "migrate up":
-		run = c.migrateUp
-	case "migrate status":
-		run = c.migrateStatus
-	case "keys create":
-		run = c.keysCreate
-	case "keys list":
-		run = c.keysList
-	case "keys revoke":
-		run = c.keysRevoke
-	case "keys rotate-secret":
-		run = c.keysRotateSecret
-	case "seed demo":
-		run = c.seedDemo
-	case "callbacks replay":
-		run = c.callbacksReplay
-	}
-	rest := args[min(2, len(args)):]
-	switch args[0] {
-	case "listen":
-		run, rest = c.listen, args[1:]
-	case "import":
-		run, rest = c.importFile, args[1:]
-	case "healthcheck":
-		run, rest = c.healthcheck, args[1:]
-	}
-	if run == nil {
+	cmd, rest := find(args)
+	if cmd == nil {
 		if len(args) >= 2 && isHelpFlag(args[1]) { // "keys --help": the keys commands
 			printOverview(env.Stdout, args[0])
 			return 0
@@ -88,7 +72,17 @@ func Main(ctx context.Context, args []string, env Env) int {
 		printOverview(env.Stderr, "")
 		return 2
 	}
-	if err := run(ctx, rest); err != nil {
+	cfg, err := config.FromEnv(env.Getenv)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "openresolve:", err)
+		return 2
+	}
+	s := &session{env: env, cfg: cfg, logger: cfg.NewLogger(env.Stderr), cmd: cmd}
+	err = cmd.run(s, ctx, rest)
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -98,273 +92,96 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return 0
 }
 
-func firstN(s []string, n int) []string { return s[:min(n, len(s))] }
-
-type command struct {
-	env    Env
-	cfg    config.Config
-	logger *slog.Logger
-}
-
-// flags returns the flag set of a command; -h and --help print the command's help on
-// standard output.
-func (c *command) flags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("openresolve "+name, flag.ContinueOnError)
-	fs.SetOutput(c.env.Stderr)
-	setUsage(fs, name, c.env.Stdout)
-	return fs
+// find returns the command args name, and the arguments after its name.
+func find(args []string) (*command, []string) {
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return c, args[len(words):]
+		}
+	}
+	return nil, nil
 }
 
 func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" }
 
-func (c *command) connect(ctx context.Context) (*pgxpool.Pool, error) {
-	return store.Connect(ctx, c.cfg.DatabaseURL, store.PoolConfig{MaxConns: 4, Wait: 10 * time.Second}, c.logger)
-}
-
-func (c *command) migrateUp(ctx context.Context, args []string) error {
-	if err := c.flags("migrate up").Parse(args); err != nil {
-		return err
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := store.Migrate(ctx, pool, c.env.Stdout); err != nil {
-		return err
-	}
-	// A graph imported before the company-name index existed is indexed now.
-	n, err := graph.IndexCompanyNames(ctx, pool)
-	if err != nil {
-		return fmt.Errorf("index company names: %w", err)
-	}
-	if n > 0 {
-		fmt.Fprintf(c.env.Stdout, "indexed the names of %d companies\n", n)
-	}
-	fmt.Fprintln(c.env.Stdout, "migrations are up to date")
-	return nil
-}
-
-func (c *command) migrateStatus(ctx context.Context, args []string) error {
-	if err := c.flags("migrate status").Parse(args); err != nil {
-		return err
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	states, err := store.MigrationStatus(ctx, pool)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SET\tVERSION\tNAME\tSTATE")
-	for _, s := range states {
-		state := "pending"
-		if s.Applied {
-			state = "applied"
+// flags returns the flag set of the session's command; -h and --help print its help on
+// standard output.
+func (s *session) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet("openresolve "+s.cmd.name, flag.ContinueOnError)
+	fs.SetOutput(s.env.Stderr)
+	c, out := s.cmd, s.env.Stdout
+	fs.Usage = func() {
+		fmt.Fprintf(out, "usage: openresolve %s %s\n", c.name, c.synopsis)
+		if c.detail != "" {
+			fmt.Fprintf(out, "\n%s\n", c.detail)
+		} else {
+			fmt.Fprintf(out, "\n%s.\n", strings.ToUpper(c.summary[:1])+c.summary[1:])
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", s.Set, s.Version, s.Name, state)
-	}
-	return tw.Flush()
-}
-
-func (c *command) keysCreate(ctx context.Context, args []string) error {
-	fs := c.flags("keys create")
-	name := fs.String("name", "", "a name to tell the key apart (required)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if strings.TrimSpace(*name) == "" {
-		return errors.New("keys create: --name is required")
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	k, err := apikey.Create(ctx, pool, strings.TrimSpace(*name))
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(c.env.Stdout).Encode(k)
-	}
-	fmt.Fprintf(c.env.Stdout, "id:             %s\nname:           %s\nkey:            %s\nsigning secret: %s\n\n"+
-		"The key and the signing secret are shown only now: store them.\n", k.ID, k.Name, k.Key, k.SigningSecret)
-	return nil
-}
-
-func (c *command) keysList(ctx context.Context, args []string) error {
-	if err := c.flags("keys list").Parse(args); err != nil {
-		return err
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	keys, err := store.New().APIKeyList(ctx, pool)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(c.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tPREFIX\tNAME\tCREATED\tLAST USED\tREVOKED")
-	for _, k := range keys {
-		fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\n", k.ID, k.KeyPrefix, k.Name, k.CreatedAt.UTC().Format(time.RFC3339),
-			orDash(k.LastUsedAt), orDash(k.RevokedAt))
-	}
-	return tw.Flush()
-}
-
-func orDash(t *time.Time) string {
-	if t == nil {
-		return "-"
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func (c *command) keysRevoke(ctx context.Context, args []string) error {
-	fs := c.flags("keys revoke")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New("usage: openresolve keys revoke ID")
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	n, err := store.New().APIKeyRevoke(ctx, pool, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("no active key with id %s", fs.Arg(0))
-	}
-	fmt.Fprintf(c.env.Stdout, "revoked %s\n", fs.Arg(0))
-	return nil
-}
-
-func (c *command) keysRotateSecret(ctx context.Context, args []string) error {
-	fs := c.flags("keys rotate-secret")
-	overlap := fs.Duration("overlap", 24*time.Hour, "how long the old secret keeps signing too")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 || *overlap < 0 {
-		return errors.New("usage: openresolve keys rotate-secret ID [--overlap 24h] [--json]")
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	secret := callback.NewSecret()
-	n, err := store.New().APIKeyRotateSecret(ctx, pool, store.APIKeyRotateSecretParams{
-		ID: pos[0], SigningSecret: secret, OverlapSeconds: overlap.Seconds(),
-	})
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return fmt.Errorf("no active key with id %s", pos[0])
-	}
-	if *asJSON {
-		return json.NewEncoder(c.env.Stdout).Encode(map[string]string{"id": pos[0], "signingSecret": secret})
-	}
-	fmt.Fprintf(c.env.Stdout, "signing secret: %s\n\nShown only now. Callbacks carry signatures with the old and the new secret for %s.\n", secret, *overlap)
-	return nil
-}
-
-func (c *command) callbacksReplay(ctx context.Context, args []string) error {
-	fs := c.flags("callbacks replay")
-	status := fs.String("status", "", "replay every callback in this state: failed or delivered")
-	since := fs.Duration("since", 0, "with --status: whose last attempt (or delivery) is at most this old, e.g. 1h")
-	limit := fs.Int("limit", 10000, "with --status: replay at most this many")
-	ids, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	switch {
-	case *status == "" && len(ids) == 0:
-		return errors.New("usage: openresolve callbacks replay ID... | --status failed --since 1h")
-	case *status != "" && len(ids) > 0:
-		return errors.New("callbacks replay: give resolution ids or --status, not both")
-	case *status != "" && *status != "failed" && *status != "delivered":
-		return fmt.Errorf("callbacks replay: --status must be failed or delivered, not %q", *status)
-	case *status != "" && *since <= 0:
-		return errors.New("callbacks replay: --status needs --since, such as --since 1h")
-	}
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if *status != "" {
-		if ids, err = store.New().ResolutionsToReplay(ctx, pool, store.ResolutionsToReplayParams{
-			CallbackStatus: *status, Since: time.Now().Add(-*since), MaxRows: int32(*limit),
-		}); err != nil {
-			return err
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n > 0 {
+			fmt.Fprint(out, "\nflags:\n")
+			fs.SetOutput(out)
+			fs.PrintDefaults()
+			fs.SetOutput(s.env.Stderr)
 		}
 	}
-	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
-	if err != nil {
-		return err
+	return fs
+}
+
+// parseInterspersed parses flags that may stand before, between or after the positional
+// arguments, as "import people.csv people --json" users type them.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	var failed int
-	for _, id := range ids {
-		if err := replayCallback(ctx, pool, rc, id); err != nil {
-			fmt.Fprintf(c.env.Stderr, "openresolve: %v\n", err)
-			failed++
+}
+
+// dbNoFlags is db for a command with no flags of its own: args may only ask for its help.
+func (s *session) dbNoFlags(ctx context.Context, args []string) (*pgxpool.Pool, error) {
+	if err := s.flags().Parse(args); err != nil {
+		return nil, err
+	}
+	return s.db(ctx)
+}
+
+// db connects to the database on first use; Main closes the pool when the command ends.
+func (s *session) db(ctx context.Context) (*pgxpool.Pool, error) {
+	if s.pool == nil {
+		p, err := store.Connect(ctx, s.cfg.DatabaseURL, store.PoolConfig{MaxConns: 4, Wait: 10 * time.Second}, s.logger)
+		if err != nil {
+			return nil, err
+		}
+		s.pool = p
+	}
+	return s.pool, nil
+}
+
+// printOverview writes the list of commands, or only those under prefix ("keys").
+func printOverview(w io.Writer, prefix string) {
+	fmt.Fprint(w, "usage: openresolve <command> [arguments]\n\ncommands:\n")
+	for _, c := range commands {
+		if prefix != "" && !strings.HasPrefix(c.name, prefix+" ") && c.name != prefix {
 			continue
 		}
-		fmt.Fprintf(c.env.Stdout, "callback of %s queued for delivery\n", id)
-	}
-	if *status != "" {
-		fmt.Fprintf(c.env.Stdout, "%d callbacks queued (%s within %s)\n", len(ids)-failed, *status, *since)
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d callbacks could not be queued", failed, len(ids))
-	}
-	return nil
-}
-
-// ReplayCallback queues a new delivery of a finished resolution's callback, whether the last
-// one was delivered or failed; the retry schedule starts again from the beginning.
-func ReplayCallback(ctx context.Context, pool *pgxpool.Pool, id string) error {
-	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
-	if err != nil {
-		return err
-	}
-	return replayCallback(ctx, pool, rc, id)
-}
-
-// replayCallback is ReplayCallback with an insert-only River client made once per command.
-func replayCallback(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		attempts, err := store.New().ResolutionCallbackReset(ctx, tx, id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			r, gerr := store.New().ResolutionGet(ctx, tx, id)
-			switch {
-			case gerr != nil:
-				return fmt.Errorf("no resolution %s", id)
-			case r.Status == "processing":
-				return fmt.Errorf("resolution %s is still processing; its callback will follow", id)
-			default:
-				return fmt.Errorf("the callback of %s is already pending delivery", id)
-			}
+		line := c.name
+		if c.synopsis != "" {
+			line += " " + c.synopsis
 		}
-		if err != nil {
-			return err
+		if len(line) <= 30 {
+			fmt.Fprintf(w, "  %-30s %s\n", line, c.summary)
+		} else {
+			fmt.Fprintf(w, "  %s\n  %-30s %s\n", line, "", c.summary)
 		}
-		_, err = rc.InsertTx(ctx, tx, callback.Args{ResolutionID: id, FirstAttempt: attempts}, nil)
-		return err
-	})
+	}
+	fmt.Fprint(w, "\n`openresolve <command> --help` explains one. Configuration comes from the environment\n(DATABASE_URL, ...); see README.md.\n")
 }

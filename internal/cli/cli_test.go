@@ -184,7 +184,7 @@ func TestHelp(t *testing.T) {
 	ctx := context.Background()
 	// No database is needed, or touched, for help.
 	const noDB = "postgres://nobody@127.0.0.1:1/none"
-	for _, h := range commandHelps {
+	for _, h := range commands {
 		for _, args := range [][]string{
 			append(strings.Fields(h.name), "--help"),
 			append(strings.Fields(h.name), "-h"),

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -11,80 +10,72 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/openresolve/openresolve/internal/graph"
+	"github.com/openresolve/openresolve/internal/importer"
 )
 
-// parseInterspersed parses flags that may stand before, between or after the positional
-// arguments, as "import people.csv people --json" users type them.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
+var importFile = &command{
+	name:     "import",
+	synopsis: "KIND FILE [--json]",
+	summary:  "load graph rows from CSV or JSON Lines (upserts)",
+	detail: "Loads companies, people, emails, phones, networks or ip_observations from a CSV file (with a\n" +
+		"header row) or JSON Lines (.jsonl), chosen by the extension, upserting on the natural key.\n" +
+		"Rejected rows are reported with their line and reason and never stop the rest of the file.\n" +
+		"With --json the last line is {\"inserted\", \"updated\", \"rejected\"}.",
+	run: func(s *session, ctx context.Context, args []string) error {
+		fs := s.flags()
+		asJSON := fs.Bool("json", false, "end with a JSON summary line")
+		batch := fs.Int("batch", 20000, "rows per COPY and upsert")
+		pos, err := parseInterspersed(fs, args)
+		if err != nil {
+			return err
 		}
-		if fs.NArg() == 0 {
-			return pos, nil
+		if len(pos) != 2 {
+			return fmt.Errorf("usage: openresolve import <%s> <file.csv|file.jsonl> [--json]", strings.Join(importer.Kinds, "|"))
 		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
+		kind, path := pos[0], pos[1]
+		src, closer, err := importer.OpenFile(path)
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer closer.Close()
+		pool, err := s.db(ctx)
+		if err != nil {
+			return err
+		}
 
-func (c *command) importFile(ctx context.Context, args []string) error {
-	fs := c.flags("import")
-	asJSON := fs.Bool("json", false, "end with a JSON summary line")
-	batch := fs.Int("batch", 20000, "rows per COPY and upsert")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 2 {
-		return fmt.Errorf("usage: openresolve import <%s> <file.csv|file.jsonl> [--json]", strings.Join(graph.Kinds, "|"))
-	}
-	kind, path := pos[0], pos[1]
-	src, closer, err := graph.OpenFile(path)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	defer closer.Close()
-	pool, err := c.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-
-	start := time.Now()
-	tty := isTerminal(c.env.Stderr)
-	im := &graph.Importer{
-		Pool:      pool,
-		BatchSize: *batch,
-		Reject: func(line int, reason string) {
-			if tty {
-				fmt.Fprint(c.env.Stderr, "\r\033[K")
+		start := time.Now()
+		tty := isTerminal(s.env.Stderr)
+		im := &importer.Importer{
+			Pool:      pool,
+			BatchSize: *batch,
+			Reject: func(line int, reason string) {
+				if tty {
+					fmt.Fprint(s.env.Stderr, "\r\033[K")
+				}
+				fmt.Fprintf(s.env.Stderr, "%s:%d: rejected: %s\n", path, line, reason)
+			},
+		}
+		if tty {
+			im.Progress = func(read int64) {
+				fmt.Fprintf(s.env.Stderr, "\r\033[Kimporting %s: %d rows, %.0f rows/s", kind, read, float64(read)/time.Since(start).Seconds())
 			}
-			fmt.Fprintf(c.env.Stderr, "%s:%d: rejected: %s\n", path, line, reason)
-		},
-	}
-	if tty {
-		im.Progress = func(read int64) {
-			fmt.Fprintf(c.env.Stderr, "\r\033[Kimporting %s: %d rows, %.0f rows/s", kind, read, float64(read)/time.Since(start).Seconds())
 		}
-	}
-	res, err := im.Import(ctx, kind, src)
-	if tty {
-		fmt.Fprint(c.env.Stderr, "\r\033[K")
-	}
-	if err != nil {
-		return fmt.Errorf("import %s: %w", kind, err)
-	}
-	elapsed := time.Since(start)
-	total := res.Inserted + res.Updated + res.Rejected
-	fmt.Fprintf(c.env.Stdout, "%s: %d inserted, %d updated, %d rejected (%d rows in %s, %.0f rows/s)\n",
-		kind, res.Inserted, res.Updated, res.Rejected, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
-	if *asJSON {
-		return json.NewEncoder(c.env.Stdout).Encode(res)
-	}
-	return nil
+		res, err := im.Import(ctx, kind, src)
+		if tty {
+			fmt.Fprint(s.env.Stderr, "\r\033[K")
+		}
+		if err != nil {
+			return fmt.Errorf("import %s: %w", kind, err)
+		}
+		elapsed := time.Since(start)
+		total := res.Inserted + res.Updated + res.Rejected
+		fmt.Fprintf(s.env.Stdout, "%s: %d inserted, %d updated, %d rejected (%d rows in %s, %.0f rows/s)\n",
+			kind, res.Inserted, res.Updated, res.Rejected, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+		if *asJSON {
+			return json.NewEncoder(s.env.Stdout).Encode(res)
+		}
+		return nil
+	},
 }
 
 func isTerminal(w any) bool {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/pprof"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -24,11 +22,13 @@ var Version = "0.1.0-dev"
 // DefaultDatabaseURL is the project-local development database that scripts/devdb.sh runs.
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:54329/openresolve?sslmode=disable"
 
-// Config is every setting of the API, the worker and the CLI.
+// Config is every setting of the API, the worker and the CLI. Default gives every default;
+// the environment overrides some (FromEnv), tests override any. Nothing below config applies
+// a default of its own.
 type Config struct {
 	DatabaseURL string
 	// GraphDatabaseURL is where resolvers read the identity graph: a read replica, say
-	// (GRAPH_DATABASE_URL, DatabaseURL by default).
+	// (GRAPH_DATABASE_URL; empty for DatabaseURL, see GraphURL).
 	GraphDatabaseURL        string
 	APIAddr                 string
 	BootstrapAPIKey         string
@@ -40,15 +40,16 @@ type Config struct {
 	LogFormat               string
 
 	// ResolveWorkers and CallbackWorkers are each worker process's concurrency per queue
-	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY).
+	// (WORKER_RESOLVE_CONCURRENCY, WORKER_CALLBACK_CONCURRENCY). Resolving is short database
+	// work; delivering mostly waits on receivers, so the callback queue gets more goroutines.
 	ResolveWorkers  int
 	CallbackWorkers int
 	// JobRetention is how long River keeps completed jobs (WORKER_JOB_RETENTION, 10m): the
 	// resolutions table is the record, so River's rows need only outlive a look at River UI.
 	JobRetention time.Duration
-	// MaxConns caps each process's connection pool (DATABASE_MAX_CONNS; 0 keeps each
-	// binary's default: 16). Measured on 2 cores, 12 connections accepted twice as much as
-	// 40: more backends than cores only adds switching; raise it with a bigger Postgres.
+	// MaxConns caps each process's connection pool (DATABASE_MAX_CONNS, 16). Measured on 2
+	// cores, 12 connections accepted twice as much as 40: more backends than cores only adds
+	// switching; raise it with a bigger Postgres.
 	MaxConns int
 	// PollOnly makes workers poll for jobs instead of listening for notifications
 	// (WORKER_POLL_ONLY=true), for connection poolers such as PgBouncer in transaction mode,
@@ -69,34 +70,76 @@ type Config struct {
 	// OTLPEndpoint turns on OpenTelemetry tracing, exported over OTLP/HTTP
 	// (OTEL_EXPORTER_OTLP_ENDPOINT; the exporter reads the other OTEL_* variables itself).
 	OTLPEndpoint string
+
+	// The settings below have no variable: their defaults are the product's, and tests
+	// shorten them.
+
+	// DBTimeout bounds the database work of one API request, so that an outage turns into a
+	// 503 within that time instead of a hanging client.
+	DBTimeout time.Duration
+	// FetchCooldown is the shortest time between two fetches of one queue, and between two
+	// notifications of the jobs a process inserts. River's default of 100 ms caps a queue at
+	// MaxWorkers jobs per 100 ms and adds up to 100 ms to each step; 5 ms does neither.
+	FetchCooldown time.Duration
+	// NotifyCooldown is the shortest time between two notifications the API sends to wake the
+	// workers for the jobs it inserted; River's 100 ms would add up to 100 ms to every
+	// resolution.
+	NotifyCooldown time.Duration
+	// FetchPollInterval is how often queues are polled when no notification arrives: snoozed
+	// callbacks, and every job in PollOnly mode, are found by polling.
+	FetchPollInterval time.Duration
+	// ResolveRetryBase is the wait before the second run of a failing resolver; it doubles
+	// with each run, so a resolver that keeps failing is given up within about 15 s.
+	ResolveRetryBase time.Duration
+	// CallbackTimeout bounds one delivery attempt, from dialing to the end of the answer's
+	// headers.
+	CallbackTimeout time.Duration
+	// SweepAge is how old a resolution must be before the sweep may fail it for want of a job:
+	// far longer than a healthy resolution takes, so only orphans are swept.
+	SweepAge time.Duration
 }
 
-// FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests).
-func FromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{
-		DatabaseURL:           or(getenv("DATABASE_URL"), DefaultDatabaseURL),
-		APIAddr:               or(getenv("API_ADDR"), ":8080"),
-		GraphDatabaseURL:      strings.TrimSpace(getenv("GRAPH_DATABASE_URL")),
-		BootstrapAPIKey:       strings.TrimSpace(getenv("BOOTSTRAP_API_KEY")),
+// Default is the configuration with nothing set.
+func Default() Config {
+	return Config{
+		DatabaseURL:           DefaultDatabaseURL,
+		APIAddr:               ":8080",
 		CallbackRetrySchedule: callback.DefaultSchedule,
 		APIRateLimit:          100,
-		DNSResolver:           strings.TrimSpace(getenv("DNS_RESOLVER")),
-		LogFormat:             strings.ToLower(or(getenv("LOG_FORMAT"), "json")),
+		LogLevel:              slog.LevelInfo,
+		LogFormat:             "json",
 		ResolveWorkers:        200,
 		CallbackWorkers:       400,
-		RescueStuckJobsAfter:  2 * time.Minute,
 		JobRetention:          10 * time.Minute,
-		PprofAddr:             strings.TrimSpace(getenv("PPROF_ADDR")),
-		WorkerMetricsAddr:     strings.TrimSpace(getenv("WORKER_METRICS_ADDR")),
-		RiverUIUser:           strings.TrimSpace(getenv("RIVERUI_USER")),
-		RiverUIPassword:       getenv("RIVERUI_PASSWORD"),
-		OTLPEndpoint:          strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")),
+		MaxConns:              16,
+		RescueStuckJobsAfter:  2 * time.Minute,
+		DBTimeout:             2 * time.Second,
+		FetchCooldown:         5 * time.Millisecond,
+		NotifyCooldown:        2 * time.Millisecond,
+		FetchPollInterval:     time.Second,
+		ResolveRetryBase:      time.Second,
+		CallbackTimeout:       10 * time.Second,
+		SweepAge:              10 * time.Minute,
 	}
+}
+
+// FromEnv reads the configuration through getenv (os.Getenv in main, a map in tests): Default,
+// with what the environment sets.
+func FromEnv(getenv func(string) string) (Config, error) {
+	cfg := Default()
+	cfg.DatabaseURL = or(getenv("DATABASE_URL"), cfg.DatabaseURL)
+	cfg.GraphDatabaseURL = strings.TrimSpace(getenv("GRAPH_DATABASE_URL"))
+	cfg.APIAddr = or(getenv("API_ADDR"), cfg.APIAddr)
+	cfg.BootstrapAPIKey = strings.TrimSpace(getenv("BOOTSTRAP_API_KEY"))
+	cfg.DNSResolver = strings.TrimSpace(getenv("DNS_RESOLVER"))
+	cfg.LogFormat = strings.ToLower(or(getenv("LOG_FORMAT"), cfg.LogFormat))
+	cfg.PprofAddr = strings.TrimSpace(getenv("PPROF_ADDR"))
+	cfg.WorkerMetricsAddr = strings.TrimSpace(getenv("WORKER_METRICS_ADDR"))
+	cfg.RiverUIUser = strings.TrimSpace(getenv("RIVERUI_USER"))
+	cfg.RiverUIPassword = getenv("RIVERUI_PASSWORD")
+	cfg.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
 	if (cfg.RiverUIUser == "") != (cfg.RiverUIPassword == "") {
 		return Config{}, fmt.Errorf("RIVERUI_USER and RIVERUI_PASSWORD: set both to turn River UI on, or neither")
-	}
-	if cfg.GraphDatabaseURL == "" {
-		cfg.GraphDatabaseURL = cfg.DatabaseURL
 	}
 	var err error
 	if cfg.CallbackAllowedNetworks, err = netguard.ParsePrefixes(getenv("CALLBACK_ALLOWED_NETWORKS")); err != nil {
@@ -112,8 +155,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("API_RATE_LIMIT: %q is not a non-negative number", s)
 		}
 	}
-	if err := cfg.LogLevel.UnmarshalText([]byte(or(getenv("LOG_LEVEL"), "info"))); err != nil {
-		return Config{}, fmt.Errorf("LOG_LEVEL: %w", err)
+	if s := strings.TrimSpace(getenv("LOG_LEVEL")); s != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(s)); err != nil {
+			return Config{}, fmt.Errorf("LOG_LEVEL: %w", err)
+		}
 	}
 	if cfg.LogFormat != "json" && cfg.LogFormat != "text" {
 		return Config{}, fmt.Errorf("LOG_FORMAT: %q is neither json nor text", cfg.LogFormat)
@@ -151,6 +196,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	return cfg, nil
 }
 
+// GraphURL is where the identity graph is read: GraphDatabaseURL, or DatabaseURL when that is
+// empty.
+func (c Config) GraphURL() string {
+	if c.GraphDatabaseURL == "" {
+		return c.DatabaseURL
+	}
+	return c.GraphDatabaseURL
+}
+
 // NewLogger returns the process logger writing to w in the configured format and level.
 func (c Config) NewLogger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
@@ -165,21 +219,4 @@ func or(s, def string) string {
 		return def
 	}
 	return strings.TrimSpace(s)
-}
-
-// ServePprof serves the profiler on c.PprofAddr when it is set, until the process ends.
-func (c Config) ServePprof(logger *slog.Logger) {
-	if c.PprofAddr == "" {
-		return
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Addr: c.PprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		if err := srv.ListenAndServe(); err != nil {
-			logger.Warn("pprof server stopped", "error", err)
-		}
-	}()
 }

@@ -17,13 +17,14 @@ func TestFromEnvDefaults(t *testing.T) {
 	cfg, err := FromEnv(env(nil))
 	require.NoError(t, err)
 	require.Equal(t, DefaultDatabaseURL, cfg.DatabaseURL)
-	require.Equal(t, DefaultDatabaseURL, cfg.GraphDatabaseURL, "the graph is read from the main database by default")
+	require.Equal(t, DefaultDatabaseURL, cfg.GraphURL(), "the graph is read from the main database by default")
 	require.Equal(t, ":8080", cfg.APIAddr)
 	require.Equal(t, callback.DefaultSchedule, cfg.CallbackRetrySchedule)
 	require.Equal(t, 100.0, cfg.APIRateLimit)
 	require.Empty(t, cfg.CallbackAllowedNetworks)
 	require.Equal(t, slog.LevelInfo, cfg.LogLevel)
 	require.Equal(t, "json", cfg.LogFormat)
+	require.Equal(t, Default(), cfg, "an empty environment is the default configuration")
 }
 
 func TestFromEnv(t *testing.T) {
@@ -36,7 +37,7 @@ func TestFromEnv(t *testing.T) {
 	}))
 	require.NoError(t, err)
 	require.Equal(t, "postgres://x/y", cfg.DatabaseURL)
-	require.Equal(t, "postgres://replica/y", cfg.GraphDatabaseURL)
+	require.Equal(t, "postgres://replica/y", cfg.GraphURL())
 	require.Equal(t, "127.0.0.1:9999", cfg.APIAddr)
 	require.Equal(t, "k", cfg.BootstrapAPIKey)
 	require.Len(t, cfg.CallbackAllowedNetworks, 2)

@@ -85,7 +85,7 @@ func TestRiverUIInBrowser(t *testing.T) {
 	_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{HandleAuthRequests: &handleAuth})
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(s.apiSrv.URL+"/riverui/jobs?state=completed"),
+		chromedp.Navigate(s.apiURL+"/riverui/jobs?state=completed"),
 		chromedp.WaitVisible("body"),
 	))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](
@@ -160,7 +160,7 @@ func TestDocsInBrowser(t *testing.T) {
 	_, _ = chromedp.Call(ctx, cdplog.Enable, cdp.Empty{})
 	_, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{})
 	require.NoError(t, err)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.apiSrv.URL+"/docs")))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(s.apiURL+"/docs")))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](
 		`document.body.innerText.includes("Keyword to people") && document.body.innerText.includes("enrichmentResult")`,
 		chromedp.WithPollingTimeout(30*time.Second)))
@@ -171,9 +171,9 @@ func TestDocsInBrowser(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
-	require.Contains(t, fetched, s.apiSrv.URL+"/openapi.json")
+	require.Contains(t, fetched, s.apiURL+"/openapi.json")
 	for _, u := range fetched {
-		if !strings.HasPrefix(u, s.apiSrv.URL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+		if !strings.HasPrefix(u, s.apiURL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
 			t.Errorf("the page fetched %s, which is not this server", u)
 		}
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/tools/pgtest"
-	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
@@ -173,13 +173,11 @@ func TestEndpointValidation(t *testing.T) {
 // with GRAPH_DATABASE_URL pointing at a read replica: the pipeline's database holds no graph.
 func TestGraphFromAnotherDatabase(t *testing.T) {
 	t.Parallel()
-	graphPool := pgtest.NewPool(t, pgtest.NewDatabase(t))
-	testkit.LoadGraph(t, graphPool, testkit.FixtureGraph)
+	graphURL := pgtest.NewDatabase(t)
+	testkit.LoadGraph(t, pgtest.NewPool(t, graphURL), testkit.FixtureGraph)
 	s := newStack(t, stackOpts{noWorker: true})
 	rcv := testkit.NewReceiver(t)
-	startWorker(t, s, func(c *workerConfig) {
-		c.Resolvers = resolve.Resolvers(resolve.Deps{Graph: graphPool})
-	})
+	startWorker(t, s, func(c *config.Config) { c.GraphDatabaseURL = graphURL })
 	r := s.post("/v1/enrichment", map[string]any{"domain": "acmelogistics.com", "callbackUrl": rcv.URL}, nil)
 	require.Equal(t, http.StatusAccepted, r.Status)
 	var b map[string]any

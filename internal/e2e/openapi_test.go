@@ -14,7 +14,9 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // TestOpenAPI checks the served OpenAPI document against the running server: every request
@@ -36,7 +38,7 @@ func TestOpenAPI(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, doc.Validate(ctx))
 	require.Equal(t, "3.1.0", doc.OpenAPI)
-	doc.Servers = openapi3.Servers{{URL: s.apiSrv.URL}}
+	doc.Servers = openapi3.Servers{{URL: s.apiURL}}
 	router, err := gorillamux.NewRouter(doc)
 	require.NoError(t, err)
 
@@ -51,7 +53,7 @@ func TestOpenAPI(t *testing.T) {
 		}
 		r := s.do(method, path, b, headers)
 
-		req, err := http.NewRequest(method, s.apiSrv.URL+path, bytes.NewReader(b))
+		req, err := http.NewRequest(method, s.apiURL+path, bytes.NewReader(b))
 		require.NoError(t, err)
 		if body != nil {
 			req.Header.Set("Content-Type", "application/json")
@@ -94,6 +96,29 @@ func TestOpenAPI(t *testing.T) {
 		{"/lead/resolution/email_to_hem", map[string]any{"email": "jane@example.com", "callback_url": cb}},
 		{"/lead/resolution/ip_to_company", map[string]any{"ip": "64.207.100.200", "callback_url": cb}},
 	}
+	// The document and the requests above cover the endpoint table, and the document has no
+	// resolution endpoint the table does not.
+	asked := map[string]bool{}
+	for _, rq := range requests {
+		asked[rq.path] = true
+	}
+	lead := doc.Paths.Value("/lead/resolution/{slug}").Post.Parameters.GetByInAndName("path", "slug").Schema.Value.Enum
+	var slugs []any
+	for _, ep := range endpoint.All {
+		item := doc.Paths.Value("/v1/" + ep.Name)
+		require.True(t, item != nil && item.Post != nil, "POST /v1/%s is not in the document", ep.Name)
+		require.NotNil(t, doc.Webhooks[ep.Result], "no webhook %s for %s", ep.Result, ep.Name)
+		require.True(t, asked["/v1/"+ep.Name], "no request to %s", ep.Name)
+		slugs = append(slugs, ep.Slug())
+	}
+	require.ElementsMatch(t, slugs, lead, "the lead style's slugs")
+	for path, item := range doc.Paths.Map() {
+		if item.Post != nil && strings.HasPrefix(path, "/v1/") {
+			_, ok := endpoint.Lookup(strings.TrimPrefix(path, "/v1/"))
+			require.True(t, ok, "%s is in the document but not in the endpoint table", path)
+		}
+	}
+
 	endpointOf := map[string]string{}
 	for _, rq := range requests {
 		r := check(http.MethodPost, rq.path, rq.body, nil)
@@ -119,16 +144,13 @@ func TestOpenAPI(t *testing.T) {
 	require.Equal(t, 200, check(http.MethodGet, "/metrics", nil, map[string]string{"x-api-key": ""}).Status)
 
 	// Every callback body matches its webhook's schema, and every finished status too.
-	webhookOf := map[string]string{
-		"enrichment": "enrichmentResult", "deanonymization": "deanonymizationResult",
-		"linkedin-to-phone": "linkedinToPhoneResult", "linkedin-to-hem": "linkedinToHemResult",
-		"email-to-hem": "emailToHemResult", "ip-to-company": "ipToCompanyResult",
-		"organization-domain-finder": "organizationDomainFinderResult", "keyword-to-lead": "keywordToLeadResult",
-		"email_to_hem": "emailToHemResult", "ip_to_company": "ipToCompanyResult",
+	webhookOf := map[string]string{}
+	for _, ep := range endpoint.All {
+		webhookOf[ep.Name], webhookOf[ep.Slug()] = ep.Result, ep.Result
 	}
 	statuses := map[string]int{}
 	for _, d := range rcv.WaitFor(t, len(requests), 20*time.Second) {
-		id := d.Header.Get("webhook-id")
+		id := d.Header.Get(webhook.HeaderID)
 		path := endpointOf[id]
 		name := path[strings.LastIndex(path, "/")+1:]
 		hook := doc.Webhooks[webhookOf[name]]

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/cli"
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
@@ -75,7 +75,8 @@ func TestLeadStyle(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	s := newStack(t, stackOpts{})
+	s := newStack(t, stackOpts{noWorker: true})
+	worker := startWorker(t, s, func(c *config.Config) { c.WorkerMetricsAddr = "127.0.0.1:0" })
 	rcv := testkit.NewReceiver(t)
 	id := s.accept(rcv.URL, nil)
 	s.waitCallbackState(id, "delivered", 10*time.Second)
@@ -96,21 +97,24 @@ func TestMetrics(t *testing.T) {
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_jobs_counted"))
 	require.Contains(t, api, "go_goroutines ")
 
-	// A running worker is healthy; one that stopped is not.
-	require.NoError(t, s.worker.Healthy())
+	// The worker serves its own at WORKER_METRICS_ADDR, with /healthz: a running worker is
+	// healthy; one that stopped is not.
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(resp.Body)
+		return resp.StatusCode, buf.String()
+	}
+	code, health := get(worker.MetricsURL() + "/healthz")
+	require.Equal(t, http.StatusOK, code)
+	require.JSONEq(t, `{"status":"ok"}`, health)
 	stopped := startWorker(t, s, nil)
 	require.NoError(t, stopped.Stop(context.Background()))
 	require.Error(t, stopped.Healthy())
-
-	// The worker's, served as WORKER_METRICS_ADDR serves them.
-	ws := httptest.NewServer(s.worker.Metrics().Handler())
-	defer ws.Close()
-	resp, err := http.Get(ws.URL)
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
-	resp.Body.Close()
-	w := buf.String()
+	code, w := get(worker.MetricsURL() + "/metrics")
+	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, 1.0, metricValue(t, w, "openresolve_resolutions_total", `endpoint="email-to-hem"`, `outcome="completed"`))
 	require.Equal(t, 1.0, metricValue(t, w, "openresolve_resolve_duration_seconds_count", `endpoint="email-to-hem"`))
 	require.Equal(t, 1.0, metricValue(t, w, "openresolve_callback_attempts_total", `outcome="delivered"`))
@@ -156,7 +160,7 @@ func TestRiverUI(t *testing.T) {
 	s.waitCallbackJobCompleted()
 
 	get := func(path, user, password string) *http.Response {
-		req, err := http.NewRequest(http.MethodGet, s.apiSrv.URL+path, nil)
+		req, err := http.NewRequest(http.MethodGet, s.apiURL+path, nil)
 		require.NoError(t, err)
 		if user != "" {
 			req.SetBasicAuth(user, password)

@@ -15,8 +15,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/cli"
+	"github.com/openresolve/openresolve/internal/app"
+	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/webhook"
@@ -45,7 +48,7 @@ func TestHappyPath(t *testing.T) {
 	d := rcv.WaitFor(t, 1, 10*time.Second)[0]
 	require.Equal(t, "/cb/123", d.Path)
 	require.Equal(t, "application/json", d.Header.Get("Content-Type"))
-	require.Equal(t, "OpenResolve/test", d.Header.Get("User-Agent"))
+	require.Equal(t, "OpenResolve/"+config.Version, d.Header.Get("User-Agent"))
 	require.Equal(t, id, d.Header.Get("webhook-id"))
 	ts, err := strconv.ParseInt(d.Header.Get("webhook-timestamp"), 10, 64)
 	require.NoError(t, err)
@@ -274,7 +277,7 @@ func TestResolverThatKeepsFailing(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
 	s := newStack(t, stackOpts{resolvers: map[string]resolve.Resolver{
-		resolve.EndpointEmailToHEM: resolve.ResolverFunc(func(context.Context, json.RawMessage) (resolve.Result, error) {
+		endpoint.EmailToHEM: resolve.ResolverFunc(func(context.Context, json.RawMessage) (resolve.Result, error) {
 			if calls.Add(1) == 2 {
 				panic("resolver bug")
 			}
@@ -288,7 +291,7 @@ func TestResolverThatKeepsFailing(t *testing.T) {
 	require.NoError(t, json.Unmarshal(d.Body, &body))
 	require.Equal(t, map[string]any{"id": id, "status": "failed", "externalId": "e-1",
 		"error": "The resolution could not be completed because of an internal error."}, body)
-	require.EqualValues(t, resolve.MaxAttempts, calls.Load())
+	require.EqualValues(t, resolution.ResolveAttempts, calls.Load())
 	st := s.waitCallbackState(id, "delivered", 5*time.Second)
 	require.Equal(t, "failed", st["status"])
 }
@@ -304,7 +307,7 @@ func TestCrashedJobsArePickedUpAgain(t *testing.T) {
 		attempted_at = now() - interval '1 hour', attempted_by = ARRAY['crashed-worker'] WHERE kind = 'resolve'`)
 	require.NoError(t, err)
 
-	startWorker(t, s, func(c *workerConfig) { c.RescueStuckJobsAfter = time.Minute })
+	startWorker(t, s, func(c *config.Config) { c.RescueStuckJobsAfter = time.Minute })
 	rcv.WaitFor(t, 1, 30*time.Second)
 	s.waitCallbackState(id, "delivered", 5*time.Second)
 }
@@ -314,13 +317,12 @@ func TestGracefulStopFinishesWorkInFlight(t *testing.T) {
 	started := make(chan struct{})
 	s := newStack(t, stackOpts{noWorker: true})
 	rcv := testkit.NewReceiver(t)
-	w := startWorker(t, s, func(c *workerConfig) {
-		c.Resolvers[resolve.EndpointEmailToHEM] = resolve.ResolverFunc(func(ctx context.Context, req json.RawMessage) (resolve.Result, error) {
+	w := startWorker(t, s, nil, app.WithResolver(endpoint.EmailToHEM,
+		resolve.ResolverFunc(func(ctx context.Context, req json.RawMessage) (resolve.Result, error) {
 			close(started)
 			time.Sleep(300 * time.Millisecond)
 			return resolve.EmailToHEM{}.Resolve(ctx, req)
-		})
-	})
+		})))
 	id := s.accept(rcv.URL, nil)
 	<-started
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -337,7 +339,8 @@ func TestGracefulStopFinishesWorkInFlight(t *testing.T) {
 
 func TestCallbackReplay(t *testing.T) {
 	t.Parallel()
-	s := newStack(t, stackOpts{schedule: []time.Duration{20 * time.Millisecond}})
+	s := newStack(t, stackOpts{schedule: []time.Duration{20 * time.Millisecond}, noWorker: true})
+	w := startWorker(t, s, nil)
 	rcv := testkit.NewReceiver(t)
 	rcv.Respond = func(n int, _ http.ResponseWriter) int {
 		if n <= 2 {
@@ -347,15 +350,21 @@ func TestCallbackReplay(t *testing.T) {
 	}
 	id := s.accept(rcv.URL, nil)
 	s.waitCallbackState(id, "failed", 10*time.Second)
+	require.NoError(t, w.Stop(context.Background())) // so that the replay stays pending a while
 
-	require.NoError(t, cli.ReplayCallback(context.Background(), s.pool, id))
-	err := cli.ReplayCallback(context.Background(), s.pool, id)
-	require.ErrorContains(t, err, "already pending")
+	code, out, _ := s.cliRun("callbacks", "replay", id)
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "callback of "+id+" queued for delivery")
+	code, _, errOut := s.cliRun("callbacks", "replay", id)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "already pending")
+	startWorker(t, s, nil)
 
 	st := s.waitCallbackState(id, "delivered", 10*time.Second)
 	require.EqualValues(t, 3, st["callback"].(map[string]any)["attempts"])
 	require.Len(t, rcv.Deliveries(), 3)
-	require.ErrorContains(t, cli.ReplayCallback(context.Background(), s.pool, "res_nope"), "no resolution")
+	_, _, errOut = s.cliRun("callbacks", "replay", "res_nope")
+	require.Contains(t, errOut, "no resolution")
 }
 
 func TestTenantIsolationAndRevocation(t *testing.T) {

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/cli"
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/webhook"
@@ -114,17 +111,10 @@ func TestSigningSecretRotation(t *testing.T) {
 	oldSecret := s.key.SigningSecret
 
 	rotate := func(overlap string) string {
-		var out, errOut bytes.Buffer
-		code := cli.Main(context.Background(), []string{"keys", "rotate-secret", s.key.ID, "--overlap", overlap, "--json"},
-			cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
-				if k == "DATABASE_URL" {
-					return s.dbURL
-				}
-				return ""
-			}})
-		require.Equal(t, 0, code, errOut.String())
+		code, out, errOut := s.cliRun("keys", "rotate-secret", s.key.ID, "--overlap", overlap, "--json")
+		require.Equal(t, 0, code, errOut)
 		var res map[string]string
-		require.NoError(t, json.Unmarshal(out.Bytes(), &res))
+		require.NoError(t, json.Unmarshal([]byte(out), &res))
 		return res["signingSecret"]
 	}
 	verify := func(d testkit.Delivery, secret string) bool {

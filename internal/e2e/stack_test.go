@@ -6,38 +6,36 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openresolve/openresolve/internal/api"
 	"github.com/openresolve/openresolve/internal/apikey"
-	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/app"
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/netguard"
-	"github.com/openresolve/openresolve/internal/tools/pgtest"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/telemetry"
-	"github.com/openresolve/openresolve/internal/worker"
+	"github.com/openresolve/openresolve/internal/tools/apptest"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 )
 
-var loopbackNets = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
-
-// stackOpts varies a stack; the zero value allows loopback callbacks both at accept and at
-// dial time, retries callbacks after 100 ms three times, and has no rate limit.
+// stackOpts varies a stack; the zero value is testkit.Config's: loopback callbacks allowed
+// both at accept and at dial time, no rate limit, and callbacks retried after 100 ms three
+// times.
 type stackOpts struct {
 	apiPolicy    *netguard.Policy
 	workerPolicy *netguard.Policy
 	schedule     []time.Duration
 	rateLimit    float64
-	resolvers    map[string]resolve.Resolver
-	noWorker     bool
+	// resolvers replace the endpoints' own, by endpoint name.
+	resolvers map[string]resolve.Resolver
+	noWorker  bool
 	// apiDatabaseURL, when set, is the URL the API connects with (a proxy in outage tests).
 	apiDatabaseURL func(dbURL string) string
 	dnsResolver    *net.Resolver
@@ -50,89 +48,74 @@ type stackOpts struct {
 	tracing *telemetry.Tracing
 }
 
-// stack is one API, one worker and one database.
+// stack is one API process and one worker process, as app builds them, on one database.
 type stack struct {
 	t      *testing.T
 	dbURL  string
 	pool   *pgxpool.Pool
-	apiSrv *httptest.Server
-	worker *worker.Worker
+	apiURL string
+	worker *app.Worker
 	key    apikey.Created
-	// workerCfg is the configuration startWorker starts from.
-	workerCfg worker.Config
+	logger *slog.Logger
+	// workerCfg and workerOpts are what startWorker starts from.
+	workerCfg  config.Config
+	workerOpts []app.Option
 }
 
-type workerConfig = worker.Config
-
-// startWorker starts another worker process's River client on the stack's database, stopped
-// when t ends; mutate adjusts a copy of the stack's worker configuration.
-func startWorker(t *testing.T, s *stack, mutate func(*workerConfig)) *worker.Worker {
+// startWorker starts another worker process on the stack's database, stopped when t ends;
+// mutate adjusts a copy of the stack's worker configuration, and opts add to its options.
+func startWorker(t *testing.T, s *stack, mutate func(*config.Config), opts ...app.Option) *app.Worker {
 	t.Helper()
 	cfg := s.workerCfg
-	cfg.Resolvers = maps.Clone(cfg.Resolvers)
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	w, err := worker.New(cfg)
-	require.NoError(t, err)
-	require.NoError(t, w.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = w.Stop(ctx)
-	})
-	return w
+	return apptest.StartWorker(t, cfg, s.logger, append(slices.Clone(s.workerOpts), opts...)...)
 }
 
 func newStack(t *testing.T, o stackOpts) *stack {
 	t.Helper()
 	s := &stack{t: t, dbURL: pgtest.NewDatabase(t)}
 	s.pool = pgtest.NewPool(t, s.dbURL)
-	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s.logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if o.logs != nil {
-		logger = slog.New(slog.NewJSONHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		s.logger = slog.New(slog.NewJSONHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	cfg := apptest.Config(s.dbURL)
+	cfg.APIRateLimit = o.rateLimit
+	cfg.CallbackRetrySchedule = []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
+	if o.schedule != nil {
+		cfg.CallbackRetrySchedule = o.schedule
+	}
+	if o.dbTimeout != 0 {
+		cfg.DBTimeout = o.dbTimeout
+	}
+	cfg.RiverUIUser, cfg.RiverUIPassword = o.riverUI[0], o.riverUI[1]
+	var opts []app.Option
+	if o.tracing != nil {
+		opts = append(opts, app.WithTracing(o.tracing))
+	}
+	if o.dnsResolver != nil {
+		opts = append(opts, app.WithDNS(o.dnsResolver))
 	}
 
-	allowLoopback := netguard.Policy{Allowed: loopbackNets}
-	apiPolicy, workerPolicy := allowLoopback, allowLoopback
+	apiCfg := cfg
 	if o.apiPolicy != nil {
-		apiPolicy = *o.apiPolicy
+		apiCfg.CallbackAllowedNetworks = o.apiPolicy.Allowed
 	}
-	if o.workerPolicy != nil {
-		workerPolicy = *o.workerPolicy
-	}
-	apiPool := s.pool
 	if o.apiDatabaseURL != nil {
-		apiPool = pgtest.NewPool(t, o.apiDatabaseURL(s.dbURL))
+		apiCfg.DatabaseURL = o.apiDatabaseURL(s.dbURL)
 	}
-	srv, err := api.New(api.Config{Pool: apiPool, Logger: logger, CallbackPolicy: apiPolicy,
-		RateLimit: o.rateLimit, DBTimeout: o.dbTimeout, RiverUIUser: o.riverUI[0], RiverUIPassword: o.riverUI[1],
-		Tracing: o.tracing})
-	require.NoError(t, err)
-	s.apiSrv = httptest.NewServer(srv)
-	t.Cleanup(func() {
-		s.apiSrv.Close()
-		srv.Close()
-	})
-
+	s.apiURL = apptest.StartAPI(t, apiCfg, s.logger, opts...)
 	s.key = s.newKey("test")
 
-	schedule := o.schedule
-	if schedule == nil {
-		schedule = []time.Duration{100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond}
+	s.workerCfg = cfg
+	if o.workerPolicy != nil {
+		s.workerCfg.CallbackAllowedNetworks = o.workerPolicy.Allowed
 	}
-	resolvers := resolve.Resolvers(resolve.Deps{Graph: s.pool, DNS: o.dnsResolver})
-	for k, v := range o.resolvers {
-		resolvers[k] = v
-	}
-	s.workerCfg = worker.Config{
-		Pool: s.pool, Logger: logger, Resolvers: resolvers, Schedule: schedule,
-		Callbacks: callback.NewClient(callback.ClientConfig{Policy: workerPolicy, UserAgent: "OpenResolve/test",
-			Resolver: o.dnsResolver, Timeout: 2 * time.Second}),
-		FetchPollInterval: 50 * time.Millisecond,
-		ResolveRetryBase:  20 * time.Millisecond,
-		ResolveWorkers:    10, CallbackWorkers: 10,
-		Tracing: o.tracing,
+	s.workerOpts = opts
+	for name, r := range o.resolvers {
+		s.workerOpts = append(s.workerOpts, app.WithResolver(name, r))
 	}
 	if !o.noWorker {
 		s.worker = startWorker(t, s, nil)
@@ -172,7 +155,7 @@ func (r response) errorCode(t *testing.T) string {
 // do sends a request with the stack's key unless headers set the auth themselves.
 func (s *stack) do(method, path string, body []byte, headers map[string]string) response {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.apiSrv.URL+path, bytes.NewReader(body))
+	req, err := http.NewRequest(method, s.apiURL+path, bytes.NewReader(body))
 	require.NoError(s.t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("x-api-key", s.key.Key)

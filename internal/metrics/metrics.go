@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/openresolve/openresolve/internal/store"
 )
 
 const namespace = "openresolve"
@@ -155,19 +157,13 @@ func (j *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 func (j *jobsCollector) count() (map[[2]string]int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	rows, err := j.pool.Query(ctx, `SELECT queue, state::text, count(*) FROM river_job GROUP BY 1, 2`)
+	rows, err := store.New().JobCountByQueueAndState(ctx, j.pool)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[[2]string]int64{}
-	for rows.Next() {
-		var queue, state string
-		var n int64
-		if err := rows.Scan(&queue, &state, &n); err != nil {
-			return nil, err
-		}
-		out[[2]string{queue, state}] = n
+	out := make(map[[2]string]int64, len(rows))
+	for _, r := range rows {
+		out[[2]string{r.Queue, r.State}] = r.Jobs
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	graphimport "github.com/openresolve/openresolve/internal/graph"
+	graphimport "github.com/openresolve/openresolve/internal/importer"
 	"github.com/openresolve/openresolve/internal/normalize"
 	"github.com/openresolve/openresolve/internal/tools/pgtest"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
@@ -25,30 +25,30 @@ func BenchmarkResolvers(b *testing.B) {
 	}
 	dns := testkit.NewDNS(b)
 	dns.Set("initrodesystems.com", "93.184.216.34")
-	rs := Resolvers(Deps{Graph: pool, DNS: dns.Resolver()})
+	d := Deps{Graph: pool, DNS: dns.Resolver()}
 	h := normalize.HashEmail("jane.doe@acmelogistics.com")
 	for _, bc := range []struct {
 		name     string
-		endpoint string
+		resolver Resolver
 		req      any
 	}{
-		{"enrichment/domain", EndpointEnrichment, EnrichmentRequest{Domain: "acmelogistics.com", FullName: "Jane Doe"}},
-		{"enrichment/name", EndpointEnrichment, EnrichmentRequest{CompanyName: "Acme Logistics, Inc."}},
-		{"enrichment/fuzzy", EndpointEnrichment, EnrichmentRequest{CompanyName: "Acme Logistcs"}},
-		{"deanonymization/observation", EndpointDeanonymization, DeanonymizationRequest{IP: "64.207.100.23"}},
-		{"deanonymization/hem", EndpointDeanonymization, DeanonymizationRequest{IP: "8.8.8.8", HEM: h.SHA256}},
-		{"linkedin-to-phone", EndpointLinkedInToPhone, LinkedInRequest{"linkedin.com/in/janedoe"}},
-		{"linkedin-to-hem", EndpointLinkedInToHEM, LinkedInRequest{"linkedin.com/in/janedoe"}},
-		{"email-to-hem", EndpointEmailToHEM, EmailToHEMRequest{"jane.doe@acmelogistics.com"}},
-		{"ip-to-company", EndpointIPToCompany, IPRequest{IP: "64.207.100.7"}},
-		{"domain-finder/graph", EndpointDomainFinder, DomainFinderRequest{CompanyName: "Acme Logistics"}},
-		{"domain-finder/dns", EndpointDomainFinder, DomainFinderRequest{CompanyName: "Initrode Systems"}},
-		{"keyword-to-lead", EndpointKeywordToLead, KeywordLeadRequest{Keyword: "supply chain", Limit: 25}},
+		{"enrichment/domain", NewEnrichment(d), EnrichmentRequest{Domain: "acmelogistics.com", FullName: "Jane Doe"}},
+		{"enrichment/name", NewEnrichment(d), EnrichmentRequest{CompanyName: "Acme Logistics, Inc."}},
+		{"enrichment/fuzzy", NewEnrichment(d), EnrichmentRequest{CompanyName: "Acme Logistcs"}},
+		{"deanonymization/observation", NewDeanonymization(d), DeanonymizationRequest{IP: "64.207.100.23"}},
+		{"deanonymization/hem", NewDeanonymization(d), DeanonymizationRequest{IP: "8.8.8.8", HEM: h.SHA256}},
+		{"linkedin-to-phone", NewLinkedInToPhone(d), LinkedInRequest{"linkedin.com/in/janedoe"}},
+		{"linkedin-to-hem", NewLinkedInToHEM(d), LinkedInRequest{"linkedin.com/in/janedoe"}},
+		{"email-to-hem", NewEmailToHEM(d), EmailToHEMRequest{"jane.doe@acmelogistics.com"}},
+		{"ip-to-company", NewIPToCompany(d), IPRequest{IP: "64.207.100.7"}},
+		{"domain-finder/graph", NewDomainFinder(d), DomainFinderRequest{CompanyName: "Acme Logistics"}},
+		{"domain-finder/dns", NewDomainFinder(d), DomainFinderRequest{CompanyName: "Initrode Systems"}},
+		{"keyword-to-lead", NewKeywordToLead(d), KeywordLeadRequest{Keyword: "supply chain", Limit: 25}},
 	} {
 		raw, _ := json.Marshal(bc.req)
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := rs[bc.endpoint].Resolve(ctx, raw); err != nil {
+				if _, err := bc.resolver.Resolve(ctx, raw); err != nil {
 					b.Fatal(err)
 				}
 			}

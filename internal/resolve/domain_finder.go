@@ -67,14 +67,14 @@ func (d DomainFinder) Resolve(ctx context.Context, raw json.RawMessage) (Result,
 		}
 	}
 	if len(list) == 0 {
-		return Result{Status: StatusNotFound, Fields: out}, nil
+		return Result{Fields: out}, nil
 	}
 	items := make([]any, len(list))
 	for i, s := range list {
 		items[i] = map[string]any{"domain": s.domain, "confidence": s.confidence, "source": s.source}
 	}
 	out["domain"], out["confidence"], out["candidates"] = list[0].domain, list[0].confidence, items
-	return Result{Status: StatusCompleted, Fields: out}, nil
+	return Result{Found: true, Fields: out}, nil
 }
 
 type guess struct {

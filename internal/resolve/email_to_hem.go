@@ -30,7 +30,7 @@ func (EmailToHEM) Resolve(_ context.Context, raw json.RawMessage) (Result, error
 		return Result{}, Permanent(fmt.Errorf("stored email is invalid: %w", err))
 	}
 	h := normalize.HashEmail(email)
-	return Result{Status: StatusCompleted, Fields: map[string]any{
+	return Result{Found: true, Fields: map[string]any{
 		"email":  email,
 		"md5":    h.MD5,
 		"sha1":   h.SHA1,

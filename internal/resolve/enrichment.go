@@ -13,8 +13,8 @@ import (
 type EnrichmentRequest struct {
 	CompanyName string `json:"companyName,omitempty"`
 	Domain      string `json:"domain,omitempty"`
-	// LinkedinURL is canonical, a company or a profile URL.
-	LinkedinURL string `json:"linkedinUrl,omitempty"`
+	// LinkedInURL is canonical, a company or a profile URL.
+	LinkedInURL string `json:"linkedinUrl,omitempty"`
 	Email       string `json:"email,omitempty"`
 	FullName    string `json:"fullName,omitempty"`
 }
@@ -55,15 +55,15 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 		}
 		confidence, matchedBy = 1, "domain"
 	}
-	if !found() && req.LinkedinURL != "" {
-		if strings.HasPrefix(req.LinkedinURL, "linkedin.com/in/") {
-			if pe, err = e.g.personByLinkedIn(ctx, req.LinkedinURL); err != nil {
+	if !found() && req.LinkedInURL != "" {
+		if strings.HasPrefix(req.LinkedInURL, "linkedin.com/in/") {
+			if pe, err = e.g.personByLinkedIn(ctx, req.LinkedInURL); err != nil {
 				return Result{}, err
 			}
 			if co, err = e.g.companyOf(ctx, pe); err != nil {
 				return Result{}, err
 			}
-		} else if co, err = e.g.companyByLinkedIn(ctx, req.LinkedinURL); err != nil {
+		} else if co, err = e.g.companyByLinkedIn(ctx, req.LinkedInURL); err != nil {
 			return Result{}, err
 		}
 		confidence, matchedBy = 1, "linkedin_url"
@@ -100,7 +100,7 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 		}
 	}
 	if !found() {
-		return Result{Status: StatusNotFound, Fields: map[string]any{}}, nil
+		return Result{Fields: map[string]any{}}, nil
 	}
 
 	// A person named alongside the company: the answer is right when both are.
@@ -115,7 +115,7 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 	}
 	fields := map[string]any{}
 	if co != nil {
-		fields = co.fields()
+		fields = companyFields(co)
 	}
 	if pe != nil {
 		pf, err := e.g.personFields(ctx, pe)
@@ -123,10 +123,10 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 			return Result{}, err
 		}
 		fields["person"] = pf
-	} else if req.FullName != "" || req.Email != "" || strings.HasPrefix(req.LinkedinURL, "linkedin.com/in/") {
+	} else if req.FullName != "" || req.Email != "" || strings.HasPrefix(req.LinkedInURL, "linkedin.com/in/") {
 		fields["person"] = nil
 	}
 	fields["confidence"] = floor2(confidence)
 	fields["matchedBy"] = matchedBy
-	return Result{Status: StatusCompleted, Fields: fields}, nil
+	return Result{Found: true, Fields: fields}, nil
 }

@@ -3,22 +3,11 @@ package resolve
 import (
 	"context"
 	"errors"
-	"net"
 	"sort"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/store"
 )
-
-// Deps are what the graph resolvers read from.
-type Deps struct {
-	// Graph is the identity graph's database: the main one, or a read replica.
-	Graph *pgxpool.Pool
-	// DNS answers the domain finder's look-ups; the system's resolver when nil.
-	DNS *net.Resolver
-}
 
 // graph reads the identity graph for the resolvers.
 type graph struct {
@@ -26,43 +15,20 @@ type graph struct {
 	q  *store.Queries
 }
 
-// company is a company row as every company query returns it.
-type company struct {
-	Domain      string
-	Name        string
-	LinkedinUrl *string
-	Address     *string
-	City        *string
-	Region      *string
-	PostalCode  *string
-	Country     *string
-	Employees   *int32
-	Industry    *string
-	Description *string
-	Founded     *int32
-}
+// A company and a person are the graph's rows as they are.
+type (
+	company = store.Company
+	person  = store.Person
+)
 
-// fields returns the contract's company fields.
-func (c company) fields() map[string]any {
+// companyFields returns the contract's company fields.
+func companyFields(c *company) map[string]any {
 	return map[string]any{
 		"companyName": c.Name, "domain": c.Domain, "address": c.Address, "city": c.City,
 		"region": c.Region, "postalCode": c.PostalCode, "country": c.Country, "employees": c.Employees,
-		"industry": c.Industry, "linkedinUrl": c.LinkedinUrl, "description": c.Description,
+		"industry": c.Industry, "linkedinUrl": c.LinkedInURL, "description": c.Description,
 		"founded": c.Founded,
 	}
-}
-
-// person is a person row as every person query returns it.
-type person struct {
-	PersonID      string
-	FullName      string
-	FirstName     *string
-	LastName      *string
-	Title         *string
-	Seniority     *string
-	CompanyDomain *string
-	LinkedinUrl   *string
-	Country       *string
 }
 
 // found turns a look-up's error into (found, error): absence is not an error.
@@ -81,8 +47,7 @@ func (g graph) companyByDomain(ctx context.Context, domain string) (*company, er
 	if ok, err := found(err); !ok {
 		return nil, err
 	}
-	c := company(row)
-	return &c, nil
+	return &row, nil
 }
 
 func (g graph) companyByLinkedIn(ctx context.Context, url string) (*company, error) {
@@ -90,8 +55,7 @@ func (g graph) companyByLinkedIn(ctx context.Context, url string) (*company, err
 	if ok, err := found(err); !ok {
 		return nil, err
 	}
-	c := company(row)
-	return &c, nil
+	return &row, nil
 }
 
 func (g graph) personByID(ctx context.Context, id string) (*person, error) {
@@ -99,8 +63,7 @@ func (g graph) personByID(ctx context.Context, id string) (*person, error) {
 	if ok, err := found(err); !ok {
 		return nil, err
 	}
-	p := person(row)
-	return &p, nil
+	return &row, nil
 }
 
 func (g graph) personByLinkedIn(ctx context.Context, url string) (*person, error) {
@@ -108,8 +71,7 @@ func (g graph) personByLinkedIn(ctx context.Context, url string) (*person, error
 	if ok, err := found(err); !ok {
 		return nil, err
 	}
-	p := person(row)
-	return &p, nil
+	return &row, nil
 }
 
 func (g graph) personByEmail(ctx context.Context, email string) (*person, error) {
@@ -117,8 +79,7 @@ func (g graph) personByEmail(ctx context.Context, email string) (*person, error)
 	if ok, err := found(err); !ok {
 		return nil, err
 	}
-	p := person(row)
-	return &p, nil
+	return &row, nil
 }
 
 func (g graph) personByHashedEmail(ctx context.Context, hash string) (*person, error) {
@@ -126,8 +87,7 @@ func (g graph) personByHashedEmail(ctx context.Context, hash string) (*person, e
 	if ok, err := found(err); !ok {
 		return nil, err
 	}
-	p := person(row)
-	return &p, nil
+	return &row, nil
 }
 
 // maxPeopleCompared bounds how many of a company's people a name is compared with.
@@ -135,7 +95,7 @@ const maxPeopleCompared = 2000
 
 // PersonMatch is one person a name may mean among a company's people.
 type PersonMatch struct {
-	person
+	PersonID string
 	// Score is how well the name matches (0 to 1); Share its part of the evidence among the
 	// company's people; Confidence the probability that it is the one meant.
 	Score, Share, Confidence float64
@@ -153,7 +113,7 @@ func (g graph) peopleAt(ctx context.Context, domain, name string) ([]PersonMatch
 	out := make([]PersonMatch, len(rows))
 	scores, priors := make([]float64, len(rows)), make([]float64, len(rows))
 	for i, r := range rows {
-		out[i] = PersonMatch{person: person(r), Score: names.ComparePeople(q, names.ParsePerson(r.FullName))}
+		out[i] = PersonMatch{PersonID: r.PersonID, Score: names.ComparePeople(q, names.ParsePerson(r.FullName))}
 		scores[i], priors[i] = out[i].Score, 1
 	}
 	cal := names.PersonCalibration
@@ -172,7 +132,8 @@ func (g graph) personAt(ctx context.Context, domain, name string) (*person, floa
 	if err != nil || len(ms) == 0 || ms[0].Score <= 0 || ms[0].Score < names.PersonCalibration.Answer {
 		return nil, 0, err
 	}
-	return &ms[0].person, ms[0].Confidence, nil
+	p, err := g.personByID(ctx, ms[0].PersonID)
+	return p, ms[0].Confidence, err
 }
 
 // Matcher scores the graph's companies and people against names, as the resolvers do, for
@@ -220,7 +181,7 @@ func (g graph) personFields(ctx context.Context, p *person) (map[string]any, err
 	}
 	return map[string]any{
 		"fullName": p.FullName, "firstName": p.FirstName, "lastName": p.LastName, "title": p.Title,
-		"seniority": p.Seniority, "email": email, "phone": phone, "linkedinUrl": p.LinkedinUrl,
+		"seniority": p.Seniority, "email": email, "phone": phone, "linkedinUrl": p.LinkedInURL,
 		"country": p.Country,
 	}, nil
 }

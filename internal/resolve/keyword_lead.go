@@ -55,12 +55,12 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 		}
 		leads[i] = map[string]any{
 			"fullName": r.FullName, "title": r.Title, "seniority": r.Seniority, "email": email,
-			"linkedinUrl": r.LinkedinUrl, "country": r.Country, "company": co,
+			"linkedinUrl": r.LinkedInURL, "country": r.Country, "company": co,
 		}
 	}
 	out := map[string]any{"keyword": req.Keyword, "total": total, "leads": leads}
 	if len(rows) == 0 {
-		return Result{Status: StatusNotFound, Fields: out}, nil
+		return Result{Fields: out}, nil
 	}
-	return Result{Status: StatusCompleted, Fields: out}, nil
+	return Result{Found: true, Fields: out}, nil
 }

@@ -69,7 +69,7 @@ func (d Deanonymization) Resolve(ctx context.Context, raw json.RawMessage) (Resu
 		}
 	}
 	if pe == nil && co == nil {
-		return Result{Status: StatusNotFound, Fields: map[string]any{"ip": ip.String(), "person": nil, "company": nil}}, nil
+		return Result{Fields: map[string]any{"ip": ip.String(), "person": nil, "company": nil}}, nil
 	}
 	fields := map[string]any{"ip": ip.String(), "person": nil, "company": nil, "matchedBy": matchedBy}
 	if pe != nil {
@@ -80,9 +80,9 @@ func (d Deanonymization) Resolve(ctx context.Context, raw json.RawMessage) (Resu
 		fields["person"] = pf
 	}
 	if co != nil {
-		fields["company"] = co.fields()
+		fields["company"] = companyFields(co)
 	}
-	return Result{Status: StatusCompleted, Fields: fields}, nil
+	return Result{Found: true, Fields: fields}, nil
 }
 
 // companyNetwork reports whether addresses of a network of this type belong to its company's
@@ -94,7 +94,7 @@ func companyNetwork(typ string) bool {
 // LinkedInRequest is the stored request of /v1/linkedin-to-phone and /v1/linkedin-to-hem: a
 // canonical profile URL.
 type LinkedInRequest struct {
-	LinkedinURL string `json:"linkedinUrl"`
+	LinkedInURL string `json:"linkedinUrl"`
 }
 
 // LinkedInToPhone answers the phone numbers of the person behind a LinkedIn profile, verified
@@ -107,10 +107,10 @@ func (l LinkedInToPhone) Resolve(ctx context.Context, raw json.RawMessage) (Resu
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return Result{}, Permanent(fmt.Errorf("decode linkedin-to-phone request: %w", err))
 	}
-	out := map[string]any{"linkedinUrl": req.LinkedinURL, "phones": []any{}}
-	pe, err := l.g.personByLinkedIn(ctx, req.LinkedinURL)
+	out := map[string]any{"linkedinUrl": req.LinkedInURL, "phones": []any{}}
+	pe, err := l.g.personByLinkedIn(ctx, req.LinkedInURL)
 	if err != nil || pe == nil {
-		return Result{Status: StatusNotFound, Fields: out}, err
+		return Result{Fields: out}, err
 	}
 	rows, err := l.g.q.PhoneListByPerson(ctx, l.g.db, pe.PersonID)
 	if err != nil {
@@ -122,9 +122,9 @@ func (l LinkedInToPhone) Resolve(ctx context.Context, raw json.RawMessage) (Resu
 	}
 	out["phones"] = phones
 	if len(phones) == 0 {
-		return Result{Status: StatusNotFound, Fields: out}, nil
+		return Result{Fields: out}, nil
 	}
-	return Result{Status: StatusCompleted, Fields: out}, nil
+	return Result{Found: true, Fields: out}, nil
 }
 
 // LinkedInToHEM answers the hashed emails of the person behind a LinkedIn profile, work
@@ -137,10 +137,10 @@ func (l LinkedInToHEM) Resolve(ctx context.Context, raw json.RawMessage) (Result
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return Result{}, Permanent(fmt.Errorf("decode linkedin-to-hem request: %w", err))
 	}
-	out := map[string]any{"linkedinUrl": req.LinkedinURL, "hashedEmails": []any{}}
-	pe, err := l.g.personByLinkedIn(ctx, req.LinkedinURL)
+	out := map[string]any{"linkedinUrl": req.LinkedInURL, "hashedEmails": []any{}}
+	pe, err := l.g.personByLinkedIn(ctx, req.LinkedInURL)
 	if err != nil || pe == nil {
-		return Result{Status: StatusNotFound, Fields: out}, err
+		return Result{Fields: out}, err
 	}
 	rows, err := l.g.q.EmailListByPerson(ctx, l.g.db, pe.PersonID)
 	if err != nil {
@@ -148,13 +148,13 @@ func (l LinkedInToHEM) Resolve(ctx context.Context, raw json.RawMessage) (Result
 	}
 	hems := make([]any, len(rows))
 	for i, r := range rows {
-		hems[i] = map[string]any{"md5": r.Md5, "sha1": r.Sha1, "sha256": r.Sha256, "type": r.Type}
+		hems[i] = map[string]any{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "type": r.Type}
 	}
 	out["hashedEmails"] = hems
 	if len(hems) == 0 {
-		return Result{Status: StatusNotFound, Fields: out}, nil
+		return Result{Fields: out}, nil
 	}
-	return Result{Status: StatusCompleted, Fields: out}, nil
+	return Result{Found: true, Fields: out}, nil
 }
 
 // IPRequest is the stored request of /v1/ip-to-company.
@@ -179,7 +179,7 @@ func (i IPToCompany) Resolve(ctx context.Context, raw json.RawMessage) (Result, 
 	out := map[string]any{"ip": ip.String(), "company": nil, "network": nil}
 	net, err := i.g.q.NetworkMostSpecific(ctx, i.g.db, ip)
 	if ok, err := found(err); !ok {
-		return Result{Status: StatusNotFound, Fields: out}, err
+		return Result{Fields: out}, err
 	}
 	out["network"] = networkFields(net)
 	if net.CompanyDomain != nil && companyNetwork(net.Type) {
@@ -188,12 +188,12 @@ func (i IPToCompany) Resolve(ctx context.Context, raw json.RawMessage) (Result, 
 			return Result{}, err
 		}
 		if co != nil {
-			out["company"] = co.fields()
+			out["company"] = companyFields(co)
 		}
 	}
-	return Result{Status: StatusCompleted, Fields: out}, nil
+	return Result{Found: true, Fields: out}, nil
 }
 
 func networkFields(n store.Network) map[string]any {
-	return map[string]any{"cidr": n.Cidr.String(), "type": n.Type, "asn": n.Asn, "asOrg": n.AsOrg}
+	return map[string]any{"cidr": n.CIDR.String(), "type": n.Type, "asn": n.ASN, "asOrg": n.ASOrg}
 }

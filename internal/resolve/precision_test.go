@@ -11,7 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	graphimport "github.com/openresolve/openresolve/internal/graph"
+	graphimport "github.com/openresolve/openresolve/internal/importer"
 	"github.com/openresolve/openresolve/internal/tools/labelled"
 	"github.com/openresolve/openresolve/internal/tools/pgtest"
 )
@@ -41,10 +41,10 @@ func TestNameMatchingPrecision(t *testing.T) {
 		_, err = im.Import(ctx, kind, src)
 		require.NoError(t, err)
 	}
-	r := Resolvers(Deps{Graph: pool})[EndpointEnrichment]
+	r := NewEnrichment(Deps{Graph: pool})
 
-	byKind := map[string]*tally{}
-	groups := map[string]*tally{}
+	byKind := map[string]*labelled.Tally{}
+	groups := map[string]*labelled.Tally{}
 	for _, q := range set.Questions {
 		raw, err := json.Marshal(EnrichmentRequest{CompanyName: q.CompanyName, Domain: q.Domain, FullName: q.FullName})
 		require.NoError(t, err)
@@ -52,15 +52,15 @@ func TestNameMatchingPrecision(t *testing.T) {
 		require.NoError(t, err, q.CompanyName)
 		domain, _ := res.Fields["domain"].(string)
 		conf, _ := res.Fields["confidence"].(float64)
-		answered := res.Status == StatusCompleted
+		answered := res.Found
 		right := answered && domain == q.WantDomain
 		if strings.HasPrefix(q.Group, "person") {
 			pf, _ := res.Fields["person"].(map[string]any)
 			answered = answered && pf != nil
 			right = right && pf != nil && *pf["linkedinUrl"].(*string) == labelled.PersonLinkedIn(q.WantPerson)
 		}
-		tallyOf(groups, q.Group).add(answered, right, conf >= 0.9)
-		tallyOf(byKind, q.Group+" / "+q.Kind).add(answered, right, conf >= 0.9)
+		labelled.TallyOf(groups, q.Group).Add(answered, right, conf >= 0.9)
+		labelled.TallyOf(byKind, q.Group+" / "+q.Kind).Add(answered, right, conf >= 0.9)
 	}
 
 	var sb strings.Builder
@@ -72,49 +72,22 @@ func TestNameMatchingPrecision(t *testing.T) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		b := byKind[k]
-		fmt.Fprintf(&sb, "| %s | %d | %d | %s | %s | %s |\n", k, b.questions, b.answered, pct(b.right, b.questions),
-			pct(b.highRight, b.questions), pct(b.highRight, b.high))
+		fmt.Fprintf(&sb, "| %s | %d | %d | %s | %s | %s |\n", k, b.Questions, b.Answered, pct(b.Right, b.Questions),
+			pct(b.HighRight, b.Questions), pct(b.HighRight, b.High))
 	}
 	t.Log(sb.String())
 
 	present, absent, people, nobody := groups["present name"], groups["absent name"], groups["person"], groups["person absent"]
 	var high, highRight int
 	for _, g := range groups {
-		high, highRight = high+g.high, highRight+g.highRight
+		high, highRight = high+g.High, highRight+g.HighRight
 	}
 	require.GreaterOrEqual(t, float64(highRight)/float64(high), 0.995, "right among answers at ≥ 0.9")
-	require.GreaterOrEqual(t, float64(present.right)/float64(present.questions), 0.97, "present names found")
-	require.GreaterOrEqual(t, float64(present.highRight)/float64(present.questions), 0.85, "present names found at ≥ 0.9")
-	require.GreaterOrEqual(t, 1-float64(absent.answered)/float64(absent.questions), 0.99, "absent names answered not_found")
-	require.GreaterOrEqual(t, float64(people.right)/float64(people.questions), 0.95, "people found at their company")
-	require.LessOrEqual(t, float64(nobody.answered)/float64(nobody.questions), 0.02, "people who are not there answered")
-}
-
-// tally counts the answers to one kind of question.
-type tally struct{ questions, answered, right, high, highRight int }
-
-func tallyOf(m map[string]*tally, k string) *tally {
-	if m[k] == nil {
-		m[k] = &tally{}
-	}
-	return m[k]
-}
-
-func (t *tally) add(answered, right, high bool) {
-	t.questions++
-	if !answered {
-		return
-	}
-	t.answered++
-	if right {
-		t.right++
-	}
-	if high {
-		t.high++
-		if right {
-			t.highRight++
-		}
-	}
+	require.GreaterOrEqual(t, float64(present.Right)/float64(present.Questions), 0.97, "present names found")
+	require.GreaterOrEqual(t, float64(present.HighRight)/float64(present.Questions), 0.85, "present names found at ≥ 0.9")
+	require.GreaterOrEqual(t, 1-float64(absent.Answered)/float64(absent.Questions), 0.99, "absent names answered not_found")
+	require.GreaterOrEqual(t, float64(people.Right)/float64(people.Questions), 0.95, "people found at their company")
+	require.LessOrEqual(t, float64(nobody.Answered)/float64(nobody.Questions), 0.02, "people who are not there answered")
 }
 
 func pct(a, b int) string {

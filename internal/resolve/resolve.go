@@ -1,5 +1,7 @@
 // Package resolve answers identity questions. Each endpoint has a request type, filled and
-// normalized by the API, and a Resolver, run by the worker on the request as it was stored.
+// normalized by the API (internal/endpoint), and a Resolver that answers it from the identity
+// graph, run by the worker on the request as it was stored. It knows nothing of HTTP, River or
+// the states a resolution goes through.
 package resolve
 
 import (
@@ -7,31 +9,20 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
-	"time"
-
-	"github.com/riverqueue/river"
 
 	"github.com/openresolve/openresolve/internal/store"
 )
 
-// Statuses of a finished resolution.
-const (
-	StatusProcessing = "processing"
-	StatusCompleted  = "completed"
-	StatusNotFound   = "not_found"
-	StatusFailed     = "failed"
-)
-
-// Result is what a resolver found: StatusCompleted or StatusNotFound, and the fields that
-// stand at the top level of the callback body.
+// Result is what a resolver found: whether it found anything, and the fields that stand at
+// the top level of the callback body.
 type Result struct {
-	Status string
+	Found  bool
 	Fields map[string]any
 }
 
 // Resolver answers one kind of request. request is the JSON the API stored for it. An error
 // means the question could not be answered now (the job is retried); "nothing matched" is a
-// Result with StatusNotFound, not an error.
+// Result that did not find, not an error.
 type Resolver interface {
 	Resolve(ctx context.Context, request json.RawMessage) (Result, error)
 }
@@ -44,58 +35,47 @@ func (f ResolverFunc) Resolve(ctx context.Context, request json.RawMessage) (Res
 	return f(ctx, request)
 }
 
-// Endpoint names, as in the URL path /v1/<name> and the resolutions.endpoint column.
-const (
-	EndpointEnrichment      = "enrichment"
-	EndpointDeanonymization = "deanonymization"
-	EndpointLinkedInToPhone = "linkedin-to-phone"
-	EndpointLinkedInToHEM   = "linkedin-to-hem"
-	EndpointEmailToHEM      = "email-to-hem"
-	EndpointIPToCompany     = "ip-to-company"
-	EndpointDomainFinder    = "organization-domain-finder"
-	EndpointKeywordToLead   = "keyword-to-lead"
-)
+// Deps are what the graph resolvers read from.
+type Deps struct {
+	// Graph is the identity graph's database: the main one, or a read replica.
+	Graph store.DBTX
+	// DNS answers the domain finder's look-ups; the system's resolver when nil.
+	DNS *net.Resolver
+}
 
-// Resolvers returns the resolver of every endpoint, by endpoint name.
-func Resolvers(deps Deps) map[string]Resolver {
-	g := graph{db: deps.Graph, q: store.New()}
-	dns := deps.DNS
+func (d Deps) graph() graph { return graph{db: d.Graph, q: store.New()} }
+
+// The resolvers, one constructor per endpoint (internal/endpoint lists them).
+
+// NewEnrichment returns the enrichment resolver.
+func NewEnrichment(d Deps) Resolver { return Enrichment{d.graph()} }
+
+// NewDeanonymization returns the deanonymization resolver.
+func NewDeanonymization(d Deps) Resolver { return Deanonymization{d.graph()} }
+
+// NewLinkedInToPhone returns the linkedin-to-phone resolver.
+func NewLinkedInToPhone(d Deps) Resolver { return LinkedInToPhone{d.graph()} }
+
+// NewLinkedInToHEM returns the linkedin-to-hem resolver.
+func NewLinkedInToHEM(d Deps) Resolver { return LinkedInToHEM{d.graph()} }
+
+// NewEmailToHEM returns the email-to-hem resolver.
+func NewEmailToHEM(Deps) Resolver { return EmailToHEM{} }
+
+// NewIPToCompany returns the ip-to-company resolver.
+func NewIPToCompany(d Deps) Resolver { return IPToCompany{d.graph()} }
+
+// NewDomainFinder returns the organization-domain-finder resolver.
+func NewDomainFinder(d Deps) Resolver {
+	dns := d.DNS
 	if dns == nil {
 		dns = net.DefaultResolver
 	}
-	return map[string]Resolver{
-		EndpointEnrichment:      Enrichment{g},
-		EndpointDeanonymization: Deanonymization{g},
-		EndpointLinkedInToPhone: LinkedInToPhone{g},
-		EndpointLinkedInToHEM:   LinkedInToHEM{g},
-		EndpointEmailToHEM:      EmailToHEM{},
-		EndpointIPToCompany:     IPToCompany{g},
-		EndpointDomainFinder:    DomainFinder{g, dns},
-		EndpointKeywordToLead:   KeywordToLead{g},
-	}
+	return DomainFinder{d.graph(), dns}
 }
 
-// QueueResolve is the River queue of resolve jobs.
-const QueueResolve = "resolve"
-
-// Args is the River job that resolves one stored resolution.
-type Args struct {
-	ResolutionID string `json:"resolution_id"`
-}
-
-// Kind implements river.JobArgs.
-func (Args) Kind() string { return "resolve" }
-
-// MaxAttempts is how many times a resolver is tried before the resolution is marked failed.
-const MaxAttempts = 5
-
-// InsertOpts implements river.JobArgsWithInsertOpts.
-func (Args) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueResolve, MaxAttempts: MaxAttempts}
-}
-
-// Timeout bounds one run of a resolver.
-const Timeout = 20 * time.Second
+// NewKeywordToLead returns the keyword-to-lead resolver.
+func NewKeywordToLead(d Deps) Resolver { return KeywordToLead{d.graph()} }
 
 // permanentError marks a failure that no retry can fix, such as a stored request that does not
 // decode.

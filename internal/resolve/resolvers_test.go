@@ -40,12 +40,12 @@ func mustLinkedIn(t *testing.T, s string) string {
 func TestEnrichment(t *testing.T) {
 	t.Parallel()
 	pool := newFixture(t)
-	r := Resolvers(Deps{Graph: pool})[EndpointEnrichment]
+	r := NewEnrichment(Deps{Graph: pool})
 
 	t.Run("by domain, however written", func(t *testing.T) {
 		for _, in := range []string{"acmelogistics.com", "https://www.AcmeLogistics.com/about", "mail.acmelogistics.com:443"} {
 			res, m := resolveJSON(t, r, EnrichmentRequest{Domain: mustDomain(t, in)})
-			require.Equal(t, StatusCompleted, res.Status, in)
+			require.True(t, res.Found, in)
 			require.Equal(t, "Acme Logistics", m["companyName"])
 			require.Equal(t, "123 Tech Boulevard", m["address"])
 			require.EqualValues(t, 400, m["employees"])
@@ -61,7 +61,7 @@ func TestEnrichment(t *testing.T) {
 		for _, in := range []string{"Acme Logistics", "ACME LOGISTICS", "Acme Logistics, Inc.", "acme-logistics llc",
 			"  acme   logistics ", "The Acme Logistics Company", "Acme Logistics Incorporated"} {
 			res, m := resolveJSON(t, r, EnrichmentRequest{CompanyName: in})
-			require.Equal(t, StatusCompleted, res.Status, in)
+			require.True(t, res.Found, in)
 			require.Equal(t, "acmelogistics.com", m["domain"], in)
 			require.GreaterOrEqual(t, m["confidence"], 0.9, in)
 			require.Equal(t, "company_name", m["matchedBy"], in)
@@ -75,7 +75,7 @@ func TestEnrichment(t *testing.T) {
 	t.Run("typos, abbreviations and transliteration", func(t *testing.T) {
 		for _, in := range []string{"Acme Logistcs", "Acme Lgoistics", "Amce Logistics Inc."} {
 			res, m := resolveJSON(t, r, EnrichmentRequest{CompanyName: in})
-			require.Equal(t, StatusCompleted, res.Status, in)
+			require.True(t, res.Found, in)
 			require.Equal(t, "acmelogistics.com", m["domain"], in)
 			require.Equal(t, "company_name_fuzzy", m["matchedBy"], in)
 			require.Greater(t, m["confidence"], 0.5, in)
@@ -113,14 +113,14 @@ func TestEnrichment(t *testing.T) {
 	t.Run("by email and LinkedIn", func(t *testing.T) {
 		for _, req := range []EnrichmentRequest{
 			{Email: "jane.doe@gmail.com"},
-			{LinkedinURL: mustLinkedIn(t, "https://uk.linkedin.com/in/JaneDoe/details")},
+			{LinkedInURL: mustLinkedIn(t, "https://uk.linkedin.com/in/JaneDoe/details")},
 		} {
 			_, m := resolveJSON(t, r, req)
 			require.Equal(t, "acmelogistics.com", m["domain"])
 			require.Equal(t, "Jane Doe", m["person"].(map[string]any)["fullName"])
 			require.Equal(t, 1.0, m["confidence"])
 		}
-		_, m := resolveJSON(t, r, EnrichmentRequest{LinkedinURL: mustLinkedIn(t, "linkedin.com/company/summit-health/about")})
+		_, m := resolveJSON(t, r, EnrichmentRequest{LinkedInURL: mustLinkedIn(t, "linkedin.com/company/summit-health/about")})
 		require.Equal(t, "summithealth.com", m["domain"])
 		require.Equal(t, "linkedin_url", m["matchedBy"])
 
@@ -131,7 +131,7 @@ func TestEnrichment(t *testing.T) {
 		require.Nil(t, m["person"])
 		// A free-mail address names nobody.
 		res, _ := resolveJSON(t, r, EnrichmentRequest{Email: "someone@gmail.com"})
-		require.Equal(t, StatusNotFound, res.Status)
+		require.False(t, res.Found)
 	})
 
 	t.Run("the strongest input that matches wins", func(t *testing.T) {
@@ -144,11 +144,11 @@ func TestEnrichment(t *testing.T) {
 
 	t.Run("not found", func(t *testing.T) {
 		for _, req := range []EnrichmentRequest{
-			{CompanyName: "Initech"}, {Domain: "initech.com"}, {LinkedinURL: "linkedin.com/in/nobody"},
+			{CompanyName: "Initech"}, {Domain: "initech.com"}, {LinkedInURL: "linkedin.com/in/nobody"},
 			{CompanyName: "Zzyzx Quantum Bakery"},
 		} {
 			res, _ := resolveJSON(t, r, req)
-			require.Equal(t, StatusNotFound, res.Status, "%+v", req)
+			require.False(t, res.Found, "%+v", req)
 		}
 	})
 }
@@ -156,11 +156,11 @@ func TestEnrichment(t *testing.T) {
 func TestDeanonymization(t *testing.T) {
 	t.Parallel()
 	pool := newFixture(t)
-	r := Resolvers(Deps{Graph: pool})[EndpointDeanonymization]
+	r := NewDeanonymization(Deps{Graph: pool})
 
 	// Two people were seen at this address: the most recent wins.
 	res, m := resolveJSON(t, r, DeanonymizationRequest{IP: "64.207.100.23"})
-	require.Equal(t, StatusCompleted, res.Status)
+	require.True(t, res.Found)
 	require.Equal(t, "ip_observation", m["matchedBy"])
 	require.Equal(t, "Jane Doe", m["person"].(map[string]any)["fullName"])
 	require.Equal(t, "Acme Logistics", m["company"].(map[string]any)["companyName"])
@@ -186,7 +186,7 @@ func TestDeanonymization(t *testing.T) {
 	// ISP and hosting networks name nobody, even with a company attached.
 	for _, ip := range []string{"73.1.2.3", "64.207.1.1", "34.64.0.1", "8.8.8.8"} {
 		res, m := resolveJSON(t, r, DeanonymizationRequest{IP: ip})
-		require.Equal(t, StatusNotFound, res.Status, ip)
+		require.False(t, res.Found, ip)
 		require.Nil(t, m["person"])
 		require.Nil(t, m["company"])
 	}
@@ -195,20 +195,20 @@ func TestDeanonymization(t *testing.T) {
 func TestLinkedInToPhoneAndHEM(t *testing.T) {
 	t.Parallel()
 	pool := newFixture(t)
-	rs := Resolvers(Deps{Graph: pool})
+	d := Deps{Graph: pool}
 	for _, in := range []string{"https://www.linkedin.com/in/JaneDoe/", "linkedin.com/in/janedoe?trk=x", "http://de.linkedin.com/in/janedoe#top"} {
 		url, err := normalize.LinkedInProfileURL(in)
 		require.NoError(t, err)
-		res, m := resolveJSON(t, rs[EndpointLinkedInToPhone], LinkedInRequest{url})
-		require.Equal(t, StatusCompleted, res.Status, in)
+		res, m := resolveJSON(t, NewLinkedInToPhone(d), LinkedInRequest{url})
+		require.True(t, res.Found, in)
 		require.Equal(t, "linkedin.com/in/janedoe", m["linkedinUrl"])
 		require.Equal(t, []any{
 			map[string]any{"number": "+14155550123", "type": "mobile", "country": "US", "verified": true},
 			map[string]any{"number": "+14155550100", "type": "office", "country": "US", "verified": true},
 		}, m["phones"], "verified mobile numbers first")
 
-		res, m = resolveJSON(t, rs[EndpointLinkedInToHEM], LinkedInRequest{url})
-		require.Equal(t, StatusCompleted, res.Status, in)
+		res, m = resolveJSON(t, NewLinkedInToHEM(d), LinkedInRequest{url})
+		require.True(t, res.Found, in)
 		work, personal := normalize.HashEmail("jane.doe@acmelogistics.com"), normalize.HashEmail("jane.doe@gmail.com")
 		require.Equal(t, []any{
 			map[string]any{"md5": work.MD5, "sha1": work.SHA1, "sha256": work.SHA256, "type": "work"},
@@ -217,11 +217,11 @@ func TestLinkedInToPhoneAndHEM(t *testing.T) {
 	}
 	// A known person without phones or emails, and an unknown profile.
 	for _, url := range []string{"linkedin.com/in/annlee", "linkedin.com/in/nobody"} {
-		res, m := resolveJSON(t, rs[EndpointLinkedInToPhone], LinkedInRequest{url})
-		require.Equal(t, StatusNotFound, res.Status, url)
+		res, m := resolveJSON(t, NewLinkedInToPhone(d), LinkedInRequest{url})
+		require.False(t, res.Found, url)
 		require.Equal(t, []any{}, m["phones"])
-		res, m = resolveJSON(t, rs[EndpointLinkedInToHEM], LinkedInRequest{url})
-		require.Equal(t, StatusNotFound, res.Status, url)
+		res, m = resolveJSON(t, NewLinkedInToHEM(d), LinkedInRequest{url})
+		require.False(t, res.Found, url)
 		require.Equal(t, []any{}, m["hashedEmails"])
 	}
 }
@@ -229,16 +229,16 @@ func TestLinkedInToPhoneAndHEM(t *testing.T) {
 func TestIPToCompany(t *testing.T) {
 	t.Parallel()
 	pool := newFixture(t)
-	r := Resolvers(Deps{Graph: pool})[EndpointIPToCompany]
+	r := NewIPToCompany(Deps{Graph: pool})
 
 	// The /24 inside the ISP's /16 is more specific and wins.
 	res, m := resolveJSON(t, r, IPRequest{IP: "64.207.100.7"})
-	require.Equal(t, StatusCompleted, res.Status)
+	require.True(t, res.Found)
 	require.Equal(t, map[string]any{"cidr": "64.207.100.0/24", "type": "business", "asn": 64500.0, "asOrg": "Acme Logistics"}, m["network"])
 	require.Equal(t, "Acme Logistics", m["company"].(map[string]any)["companyName"])
 
 	res, m = resolveJSON(t, r, IPRequest{IP: "64.207.5.5"})
-	require.Equal(t, StatusCompleted, res.Status)
+	require.True(t, res.Found)
 	require.Equal(t, "isp", m["network"].(map[string]any)["type"])
 	require.Nil(t, m["company"], "ISP networks carry no company")
 
@@ -250,7 +250,7 @@ func TestIPToCompany(t *testing.T) {
 	require.Equal(t, "summithealth.com", m["company"].(map[string]any)["domain"])
 
 	res, m = resolveJSON(t, r, IPRequest{IP: "8.8.8.8"})
-	require.Equal(t, StatusNotFound, res.Status)
+	require.False(t, res.Found)
 	require.Nil(t, m["network"])
 }
 
@@ -261,12 +261,12 @@ func TestDomainFinder(t *testing.T) {
 	dns.Set("initrodesystems.com", "93.184.216.34")
 	dns.Set("initrode-systems.co.uk", "93.184.216.35")
 	dns.Set("initrode.com", "2606:2800:220:1:248:1893:25c8:1946")
-	r := Resolvers(Deps{Graph: pool, DNS: dns.Resolver()})[EndpointDomainFinder]
+	r := NewDomainFinder(Deps{Graph: pool, DNS: dns.Resolver()})
 
 	t.Run("graph first", func(t *testing.T) {
 		for _, in := range []string{"Acme Logistics", "ACME LOGISTICS, INC.", "Acme Freight"} {
 			res, m := resolveJSON(t, r, DomainFinderRequest{CompanyName: in})
-			require.Equal(t, StatusCompleted, res.Status, in)
+			require.True(t, res.Found, in)
 			require.Equal(t, "acmelogistics.com", m["domain"], in)
 			require.GreaterOrEqual(t, m["confidence"], 0.9, in)
 			require.Equal(t, "graph", m["candidates"].([]any)[0].(map[string]any)["source"])
@@ -286,7 +286,7 @@ func TestDomainFinder(t *testing.T) {
 
 	t.Run("DNS otherwise", func(t *testing.T) {
 		res, m := resolveJSON(t, r, DomainFinderRequest{CompanyName: "Initrode Systems Inc."})
-		require.Equal(t, StatusCompleted, res.Status)
+		require.True(t, res.Found)
 		require.Equal(t, "initrodesystems.com", m["domain"])
 		require.Equal(t, []any{
 			map[string]any{"domain": "initrodesystems.com", "confidence": 0.7, "source": "dns"},
@@ -304,13 +304,13 @@ func TestDomainFinder(t *testing.T) {
 
 	t.Run("nothing anywhere", func(t *testing.T) {
 		res, m := resolveJSON(t, r, DomainFinderRequest{CompanyName: "Vandelay Industries"})
-		require.Equal(t, StatusNotFound, res.Status)
+		require.False(t, res.Found)
 		require.Nil(t, m["domain"])
 		require.Equal(t, []any{}, m["candidates"])
 	})
 
 	t.Run("DNS unreachable is an error, not an answer", func(t *testing.T) {
-		dead := Resolvers(Deps{Graph: pool, DNS: NewDNSResolver("127.0.0.1:1")})[EndpointDomainFinder]
+		dead := NewDomainFinder(Deps{Graph: pool, DNS: NewDNSResolver("127.0.0.1:1")})
 		raw, _ := json.Marshal(DomainFinderRequest{CompanyName: "Vandelay Industries"})
 		_, err := dead.Resolve(context.Background(), raw)
 		require.ErrorContains(t, err, "DNS look-ups failed")
@@ -320,7 +320,7 @@ func TestDomainFinder(t *testing.T) {
 func TestKeywordToLead(t *testing.T) {
 	t.Parallel()
 	pool := newFixture(t)
-	r := Resolvers(Deps{Graph: pool})[EndpointKeywordToLead]
+	r := NewKeywordToLead(Deps{Graph: pool})
 	names := func(m map[string]any) []string {
 		var out []string
 		for _, l := range m["leads"].([]any) {
@@ -330,7 +330,7 @@ func TestKeywordToLead(t *testing.T) {
 	}
 
 	res, m := resolveJSON(t, r, KeywordLeadRequest{Keyword: "supply chain", Limit: 25})
-	require.Equal(t, StatusCompleted, res.Status)
+	require.True(t, res.Found)
 	// Jane and Max match on their own keywords and title; Max's title says it too, and
 	// Jane's company's keywords add to her rank.
 	require.ElementsMatch(t, []string{"Jane Doe", "Max Müller"}, names(m))
@@ -357,7 +357,7 @@ func TestKeywordToLead(t *testing.T) {
 	require.EqualValues(t, 2, m["total"])
 
 	res, m = resolveJSON(t, r, KeywordLeadRequest{Keyword: "underwater basket weaving", Limit: 25})
-	require.Equal(t, StatusNotFound, res.Status)
+	require.False(t, res.Found)
 	require.EqualValues(t, 0, m["total"])
 	require.Equal(t, []any{}, m["leads"])
 }

@@ -11,35 +11,32 @@ import (
 	"time"
 )
 
+const companyAny = `-- name: CompanyAny :one
+SELECT EXISTS (SELECT 1 FROM companies)
+`
+
+// CompanyAny reports whether the graph holds any company (`seed demo --if-empty`).
+func (q *Queries) CompanyAny(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, companyAny)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const companyGetByDomain = `-- name: CompanyGetByDomain :one
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+SELECT domain, name, aliases, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, search, updated_at, name_terms
 FROM companies
 WHERE domain = $1
 `
 
-type CompanyGetByDomainRow struct {
-	Domain      string
-	Name        string
-	LinkedinUrl *string
-	Address     *string
-	City        *string
-	Region      *string
-	PostalCode  *string
-	Country     *string
-	Employees   *int32
-	Industry    *string
-	Description *string
-	Founded     *int32
-}
-
-func (q *Queries) CompanyGetByDomain(ctx context.Context, db DBTX, domain string) (CompanyGetByDomainRow, error) {
+func (q *Queries) CompanyGetByDomain(ctx context.Context, db DBTX, domain string) (Company, error) {
 	row := db.QueryRow(ctx, companyGetByDomain, domain)
-	var i CompanyGetByDomainRow
+	var i Company
 	err := row.Scan(
 		&i.Domain,
 		&i.Name,
-		&i.LinkedinUrl,
+		&i.Aliases,
+		&i.LinkedInURL,
 		&i.Address,
 		&i.City,
 		&i.Region,
@@ -48,42 +45,31 @@ func (q *Queries) CompanyGetByDomain(ctx context.Context, db DBTX, domain string
 		&i.Employees,
 		&i.Industry,
 		&i.Description,
+		&i.Keywords,
 		&i.Founded,
+		&i.Search,
+		&i.UpdatedAt,
+		&i.NameTerms,
 	)
 	return i, err
 }
 
 const companyGetByLinkedIn = `-- name: CompanyGetByLinkedIn :one
-SELECT domain, name, linkedin_url, address, city, region, postal_code, country, employees, industry,
-       description, founded
+SELECT domain, name, aliases, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, search, updated_at, name_terms
 FROM companies
 WHERE linkedin_url = $1
 ORDER BY employees DESC NULLS LAST, domain
 LIMIT 1
 `
 
-type CompanyGetByLinkedInRow struct {
-	Domain      string
-	Name        string
-	LinkedinUrl *string
-	Address     *string
-	City        *string
-	Region      *string
-	PostalCode  *string
-	Country     *string
-	Employees   *int32
-	Industry    *string
-	Description *string
-	Founded     *int32
-}
-
-func (q *Queries) CompanyGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl *string) (CompanyGetByLinkedInRow, error) {
+func (q *Queries) CompanyGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl *string) (Company, error) {
 	row := db.QueryRow(ctx, companyGetByLinkedIn, linkedinUrl)
-	var i CompanyGetByLinkedInRow
+	var i Company
 	err := row.Scan(
 		&i.Domain,
 		&i.Name,
-		&i.LinkedinUrl,
+		&i.Aliases,
+		&i.LinkedInURL,
 		&i.Address,
 		&i.City,
 		&i.Region,
@@ -92,7 +78,11 @@ func (q *Queries) CompanyGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl
 		&i.Employees,
 		&i.Industry,
 		&i.Description,
+		&i.Keywords,
 		&i.Founded,
+		&i.Search,
+		&i.UpdatedAt,
+		&i.NameTerms,
 	)
 	return i, err
 }
@@ -400,9 +390,9 @@ type EmailListByPersonRow struct {
 	Email    string
 	Type     string
 	Verified bool
-	Md5      string
-	Sha1     string
-	Sha256   string
+	MD5      string
+	SHA1     string
+	SHA256   string
 }
 
 func (q *Queries) EmailListByPerson(ctx context.Context, db DBTX, personID string) ([]EmailListByPersonRow, error) {
@@ -418,9 +408,9 @@ func (q *Queries) EmailListByPerson(ctx context.Context, db DBTX, personID strin
 			&i.Email,
 			&i.Type,
 			&i.Verified,
-			&i.Md5,
-			&i.Sha1,
-			&i.Sha256,
+			&i.MD5,
+			&i.SHA1,
+			&i.SHA256,
 		); err != nil {
 			return nil, err
 		}
@@ -498,7 +488,7 @@ type LeadSearchRow struct {
 	FullName         string
 	Title            *string
 	Seniority        *string
-	LinkedinUrl      *string
+	LinkedInURL      *string
 	Country          *string
 	CompanyDomain    *string
 	CompanyName      *string
@@ -533,7 +523,7 @@ func (q *Queries) LeadSearch(ctx context.Context, db DBTX, arg LeadSearchParams)
 			&i.FullName,
 			&i.Title,
 			&i.Seniority,
-			&i.LinkedinUrl,
+			&i.LinkedInURL,
 			&i.Country,
 			&i.CompanyDomain,
 			&i.CompanyName,
@@ -565,11 +555,11 @@ func (q *Queries) NetworkMostSpecific(ctx context.Context, db DBTX, ip netip.Add
 	row := db.QueryRow(ctx, networkMostSpecific, ip)
 	var i Network
 	err := row.Scan(
-		&i.Cidr,
+		&i.CIDR,
 		&i.CompanyDomain,
 		&i.Type,
-		&i.Asn,
-		&i.AsOrg,
+		&i.ASN,
+		&i.ASOrg,
 	)
 	return i, err
 }
@@ -595,28 +585,15 @@ func (q *Queries) ObservationLatestByIP(ctx context.Context, db DBTX, ip netip.A
 }
 
 const personGetByEmail = `-- name: PersonGetByEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain,
-       p.linkedin_url, p.country
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = $1
 `
 
-type PersonGetByEmailRow struct {
-	PersonID      string
-	FullName      string
-	FirstName     *string
-	LastName      *string
-	Title         *string
-	Seniority     *string
-	CompanyDomain *string
-	LinkedinUrl   *string
-	Country       *string
-}
-
-func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (PersonGetByEmailRow, error) {
+func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (Person, error) {
 	row := db.QueryRow(ctx, personGetByEmail, email)
-	var i PersonGetByEmailRow
+	var i Person
 	err := row.Scan(
 		&i.PersonID,
 		&i.FullName,
@@ -625,15 +602,17 @@ func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (
 		&i.Title,
 		&i.Seniority,
 		&i.CompanyDomain,
-		&i.LinkedinUrl,
+		&i.LinkedInURL,
 		&i.Country,
+		&i.Keywords,
+		&i.Search,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const personGetByHashedEmail = `-- name: PersonGetByHashedEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain,
-       p.linkedin_url, p.country
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1
@@ -641,21 +620,9 @@ ORDER BY e.verified DESC, e.type = 'work' DESC, e.email
 LIMIT 1
 `
 
-type PersonGetByHashedEmailRow struct {
-	PersonID      string
-	FullName      string
-	FirstName     *string
-	LastName      *string
-	Title         *string
-	Seniority     *string
-	CompanyDomain *string
-	LinkedinUrl   *string
-	Country       *string
-}
-
-func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash string) (PersonGetByHashedEmailRow, error) {
+func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash string) (Person, error) {
 	row := db.QueryRow(ctx, personGetByHashedEmail, hash)
-	var i PersonGetByHashedEmailRow
+	var i Person
 	err := row.Scan(
 		&i.PersonID,
 		&i.FullName,
@@ -664,33 +631,24 @@ func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash stri
 		&i.Title,
 		&i.Seniority,
 		&i.CompanyDomain,
-		&i.LinkedinUrl,
+		&i.LinkedInURL,
 		&i.Country,
+		&i.Keywords,
+		&i.Search,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const personGetByID = `-- name: PersonGetByID :one
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
+SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, search, updated_at
 FROM people
 WHERE person_id = $1
 `
 
-type PersonGetByIDRow struct {
-	PersonID      string
-	FullName      string
-	FirstName     *string
-	LastName      *string
-	Title         *string
-	Seniority     *string
-	CompanyDomain *string
-	LinkedinUrl   *string
-	Country       *string
-}
-
-func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (PersonGetByIDRow, error) {
+func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (Person, error) {
 	row := db.QueryRow(ctx, personGetByID, personID)
-	var i PersonGetByIDRow
+	var i Person
 	err := row.Scan(
 		&i.PersonID,
 		&i.FullName,
@@ -699,35 +657,26 @@ func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (
 		&i.Title,
 		&i.Seniority,
 		&i.CompanyDomain,
-		&i.LinkedinUrl,
+		&i.LinkedInURL,
 		&i.Country,
+		&i.Keywords,
+		&i.Search,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const personGetByLinkedIn = `-- name: PersonGetByLinkedIn :one
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
+SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, search, updated_at
 FROM people
 WHERE linkedin_url = $1
 ORDER BY person_id
 LIMIT 1
 `
 
-type PersonGetByLinkedInRow struct {
-	PersonID      string
-	FullName      string
-	FirstName     *string
-	LastName      *string
-	Title         *string
-	Seniority     *string
-	CompanyDomain *string
-	LinkedinUrl   *string
-	Country       *string
-}
-
-func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl *string) (PersonGetByLinkedInRow, error) {
+func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl *string) (Person, error) {
 	row := db.QueryRow(ctx, personGetByLinkedIn, linkedinUrl)
-	var i PersonGetByLinkedInRow
+	var i Person
 	err := row.Scan(
 		&i.PersonID,
 		&i.FullName,
@@ -736,14 +685,17 @@ func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl 
 		&i.Title,
 		&i.Seniority,
 		&i.CompanyDomain,
-		&i.LinkedinUrl,
+		&i.LinkedInURL,
 		&i.Country,
+		&i.Keywords,
+		&i.Search,
+		&i.UpdatedAt,
 	)
 	return i, err
 }
 
 const personListAtCompany = `-- name: PersonListAtCompany :many
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country
+SELECT person_id, full_name
 FROM people
 WHERE company_domain = $1
 ORDER BY person_id
@@ -756,18 +708,12 @@ type PersonListAtCompanyParams struct {
 }
 
 type PersonListAtCompanyRow struct {
-	PersonID      string
-	FullName      string
-	FirstName     *string
-	LastName      *string
-	Title         *string
-	Seniority     *string
-	CompanyDomain *string
-	LinkedinUrl   *string
-	Country       *string
+	PersonID string
+	FullName string
 }
 
-// PersonListAtCompany lists the people of a company for matching a name among them.
+// PersonListAtCompany lists the people of a company, their ids and names, for matching a name
+// among them.
 func (q *Queries) PersonListAtCompany(ctx context.Context, db DBTX, arg PersonListAtCompanyParams) ([]PersonListAtCompanyRow, error) {
 	rows, err := db.Query(ctx, personListAtCompany, arg.CompanyDomain, arg.MaxRows)
 	if err != nil {
@@ -777,17 +723,7 @@ func (q *Queries) PersonListAtCompany(ctx context.Context, db DBTX, arg PersonLi
 	var items []PersonListAtCompanyRow
 	for rows.Next() {
 		var i PersonListAtCompanyRow
-		if err := rows.Scan(
-			&i.PersonID,
-			&i.FullName,
-			&i.FirstName,
-			&i.LastName,
-			&i.Title,
-			&i.Seniority,
-			&i.CompanyDomain,
-			&i.LinkedinUrl,
-			&i.Country,
-		); err != nil {
+		if err := rows.Scan(&i.PersonID, &i.FullName); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -7,53 +7,13 @@ package store
 import (
 	"net/netip"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgtype"
 )
-
-type APIKey struct {
-	ID                      string
-	Name                    string
-	KeyHash                 []byte
-	KeyPrefix               string
-	SigningSecret           string
-	CreatedAt               time.Time
-	RevokedAt               *time.Time
-	PreviousSigningSecret   *string
-	PreviousSecretExpiresAt *time.Time
-}
-
-type ApiKeyUsage struct {
-	APIKeyID   string
-	LastUsedAt time.Time
-}
-
-type CallbackAttempt struct {
-	ResolutionID string
-	Attempt      int32
-	StartedAt    time.Time
-	DurationMs   int32
-	StatusCode   *int32
-	Error        *string
-}
-
-type CallbackAttemptOverview struct {
-	ResolutionID string
-	Endpoint     string
-	CallbackHost pgtype.Bits
-	Attempt      int32
-	StartedAt    time.Time
-	DurationMs   int32
-	StatusCode   *int32
-	Error        *string
-	Delivered    interface{}
-}
 
 type Company struct {
 	Domain      string
 	Name        string
 	Aliases     []string
-	LinkedinUrl *string
+	LinkedInURL *string
 	Address     *string
 	City        *string
 	Region      *string
@@ -79,33 +39,12 @@ type CompanyTermText struct {
 	Term string
 }
 
-type CompanyTermVariant struct {
-	Variant string
-	Term    string
-}
-
-type Email struct {
-	Email    string
-	PersonID string
-	Type     string
-	Verified bool
-	Md5      string
-	Sha1     string
-	Sha256   string
-}
-
-type IpObservation struct {
-	Ip       netip.Addr
-	PersonID string
-	SeenAt   time.Time
-}
-
 type Network struct {
-	Cidr          netip.Prefix
+	CIDR          netip.Prefix
 	CompanyDomain *string
 	Type          string
-	Asn           *int64
-	AsOrg         *string
+	ASN           *int64
+	ASOrg         *string
 }
 
 type Person struct {
@@ -116,19 +55,11 @@ type Person struct {
 	Title         *string
 	Seniority     *string
 	CompanyDomain *string
-	LinkedinUrl   *string
+	LinkedInURL   *string
 	Country       *string
 	Keywords      string
 	Search        interface{}
 	UpdatedAt     time.Time
-}
-
-type Phone struct {
-	Phone    string
-	PersonID string
-	Type     string
-	Country  *string
-	Verified bool
 }
 
 type Resolution struct {
@@ -150,25 +81,4 @@ type Resolution struct {
 	CallbackLastError      *string
 	CallbackDeliveredAt    *time.Time
 	CallbackLastAttemptAt  *time.Time
-}
-
-type ResolutionOverview struct {
-	ID             string
-	Endpoint       string
-	Status         string
-	ExternalID     *string
-	APIKeyID       string
-	ApiKeyName     string
-	CallbackStatus string
-	Attempts       int32
-	LastStatusCode *int32
-	LastError      *string
-	CallbackHost   pgtype.Bits
-	RequestedAt    time.Time
-	CompletedAt    *time.Time
-	LastAttemptAt  *time.Time
-	DeliveredAt    *time.Time
-	Age            int32
-	ResolveTime    int32
-	DeliveryTime   int32
 }

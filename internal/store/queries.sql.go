@@ -10,6 +10,17 @@ import (
 	"time"
 )
 
+const aPIKeyChangesListen = `-- name: APIKeyChangesListen :exec
+LISTEN openresolve_api_keys
+`
+
+// APIKeyChangesListen subscribes the connection to the announcements of every change to
+// api_keys (migration 00004's trigger), which keep the API's key cache true.
+func (q *Queries) APIKeyChangesListen(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, aPIKeyChangesListen)
+	return err
+}
+
 const aPIKeyEnsure = `-- name: APIKeyEnsure :exec
 INSERT INTO api_keys (id, name, key_hash, key_prefix, signing_secret)
 VALUES ($1, $2, $3, $4, $5)
@@ -157,6 +168,22 @@ func (q *Queries) APIKeyRotateSecret(ctx context.Context, db DBTX, arg APIKeyRot
 	return result.RowsAffected(), nil
 }
 
+const aPIKeySecretForResolution = `-- name: APIKeySecretForResolution :one
+SELECT k.signing_secret
+FROM resolutions r
+JOIN api_keys k ON k.id = r.api_key_id
+WHERE r.id = $1
+`
+
+// APIKeySecretForResolution is the signing secret of the API key a resolution was made with,
+// for `openresolve listen` to verify callbacks.
+func (q *Queries) APIKeySecretForResolution(ctx context.Context, db DBTX, id string) (string, error) {
+	row := db.QueryRow(ctx, aPIKeySecretForResolution, id)
+	var signing_secret string
+	err := row.Scan(&signing_secret)
+	return signing_secret, err
+}
+
 const aPIKeyTouch = `-- name: APIKeyTouch :exec
 INSERT INTO api_key_usage (api_key_id, last_used_at)
 VALUES ($1, now())
@@ -215,6 +242,39 @@ func (q *Queries) CallbackAttemptRecord(ctx context.Context, db DBTX, arg Callba
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const jobCountByQueueAndState = `-- name: JobCountByQueueAndState :many
+SELECT queue, state::text AS state, count(*) AS jobs
+FROM river_job
+GROUP BY 1, 2
+`
+
+type JobCountByQueueAndStateRow struct {
+	Queue string
+	State string
+	Jobs  int64
+}
+
+// JobCountByQueueAndState counts River's jobs, for the openresolve_jobs metric.
+func (q *Queries) JobCountByQueueAndState(ctx context.Context, db DBTX) ([]JobCountByQueueAndStateRow, error) {
+	rows, err := db.Query(ctx, jobCountByQueueAndState)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []JobCountByQueueAndStateRow
+	for rows.Next() {
+		var i JobCountByQueueAndStateRow
+		if err := rows.Scan(&i.Queue, &i.State, &i.Jobs); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const resolutionCallbackReset = `-- name: ResolutionCallbackReset :one
@@ -391,6 +451,113 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 		&i.CallbackLastAttemptAt,
 	)
 	return i, err
+}
+
+const resolutionInsertMany = `-- name: ResolutionInsertMany :many
+INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
+                         idempotency_key, requested_at)
+SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, nullif(r.external_id, ''), r.callback_url,
+       nullif(r.idempotency_key, ''), r.requested_at
+FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS api_key_id,
+             unnest($3::text[]) AS endpoint, unnest($4::jsonb[]) AS request,
+             unnest($5::bytea[]) AS request_hash, unnest($6::text[]) AS external_id,
+             unnest($7::text[]) AS callback_url, unnest($8::text[]) AS idempotency_key,
+             unnest($9::timestamptz[]) AS requested_at) AS r
+ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING id
+`
+
+type ResolutionInsertManyParams struct {
+	IDs             []string
+	APIKeyIDs       []string
+	Endpoints       []string
+	Requests        [][]byte
+	RequestHashes   [][]byte
+	ExternalIds     []string
+	CallbackURLs    []string
+	IdempotencyKeys []string
+	RequestedAts    []time.Time
+}
+
+// ResolutionInsertMany inserts resolutions, one for each element of the arrays, and returns
+// the ids it inserted: one whose Idempotency-Key its API key already used (before, or earlier
+// in the arrays) is skipped. An empty external id or idempotency key stands for none.
+func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg ResolutionInsertManyParams) ([]string, error) {
+	rows, err := db.Query(ctx, resolutionInsertMany,
+		arg.IDs,
+		arg.APIKeyIDs,
+		arg.Endpoints,
+		arg.Requests,
+		arg.RequestHashes,
+		arg.ExternalIds,
+		arg.CallbackURLs,
+		arg.IdempotencyKeys,
+		arg.RequestedAts,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const resolutionListOrphans = `-- name: ResolutionListOrphans :many
+SELECT r.id, r.status, r.external_id, r.callback_attempts
+FROM resolutions r
+WHERE r.callback_status = 'pending' AND r.requested_at < $1
+  AND NOT EXISTS (
+      SELECT 1 FROM river_job j
+      WHERE j.args @> jsonb_build_object('resolution_id', r.id)
+        AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
+ORDER BY r.requested_at
+LIMIT 200
+`
+
+type ResolutionListOrphansRow struct {
+	ID               string
+	Status           string
+	ExternalID       *string
+	CallbackAttempts int32
+}
+
+// ResolutionListOrphans lists resolutions requested before @before that wait on a job that no
+// longer exists or has ended: River discarded it (it crashed its worker too often, or kept
+// meeting internal errors), or the callback job of a finished one is gone. river_job's GIN
+// index on args serves the containment test, resolutions_callback_undelivered_idx the rest.
+func (q *Queries) ResolutionListOrphans(ctx context.Context, db DBTX, before time.Time) ([]ResolutionListOrphansRow, error) {
+	rows, err := db.Query(ctx, resolutionListOrphans, before)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ResolutionListOrphansRow
+	for rows.Next() {
+		var i ResolutionListOrphansRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.ExternalID,
+			&i.CallbackAttempts,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const resolutionsToReplay = `-- name: ResolutionsToReplay :many

@@ -13,36 +13,31 @@ import (
 
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/metrics"
+	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/webhook"
 )
 
-// Callback states, as in resolutions.callback_status.
-const (
-	callbackPending   = "pending"
-	callbackDelivered = "delivered"
-	callbackFailed    = "failed"
-)
-
 type callbackWorker struct {
-	river.WorkerDefaults[callback.Args]
+	river.WorkerDefaults[resolution.CallbackJob]
 	pool     *pgxpool.Pool
 	queries  *store.Queries
 	logger   *slog.Logger
 	client   *callback.Client
+	timeout  time.Duration
 	schedule []time.Duration
 	metrics  *metrics.Worker
 }
 
-func (w *callbackWorker) Timeout(*river.Job[callback.Args]) time.Duration {
-	return callback.DefaultTimeout + 20*time.Second
+func (w *callbackWorker) Timeout(*river.Job[resolution.CallbackJob]) time.Duration {
+	return w.timeout + 20*time.Second
 }
 
 // Work makes one delivery attempt and records it. The retry schedule is ours, not River's: a
 // failed attempt snoozes the job for the next delay (or the receiver's Retry-After), which does
 // not spend River attempts; those are left for internal errors. Only one callback job of a
 // resolution runs at a time, and the attempt counter is updated only if nobody else moved it.
-func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]) error {
+func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.CallbackJob]) error {
 	id := job.Args.ResolutionID
 	d, err := w.queries.ResolutionGetForDelivery(ctx, w.pool, id)
 	if err != nil {
@@ -51,7 +46,7 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 		}
 		return err
 	}
-	if d.CallbackStatus != callbackPending {
+	if d.CallbackStatus != resolution.CallbackPending {
 		return nil
 	}
 	if d.Result == nil {
@@ -79,28 +74,16 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 
 	attempt := d.CallbackAttempts + 1
 	round := int(attempt - job.Args.FirstAttempt) // attempts of this delivery, this one included
-	state, wait := callbackPending, time.Duration(0)
-	switch {
-	case out.Delivered():
-		state = callbackDelivered
-	case out.Gone():
-		state = callbackFailed
-	case round > len(w.schedule):
-		state = callbackFailed
-	case out.HasRetryAfter:
-		wait = out.RetryAfter
-	default:
-		wait = callback.Jitter(w.schedule[round-1])
-	}
+	state, wait := resolution.AfterAttempt(out, round, w.schedule)
 	// The attempt happened: record it even if we are being stopped meanwhile.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := w.record(rctx, d.ID, d.CallbackAttempts, state, out); err != nil {
+	if err := resolution.RecordAttempt(rctx, w.pool, d.ID, d.CallbackAttempts, state, out); err != nil {
 		return err
 	}
 
 	outcome := "retry" // still pending: another attempt follows
-	if state != callbackPending {
+	if state != resolution.CallbackPending {
 		outcome = state // delivered, or failed for good
 	}
 	w.metrics.CallbackAttempts.WithLabelValues(outcome).Inc()
@@ -110,12 +93,12 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 		slog.String("host", hostOf(d.CallbackURL)), slog.Int("status_code", out.StatusCode),
 		slog.Float64("duration_ms", float64(out.Duration.Microseconds())/1000))
 	switch state {
-	case callbackDelivered:
+	case resolution.CallbackDelivered:
 		latency := out.Started.Add(out.Duration).Sub(d.RequestedAt)
 		w.metrics.DeliveryLatency.Observe(latency.Seconds())
 		log.InfoContext(ctx, "callback delivered", slog.Float64("since_request_ms", float64(latency.Microseconds())/1000))
 		return nil
-	case callbackFailed:
+	case resolution.CallbackFailed:
 		log.WarnContext(ctx, "callback failed for good", slog.Any("error", out.Err))
 		return river.JobCancel(fmt.Errorf("callback failed after %d attempts: %w", round, out.Err))
 	default:
@@ -123,37 +106,6 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[callback.Args]
 			slog.Duration("retry_in", wait))
 		return river.JobSnooze(wait)
 	}
-}
-
-// record stores one attempt and the callback's new state, in one statement.
-func (w *callbackWorker) record(ctx context.Context, id string, previous int32, state string, out callback.Outcome) error {
-	var statusCode *int32
-	if out.StatusCode != 0 {
-		sc := int32(out.StatusCode)
-		statusCode = &sc
-	}
-	var lastErr *string
-	if out.Err != nil {
-		s := out.Err.Error()
-		lastErr = &s
-	}
-	var deliveredAt *time.Time
-	if state == callbackDelivered {
-		t := out.Started.Add(out.Duration)
-		deliveredAt = &t
-	}
-
-	n, err := w.queries.CallbackAttemptRecord(ctx, w.pool, store.CallbackAttemptRecordParams{
-		ID: id, PreviousAttempts: previous, CallbackStatus: state, StatusCode: statusCode, Error: lastErr,
-		DeliveredAt: deliveredAt, StartedAt: out.Started, DurationMs: int32(out.Duration.Milliseconds()),
-	})
-	if err != nil {
-		return err
-	}
-	if n != 1 {
-		return fmt.Errorf("callback of %s was changed by another worker", id)
-	}
-	return nil
 }
 
 // hostOf returns the host of a callback URL for logs: never the path or query, which often

@@ -2,28 +2,25 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/metrics"
+	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
-// failureMessage is the error sent to the client when a resolution fails for a reason of ours.
-const failureMessage = "The resolution could not be completed because of an internal error."
+// resolverTimeout bounds one run of a resolver.
+const resolverTimeout = 20 * time.Second
 
 type resolveWorker struct {
-	river.WorkerDefaults[resolve.Args]
+	river.WorkerDefaults[resolution.ResolveJob]
 	pool      *pgxpool.Pool
 	queries   *store.Queries
 	logger    *slog.Logger
@@ -33,19 +30,19 @@ type resolveWorker struct {
 }
 
 // NextRetry backs off exponentially from retryBase: 1 s, 2 s, 4 s, 8 s by default, so a
-// resolution whose resolver keeps failing is marked failed within about 15 s.
-func (w *resolveWorker) NextRetry(job *river.Job[resolve.Args]) time.Time {
+// resolution whose resolver keeps failing is failed within about 15 s.
+func (w *resolveWorker) NextRetry(job *river.Job[resolution.ResolveJob]) time.Time {
 	return time.Now().Add(w.retryBase << min(job.Attempt-1, 16))
 }
 
-func (w *resolveWorker) Timeout(*river.Job[resolve.Args]) time.Duration {
-	return resolve.Timeout + 10*time.Second
+func (w *resolveWorker) Timeout(*river.Job[resolution.ResolveJob]) time.Duration {
+	return resolverTimeout + 10*time.Second
 }
 
-// Work runs the resolver, then stores the result, enqueues the callback and completes this job
-// in one transaction: either all of it happens or none, so a crash at any point leaves the job
-// to be run again and never a result without its callback.
-func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolve.Args]) error {
+// Work runs the endpoint's resolver on the stored request and finishes the resolution with
+// its answer (resolution.Finish). A resolver error is retried until the last attempt, which
+// fails the resolution instead.
+func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.ResolveJob]) error {
 	id := job.Args.ResolutionID
 	log := w.logger.With(slog.String("resolution_id", id), slog.Int64("job_id", job.ID))
 	r, err := w.queries.ResolutionGet(ctx, w.pool, id)
@@ -55,14 +52,18 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolve.Args]) 
 		}
 		return err
 	}
-	if r.Status != resolve.StatusProcessing {
+	if r.Status != resolution.Processing {
 		return nil // finished by an earlier run whose completion was not recorded
 	}
 
 	start := time.Now()
-	status, fields, rerr := w.run(ctx, r.Endpoint, r.Request)
+	res, rerr := w.run(ctx, r.Endpoint, r.Request)
 	took := time.Since(start)
 	w.metrics.ResolveDuration.WithLabelValues(r.Endpoint).Observe(took.Seconds())
+	status := resolution.NotFound
+	if res.Found {
+		status = resolution.Completed
+	}
 	if rerr != nil {
 		if !resolve.IsPermanent(rerr) && job.Attempt < job.MaxAttempts {
 			w.metrics.Resolutions.WithLabelValues(r.Endpoint, "retry").Inc()
@@ -72,15 +73,14 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolve.Args]) 
 		}
 		log.ErrorContext(ctx, "resolver failed; giving up", slog.String("endpoint", r.Endpoint),
 			slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
-		status, fields = resolve.StatusFailed, map[string]any{"error": failureMessage}
+		status, res.Fields = resolution.Failed, map[string]any{"error": resolution.FailureMessage}
 	}
 
-	body := callbackBody(r.ID, status, r.ExternalID, fields)
-	raw, err := json.Marshal(body)
+	body, err := resolution.Body(r.ID, status, r.ExternalID, res.Fields)
 	if err != nil {
 		return err
 	}
-	if err := w.finish(ctx, job, id, status, raw, r.CallbackAttempts); err != nil {
+	if err := resolution.Finish(ctx, w.pool, job, status, body, r.CallbackAttempts); err != nil {
 		return err
 	}
 	w.metrics.Resolutions.WithLabelValues(r.Endpoint, status).Inc()
@@ -91,62 +91,17 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolve.Args]) 
 }
 
 // run calls the endpoint's resolver with a deadline, turning a panic into an error.
-func (w *resolveWorker) run(ctx context.Context, endpoint string, request []byte) (status string, fields map[string]any, err error) {
+func (w *resolveWorker) run(ctx context.Context, endpoint string, request []byte) (res resolve.Result, err error) {
 	resolver, ok := w.resolvers[endpoint]
 	if !ok {
-		return "", nil, resolve.Permanent(fmt.Errorf("no resolver for endpoint %q", endpoint))
+		return resolve.Result{}, resolve.Permanent(fmt.Errorf("no resolver for endpoint %q", endpoint))
 	}
-	ctx, cancel := context.WithTimeout(ctx, resolve.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, resolverTimeout)
 	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("resolver panicked: %v", p)
+			res, err = resolve.Result{}, fmt.Errorf("resolver panicked: %v", p)
 		}
 	}()
-	res, err := resolver.Resolve(ctx, request)
-	if err != nil {
-		return "", nil, err
-	}
-	if res.Status != resolve.StatusCompleted && res.Status != resolve.StatusNotFound {
-		return "", nil, resolve.Permanent(fmt.Errorf("resolver returned status %q", res.Status))
-	}
-	return res.Status, res.Fields, nil
-}
-
-func (w *resolveWorker) finish(ctx context.Context, job *river.Job[resolve.Args], id, status string, body []byte, attempts int32) error {
-	tx, err := w.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-
-	n, err := w.queries.ResolutionFinish(ctx, tx, store.ResolutionFinishParams{ID: id, Status: status, Result: body})
-	if err != nil {
-		return err
-	}
-	if n == 1 {
-		client := river.ClientFromContext[pgx.Tx](ctx)
-		if _, err := client.InsertTx(ctx, tx, callback.Args{ResolutionID: id, FirstAttempt: attempts}, nil); err != nil {
-			return err
-		}
-	}
-	if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
-}
-
-// callbackBody is the document the client receives: the resolver's fields at the top level,
-// with id, status and externalId (when given) over them.
-func callbackBody(id, status string, externalID *string, fields map[string]any) map[string]any {
-	body := make(map[string]any, len(fields)+3)
-	for k, v := range fields {
-		body[k] = v
-	}
-	body["id"] = id
-	body["status"] = status
-	if externalID != nil {
-		body["externalId"] = *externalID
-	}
-	return body
+	return resolver.Resolve(ctx, request)
 }

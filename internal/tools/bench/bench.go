@@ -121,7 +121,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 		defer p.Close()
 	}
-	if err := waitReady(ctx, apiURL); err != nil {
+	if err := harness.WaitReady(ctx, apiURL, 30*time.Second); err != nil {
 		return rep, err
 	}
 	logf("OpenResolve at full load, %d clients, %s", o.Concurrency, o.Duration)
@@ -184,16 +184,6 @@ func measure(ctx context.Context, rcv *receiver, o loadOpts) Load {
 	}
 	l.E2EP50, l.E2EP99, _ = percentiles(e2e)
 	return l
-}
-
-func waitReady(ctx context.Context, apiURL string) error {
-	for range 300 {
-		if err := httpGet(ctx, apiURL+"/readyz"); err == nil {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("API at %s not ready", apiURL)
 }
 
 // peakMB reads a process's peak resident memory (VmHWM) from /proc.

@@ -11,15 +11,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
 // GraphRow is one graph size's figures: how fast the demo graph of that size loaded, and each
@@ -148,38 +149,38 @@ func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[strin
 	if len(companies) == 0 || len(profiles) == 0 || len(ips) == 0 {
 		return fmt.Errorf("the graph is empty")
 	}
-	rs := resolve.Resolvers(resolve.Deps{Graph: pool})
+	rs := endpoint.Resolvers(resolve.Deps{Graph: pool})
 	rnd := rand.New(rand.NewPCG(1, 2))
 	reqs := map[string]func() (string, any){
 		"enrichment/domain": func() (string, any) {
-			return resolve.EndpointEnrichment, resolve.EnrichmentRequest{Domain: companies[rnd.IntN(len(companies))].domain}
+			return endpoint.Enrichment, resolve.EnrichmentRequest{Domain: companies[rnd.IntN(len(companies))].domain}
 		},
 		"enrichment/name": func() (string, any) {
-			return resolve.EndpointEnrichment, resolve.EnrichmentRequest{CompanyName: companies[rnd.IntN(len(companies))].name + " Inc."}
+			return endpoint.Enrichment, resolve.EnrichmentRequest{CompanyName: companies[rnd.IntN(len(companies))].name + " Inc."}
 		},
 		"enrichment/fuzzy": func() (string, any) {
 			name := companies[rnd.IntN(len(companies))].name
 			i := 1 + rnd.IntN(len(name)-2)
-			return resolve.EndpointEnrichment, resolve.EnrichmentRequest{CompanyName: name[:i] + name[i+1:]}
+			return endpoint.Enrichment, resolve.EnrichmentRequest{CompanyName: name[:i] + name[i+1:]}
 		},
 		"deanonymization": func() (string, any) {
-			return resolve.EndpointDeanonymization, resolve.DeanonymizationRequest{IP: ips[rnd.IntN(len(ips))]}
+			return endpoint.Deanonymization, resolve.DeanonymizationRequest{IP: ips[rnd.IntN(len(ips))]}
 		},
 		"linkedin-to-phone": func() (string, any) {
-			return resolve.EndpointLinkedInToPhone, resolve.LinkedInRequest{LinkedinURL: profiles[rnd.IntN(len(profiles))]}
+			return endpoint.LinkedInToPhone, resolve.LinkedInRequest{LinkedInURL: profiles[rnd.IntN(len(profiles))]}
 		},
 		"linkedin-to-hem": func() (string, any) {
-			return resolve.EndpointLinkedInToHEM, resolve.LinkedInRequest{LinkedinURL: profiles[rnd.IntN(len(profiles))]}
+			return endpoint.LinkedInToHEM, resolve.LinkedInRequest{LinkedInURL: profiles[rnd.IntN(len(profiles))]}
 		},
 		"ip-to-company": func() (string, any) {
-			return resolve.EndpointIPToCompany, resolve.IPRequest{IP: ips[rnd.IntN(len(ips))]}
+			return endpoint.IPToCompany, resolve.IPRequest{IP: ips[rnd.IntN(len(ips))]}
 		},
 		"domain-finder": func() (string, any) {
-			return resolve.EndpointDomainFinder, resolve.DomainFinderRequest{CompanyName: companies[rnd.IntN(len(companies))].name}
+			return endpoint.DomainFinder, resolve.DomainFinderRequest{CompanyName: companies[rnd.IntN(len(companies))].name}
 		},
 		"keyword-to-lead": func() (string, any) {
 			kw := []string{"supply chain", "machine learning", "payments", "solar", "recruiting"}[rnd.IntN(5)]
-			return resolve.EndpointKeywordToLead, resolve.KeywordLeadRequest{Keyword: kw, Limit: 25}
+			return endpoint.KeywordToLead, resolve.KeywordLeadRequest{Keyword: kw, Limit: 25}
 		},
 	}
 	for _, name := range graphQueries {
@@ -232,38 +233,10 @@ func PrintGraph(w io.Writer, rows []GraphRow) {
 	_ = tw.Flush()
 }
 
-// statementRecorder is a pgx tracer that keeps the statements run through it.
-type statementRecorder struct {
-	mu    sync.Mutex
-	stmts []recordedStatement
-}
-
-type recordedStatement struct {
-	sql  string
-	args []any
-}
-
-func (r *statementRecorder) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	r.mu.Lock()
-	r.stmts = append(r.stmts, recordedStatement{d.SQL, d.Args})
-	r.mu.Unlock()
-	return ctx
-}
-
-func (r *statementRecorder) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
-func (r *statementRecorder) take() []recordedStatement {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	s := r.stmts
-	r.stmts = nil
-	return s
-}
-
 // explainResolvers runs each resolver once on a sampled input, records the statements it
 // sends, and writes each statement's plan as the database ran it.
 func explainResolvers(ctx context.Context, url string, w io.Writer) error {
-	rec := &statementRecorder{}
+	rec := &testkit.Recorder{}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return err
@@ -281,15 +254,15 @@ func explainResolvers(ctx context.Context, url string, w io.Writer) error {
 	defer plain.Close()
 	written := map[string]bool{}
 	return timeResolvers(ctx, pool, 1, map[string][2]time.Duration{}, func(name string, done bool) error {
-		stmts := rec.take()
+		stmts := rec.Take()
 		if !done || written[name] { // keyword-to-lead runs at least ten times; one plan is enough
 			return nil
 		}
 		written[name] = true
 		fmt.Fprintf(w, "\n### %s\n", name)
 		for _, st := range stmts {
-			query := strings.SplitN(strings.TrimPrefix(st.sql, "-- name: "), " ", 2)[0]
-			rows, err := plain.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+st.sql, st.args...)
+			query := strings.SplitN(strings.TrimPrefix(st.SQL, "-- name: "), " ", 2)[0]
+			rows, err := plain.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+st.SQL, st.Args...)
 			if err != nil {
 				return fmt.Errorf("explain %s: %w", query, err)
 			}

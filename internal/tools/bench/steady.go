@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -48,17 +47,12 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 	env := append([]string{"DATABASE_URL=" + site.DatabaseURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort),
 		"API_RATE_LIMIT=0", "CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "DNS_RESOLVER=127.0.0.1:9",
 		"WORKER_JOB_RETENTION=" + retention.String()}, o.Env...)
-	for _, name := range []string{"api", "worker"} {
-		p, err := harness.NewProc(name, filepath.Join(o.BinDir, name), env, site.WorkDir)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Start(); err != nil {
-			return nil, err
-		}
-		defer p.Close()
+	_, stop, err := harness.StartAll(o.BinDir, site.WorkDir, env, "api", "worker")
+	if err != nil {
+		return nil, err
 	}
-	if err := waitReady(ctx, apiURL); err != nil {
+	defer stop()
+	if err := harness.WaitReady(ctx, apiURL, 30*time.Second); err != nil {
 		return nil, err
 	}
 	conn, err := pgx.Connect(ctx, site.DatabaseURL)

@@ -143,7 +143,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 		defer p.Close()
 	}
-	if err := waitReady(ctx, apiURL, 30*time.Second); err != nil {
+	if err := harness.WaitReady(ctx, apiURL, 30*time.Second); err != nil {
 		return Report{}, err
 	}
 
@@ -273,21 +273,6 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func waitReady(ctx context.Context, apiURL string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(apiURL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		sleep(ctx, 100*time.Millisecond)
-	}
-	return fmt.Errorf("the API at %s did not become ready", apiURL)
 }
 
 func connect(ctx context.Context, url string, timeout time.Duration) (*pgx.Conn, error) {

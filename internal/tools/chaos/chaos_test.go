@@ -16,7 +16,7 @@ import (
 func TestChaosShort(t *testing.T) {
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/api", "./cmd/worker", "./cmd/openresolve")
-	build.Dir = "../.."
+	build.Dir = "../../.."
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 

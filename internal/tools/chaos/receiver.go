@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/webhook"
 )
 
@@ -81,7 +81,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(http.StatusBadGateway)
 		return
 	case modeTimeout:
-		time.Sleep(callback.DefaultTimeout + time.Second)
+		time.Sleep(config.Default().CallbackTimeout + time.Second)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	case modeReset:
@@ -97,7 +97,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
-	id := req.Header.Get("webhook-id")
+	id := req.Header.Get(webhook.HeaderID)
 	ts, _ := strconv.ParseInt(req.Header.Get("webhook-timestamp"), 10, 64)
 	if !webhook.ValidSignature(r.secret, id, ts, body, req.Header.Get("webhook-signature")) {
 		r.mu.Lock()

@@ -1,7 +1,9 @@
 package harness
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,4 +84,49 @@ func (p *Proc) PID() int {
 		return 0
 	}
 	return p.cmd.Process.Pid
+}
+
+// StartAll starts one process of each binary in names from binDir, with env, logging to
+// logDir; close stops them all. When one fails to start, those started are stopped.
+func StartAll(binDir, logDir string, env []string, names ...string) (procs []*Proc, close func(), err error) {
+	close = func() {
+		for _, p := range procs {
+			p.Close()
+		}
+	}
+	for _, name := range names {
+		p, err := NewProc(name, filepath.Join(binDir, name), env, logDir)
+		if err == nil {
+			err = p.Start()
+		}
+		if err != nil {
+			close()
+			return nil, nil, err
+		}
+		procs = append(procs, p)
+	}
+	return procs, close, nil
+}
+
+// WaitReady waits up to timeout for the API at apiURL to answer /readyz with 200.
+func WaitReady(ctx context.Context, apiURL string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, apiURL+"/readyz", nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("the API at %s did not become ready within %s", apiURL, timeout)
 }

@@ -62,7 +62,7 @@ type Question struct {
 	Group, Kind string
 	// Endpoint is enrichment or organization-domain-finder.
 	Endpoint                                            string
-	CompanyName, Domain, LinkedinURL, FullName, Country string
+	CompanyName, Domain, LinkedInURL, FullName, Country string
 	// WantDomain is the company that should be answered, "" for not_found; WantPerson the
 	// person, "" for none (person questions only).
 	WantDomain, WantPerson string
@@ -887,7 +887,7 @@ func (g *generator) linkedInQuestion() {
 		"https://uk.linkedin.com/company/" + slug + "?trk=public_profile", "linkedin.com/company/" + strings.ToUpper(slug) + "/about/",
 		"www.linkedin.com/company/" + slug + "#people", "https://de.linkedin.com/company/" + slug + "/jobs",
 	}
-	g.ask("linkedin", "linkedin url", "enrichment", Question{LinkedinURL: g.pick(forms), WantDomain: c.Domain})
+	g.ask("linkedin", "linkedin url", "enrichment", Question{LinkedInURL: g.pick(forms), WantDomain: c.Domain})
 }
 
 // domainQuestion asks by a company's domain written as a URL, a host, in capitals or with a

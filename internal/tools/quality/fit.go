@@ -10,9 +10,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/openresolve/openresolve/internal/tools/labelled"
 	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/tools/labelled"
 )
 
 // Fit measures the matcher's raw scores on the labelled set of o.Seed, straight from the

@@ -27,7 +27,7 @@ func (a *answer) parse(q labelled.Question, body []byte) {
 		Domain     *string  `json:"domain"`
 		Confidence *float64 `json:"confidence"`
 		Person     *struct {
-			LinkedinURL *string `json:"linkedinUrl"`
+			LinkedInURL *string `json:"linkedinUrl"`
 		} `json:"person"`
 	}
 	if err := json.Unmarshal(body, &cb); err != nil {
@@ -41,35 +41,10 @@ func (a *answer) parse(q labelled.Question, body []byte) {
 	if cb.Confidence != nil {
 		a.confidence = *cb.Confidence
 	}
-	if cb.Person != nil && cb.Person.LinkedinURL != nil {
-		a.person = *cb.Person.LinkedinURL
+	if cb.Person != nil && cb.Person.LinkedInURL != nil {
+		a.person = *cb.Person.LinkedInURL
 	} else {
 		a.personNull = true
-	}
-}
-
-// tally counts the answers of one kind of question.
-type tally struct {
-	questions, answered, right, high, highRight, errors int
-}
-
-func (t *tally) add(answered, right, high bool, err string) {
-	t.questions++
-	if err != "" {
-		t.errors++
-		return
-	}
-	if answered {
-		t.answered++
-		if right {
-			t.right++
-		}
-		if high {
-			t.high++
-			if right {
-				t.highRight++
-			}
-		}
 	}
 }
 
@@ -77,28 +52,17 @@ func (t *tally) add(answered, right, high bool, err string) {
 type Report struct {
 	Seed      uint64
 	Companies int
-	groups    map[string]*tally
-	kinds     map[[2]string]*tally
-}
-
-func (r *Report) tallyOf(group, kind string) (*tally, *tally) {
-	if r.groups == nil {
-		r.groups, r.kinds = map[string]*tally{}, map[[2]string]*tally{}
-	}
-	if r.groups[group] == nil {
-		r.groups[group] = &tally{}
-	}
-	k := [2]string{group, kind}
-	if r.kinds[k] == nil {
-		r.kinds[k] = &tally{}
-	}
-	return r.groups[group], r.kinds[k]
+	groups    map[string]*labelled.Tally
+	kinds     map[[2]string]*labelled.Tally
 }
 
 // add counts one answer. For person questions what counts is the person: answered when the
 // callback names one, right when it is the labelled person at the labelled company.
 func (r *Report) add(q labelled.Question, a answer) {
-	g, k := r.tallyOf(q.Group, q.Kind)
+	if r.groups == nil {
+		r.groups, r.kinds = map[string]*labelled.Tally{}, map[[2]string]*labelled.Tally{}
+	}
+	g, k := labelled.TallyOf(r.groups, q.Group), labelled.TallyOf(r.kinds, [2]string{q.Group, q.Kind})
 	answered := a.status == "completed" && a.domain != ""
 	right := answered && a.domain == q.WantDomain
 	if strings.HasPrefix(q.Group, "person") {
@@ -106,8 +70,13 @@ func (r *Report) add(q labelled.Question, a answer) {
 		answered = answered && !a.personNull
 	}
 	high := answered && a.confidence >= 0.9
-	g.add(answered, right, high, a.err)
-	k.add(answered, right, high, a.err)
+	for _, t := range []*labelled.Tally{g, k} {
+		if a.err != "" {
+			t.Fail()
+		} else {
+			t.Add(answered, right, high)
+		}
+	}
 }
 
 func pct(a, b int) string {
@@ -119,35 +88,35 @@ func pct(a, b int) string {
 
 // Print writes the report as Markdown: the headline measures, then each kind of question.
 func (r *Report) Print(w io.Writer) {
-	get := func(g string) tally {
+	get := func(g string) labelled.Tally {
 		if t := r.groups[g]; t != nil {
 			return *t
 		}
-		return tally{}
+		return labelled.Tally{}
 	}
 	present, absent, dfp, dfa := get("present name"), get("absent name"), get("domain finder"), get("domain finder absent")
 	li, dom, people, nobody := get("linkedin"), get("domain"), get("person"), get("person absent")
 	var allHigh, allHighRight, errs int
 	for name, t := range r.groups {
 		if !strings.HasPrefix(name, "person") {
-			allHigh += t.high
-			allHighRight += t.highRight
+			allHigh += t.High
+			allHighRight += t.HighRight
 		}
-		errs += t.errors
+		errs += t.Errors
 	}
 	fmt.Fprintf(w, "Labelled set of seed %d: %d companies; every question asked through the API and answered by a callback.\n\n", r.Seed, r.Companies)
 	fmt.Fprintf(w, "| measure | value |\n|---|---|\n")
 	fmt.Fprintf(w, "| right company among all answers at confidence ≥ 0.9 | %s (%d of %d) |\n", pct(allHighRight, allHigh), allHighRight, allHigh)
-	fmt.Fprintf(w, "| right company for a variant of a present name (recall) | %s (%d of %d) |\n", pct(present.right, present.questions), present.right, present.questions)
-	fmt.Fprintf(w, "| ... at confidence ≥ 0.9 | %s |\n", pct(present.highRight, present.questions))
-	fmt.Fprintf(w, "| names absent from the graph answered `not_found` | %s (%d of %d answered) |\n", pct(absent.questions-absent.answered, absent.questions), absent.answered, absent.questions)
-	fmt.Fprintf(w, "| organization domain finder, present names | %s (%d of %d) |\n", pct(dfp.right, dfp.questions), dfp.right, dfp.questions)
-	fmt.Fprintf(w, "| organization domain finder, absent names answered `not_found` | %s |\n", pct(dfa.questions-dfa.answered, dfa.questions))
-	fmt.Fprintf(w, "| LinkedIn URL and domain variants | %s (%d of %d) |\n", pct(li.right+dom.right, li.questions+dom.questions), li.right+dom.right, li.questions+dom.questions)
-	fmt.Fprintf(w, "| right person at the company for a variant of their name (recall) | %s (%d of %d) |\n", pct(people.right, people.questions), people.right, people.questions)
-	fmt.Fprintf(w, "| ... at confidence ≥ 0.9 | %s |\n", pct(people.highRight, people.questions))
-	fmt.Fprintf(w, "| right person among person answers at ≥ 0.9 | %s (%d of %d) |\n", pct(people.highRight, people.high), people.highRight, people.high)
-	fmt.Fprintf(w, "| people absent from the company answered with nobody | %s (%d of %d) |\n", pct(nobody.questions-nobody.answered, nobody.questions), nobody.questions-nobody.answered, nobody.questions)
+	fmt.Fprintf(w, "| right company for a variant of a present name (recall) | %s (%d of %d) |\n", pct(present.Right, present.Questions), present.Right, present.Questions)
+	fmt.Fprintf(w, "| ... at confidence ≥ 0.9 | %s |\n", pct(present.HighRight, present.Questions))
+	fmt.Fprintf(w, "| names absent from the graph answered `not_found` | %s (%d of %d answered) |\n", pct(absent.Questions-absent.Answered, absent.Questions), absent.Answered, absent.Questions)
+	fmt.Fprintf(w, "| organization domain finder, present names | %s (%d of %d) |\n", pct(dfp.Right, dfp.Questions), dfp.Right, dfp.Questions)
+	fmt.Fprintf(w, "| organization domain finder, absent names answered `not_found` | %s |\n", pct(dfa.Questions-dfa.Answered, dfa.Questions))
+	fmt.Fprintf(w, "| LinkedIn URL and domain variants | %s (%d of %d) |\n", pct(li.Right+dom.Right, li.Questions+dom.Questions), li.Right+dom.Right, li.Questions+dom.Questions)
+	fmt.Fprintf(w, "| right person at the company for a variant of their name (recall) | %s (%d of %d) |\n", pct(people.Right, people.Questions), people.Right, people.Questions)
+	fmt.Fprintf(w, "| ... at confidence ≥ 0.9 | %s |\n", pct(people.HighRight, people.Questions))
+	fmt.Fprintf(w, "| right person among person answers at ≥ 0.9 | %s (%d of %d) |\n", pct(people.HighRight, people.High), people.HighRight, people.High)
+	fmt.Fprintf(w, "| people absent from the company answered with nobody | %s (%d of %d) |\n", pct(nobody.Questions-nobody.Answered, nobody.Questions), nobody.Questions-nobody.Answered, nobody.Questions)
 	if errs > 0 {
 		fmt.Fprintf(w, "| questions that got no answer (errors) | %d |\n", errs)
 	}
@@ -164,12 +133,12 @@ func (r *Report) Print(w io.Writer) {
 	})
 	for _, k := range keys {
 		t := r.kinds[k]
-		right := pct(t.right, t.questions)
+		right := pct(t.Right, t.Questions)
 		if strings.Contains(k[0], "absent") {
-			right = "not_found " + pct(t.questions-t.answered, t.questions)
+			right = "not_found " + pct(t.Questions-t.Answered, t.Questions)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %s |\n", k[0], k[1], t.questions, t.answered, right,
-			pct(t.highRight, t.questions), pct(t.highRight, t.high))
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s | %s |\n", k[0], k[1], t.Questions, t.Answered, right,
+			pct(t.HighRight, t.Questions), pct(t.HighRight, t.High))
 	}
 }
 

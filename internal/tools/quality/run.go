@@ -1,5 +1,5 @@
 // Package quality measures how well the resolvers match names (make quality): it generates a
-// labelled set (internal/labelled), loads its graph into a Postgres cluster of its own through
+// labelled set (internal/tools/labelled), loads its graph into a Postgres cluster of its own through
 // `openresolve import`, asks every question through the real API and worker binaries with a
 // callback to a receiver of its own, and compares each answer with the label. Fit (make
 // calibrate) measures the matcher's raw scores on a set of another seed and fits the
@@ -105,17 +105,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	apiURL := fmt.Sprintf("http://127.0.0.1:%d", port)
 	env := []string{"DATABASE_URL=" + s.DatabaseURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(port), "API_RATE_LIMIT=0",
 		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "DNS_RESOLVER=" + dns.Addr, "LOG_LEVEL=warn"}
-	for _, name := range []string{"api", "worker"} {
-		p, err := harness.NewProc(name, filepath.Join(o.BinDir, name), env, s.WorkDir)
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Start(); err != nil {
-			return nil, err
-		}
-		defer p.Close()
+	_, stop, err := harness.StartAll(o.BinDir, s.WorkDir, env, "api", "worker")
+	if err != nil {
+		return nil, err
 	}
-	if err := waitReady(ctx, apiURL); err != nil {
+	defer stop()
+	if err := harness.WaitReady(ctx, apiURL, 60*time.Second); err != nil {
 		return nil, err
 	}
 
@@ -162,30 +157,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	return rep, nil
 }
 
-func waitReady(ctx context.Context, api string) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(api + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("the API at %s did not become ready", api)
-}
-
 // ask sends question i with its callback to the receiver.
 func ask(ctx context.Context, api, key, receiver string, i int, q labelled.Question) error {
 	body := map[string]any{"callbackUrl": fmt.Sprintf("%s/cb/%d", receiver, i)}
 	for k, v := range map[string]string{"companyName": q.CompanyName, "domain": q.Domain,
-		"linkedinUrl": q.LinkedinURL, "fullName": q.FullName, "country": q.Country} {
+		"linkedinUrl": q.LinkedInURL, "fullName": q.FullName, "country": q.Country} {
 		if v != "" {
 			body[k] = v
 		}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/openresolve/openresolve/internal/graph"
+	"github.com/openresolve/openresolve/internal/importer"
 )
 
 // FixtureGraph is a small identity graph, as CSV files by kind, that tests of the resolvers
@@ -55,16 +55,16 @@ john.smith@summithealth.com,p_john,work,false
 // LoadGraph imports CSV texts by kind through the real importer and fails t on any rejected row.
 func LoadGraph(t testing.TB, pool *pgxpool.Pool, files map[string]string) {
 	t.Helper()
-	for _, kind := range graph.Kinds {
+	for _, kind := range importer.Kinds {
 		content, ok := files[kind]
 		if !ok {
 			continue
 		}
-		src, err := graph.NewCSV(strings.NewReader(content))
+		src, err := importer.NewCSV(strings.NewReader(content))
 		if err != nil {
 			t.Fatal(err)
 		}
-		im := &graph.Importer{Pool: pool, Reject: func(line int, reason string) {
+		im := &importer.Importer{Pool: pool, Reject: func(line int, reason string) {
 			t.Fatalf("fixture %s line %d rejected: %s", kind, line, reason)
 		}}
 		if _, err := im.Import(context.Background(), kind, src); err != nil {

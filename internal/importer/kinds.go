@@ -1,4 +1,4 @@
-package graph
+package importer
 
 import (
 	"context"
@@ -14,117 +14,40 @@ import (
 
 	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/normalize"
+	"github.com/openresolve/openresolve/internal/store"
 )
 
 // Kinds are the six record kinds of the identity graph, in the order an import of a whole
 // graph takes them.
 var Kinds = []string{"companies", "people", "emails", "phones", "networks", "ip_observations"}
 
-// spec says how one kind is staged and upserted.
-type spec struct {
-	// stage is the column list of the staging table, with types; line is added.
-	stage string
-	// columns are the staging columns convert fills, in order.
-	columns []string
-	// key is the natural key, for collapsing repeats within a batch: the last one wins, or the
-	// first in order when order is set.
-	key   string
-	order string
-	// convert validates and normalizes one record into the staging columns' values.
-	convert func(fields) ([]any, error)
-	// prepare, when set, runs in each batch's transaction before the upsert, with the batch's
-	// converted rows.
-	prepare func(ctx context.Context, tx pgx.Tx, rows [][]any) error
-	// upsert moves the staging table's rows into the graph; it must end with
-	// RETURNING (xmax = 0) AS inserted.
-	upsert string
+// kind is how one kind of record is read and merged: convert validates and normalizes a
+// record into its staging row; stage copies a batch of rows into the kind's staging table and
+// merge moves the transaction's staged rows into the graph, returning how many it inserted
+// (sql/import.sql). prepare, when set, runs first in each batch's transaction.
+type kind[T any] struct {
+	convert func(f fields, line int32) (T, error)
+	stage   func(ctx context.Context, db store.DBTX, rows []T) (int64, error)
+	merge   func(ctx context.Context, db store.DBTX) (int64, error)
+	prepare func(ctx context.Context, tx pgx.Tx, rows []T) error
 }
 
-var specs = map[string]spec{
-	"companies": {
-		stage: `domain text, name text, aliases text[], name_terms text[], linkedin_url text,
-			address text, city text, region text, postal_code text, country text, employees integer,
-			industry text, description text, keywords text, founded integer`,
-		columns: []string{"domain", "name", "aliases", "name_terms", "linkedin_url", "address", "city",
-			"region", "postal_code", "country", "employees", "industry", "description", "keywords", "founded"},
-		key:     "domain",
-		convert: convertCompany,
-		prepare: indexCompanyTerms,
-		upsert: `INSERT INTO companies (domain, name, aliases, name_terms, linkedin_url, address, city,
-				region, postal_code, country, employees, industry, description, keywords, founded)
-			SELECT domain, name, aliases, name_terms, linkedin_url, address, city,
-				region, postal_code, country, employees, industry, description, keywords, founded FROM src
-			ON CONFLICT (domain) DO UPDATE SET name = excluded.name, aliases = excluded.aliases,
-				name_terms = excluded.name_terms, linkedin_url = excluded.linkedin_url,
-				address = excluded.address, city = excluded.city, region = excluded.region,
-				postal_code = excluded.postal_code, country = excluded.country, employees = excluded.employees,
-				industry = excluded.industry, description = excluded.description, keywords = excluded.keywords,
-				founded = excluded.founded, updated_at = now()
-			RETURNING (xmax = 0) AS inserted`,
-	},
-	"people": {
-		stage: `person_id text, full_name text, first_name text, last_name text, title text,
-			seniority text, company_domain text, linkedin_url text, country text, keywords text`,
-		columns: []string{"person_id", "full_name", "first_name", "last_name", "title", "seniority",
-			"company_domain", "linkedin_url", "country", "keywords"},
-		key:     "person_id",
-		convert: convertPerson,
-		upsert: `INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority,
-				company_domain, linkedin_url, country, keywords)
-			SELECT person_id, full_name, first_name, last_name, title, seniority,
-				company_domain, linkedin_url, country, keywords FROM src
-			ON CONFLICT (person_id) DO UPDATE SET full_name = excluded.full_name,
-				first_name = excluded.first_name, last_name = excluded.last_name, title = excluded.title,
-				seniority = excluded.seniority, company_domain = excluded.company_domain,
-				linkedin_url = excluded.linkedin_url, country = excluded.country, keywords = excluded.keywords,
-				updated_at = now()
-			RETURNING (xmax = 0) AS inserted`,
-	},
-	"emails": {
-		stage:   `email text, person_id text, type text, verified boolean, md5 text, sha1 text, sha256 text`,
-		columns: []string{"email", "person_id", "type", "verified", "md5", "sha1", "sha256"},
-		key:     "email",
-		convert: convertEmail,
-		upsert: `INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-			SELECT email, person_id, type, verified, md5, sha1, sha256 FROM src
-			ON CONFLICT (email) DO UPDATE SET person_id = excluded.person_id, type = excluded.type,
-				verified = excluded.verified
-			RETURNING (xmax = 0) AS inserted`,
-	},
-	"phones": {
-		stage:   `phone text, person_id text, type text, country text, verified boolean`,
-		columns: []string{"phone", "person_id", "type", "country", "verified"},
-		key:     "phone, person_id",
-		convert: convertPhone,
-		upsert: `INSERT INTO phones (phone, person_id, type, country, verified)
-			SELECT phone, person_id, type, country, verified FROM src
-			ON CONFLICT (phone, person_id) DO UPDATE SET type = excluded.type, country = excluded.country,
-				verified = excluded.verified
-			RETURNING (xmax = 0) AS inserted`,
-	},
-	"networks": {
-		stage:   `cidr cidr, company_domain text, type text, asn bigint, as_org text`,
-		columns: []string{"cidr", "company_domain", "type", "asn", "as_org"},
-		key:     "cidr",
-		convert: convertNetwork,
-		upsert: `INSERT INTO networks (cidr, company_domain, type, asn, as_org)
-			SELECT cidr, company_domain, type, asn, as_org FROM src
-			ON CONFLICT (cidr) DO UPDATE SET company_domain = excluded.company_domain, type = excluded.type,
-				asn = excluded.asn, as_org = excluded.as_org
-			RETURNING (xmax = 0) AS inserted`,
-	},
-	"ip_observations": {
-		stage:   `ip inet, person_id text, seen_at timestamptz`,
-		columns: []string{"ip", "person_id", "seen_at"},
-		key:     "ip, person_id",
-		order:   "seen_at DESC",
-		convert: convertObservation,
-		upsert: `INSERT INTO ip_observations (ip, person_id, seen_at)
-			SELECT ip, person_id, seen_at FROM src
-			ON CONFLICT (ip, person_id) DO UPDATE SET seen_at = greatest(ip_observations.seen_at, excluded.seen_at)
-			RETURNING (xmax = 0) AS inserted`,
-	},
+// importer imports one kind, whatever its row type.
+type importer interface {
+	importFrom(ctx context.Context, im *Importer, src Source) (Result, error)
 }
+
+var kinds = func() map[string]importer {
+	q := store.New()
+	return map[string]importer{
+		"companies":       kind[store.ImportCompaniesStageParams]{convertCompany, q.ImportCompaniesStage, q.ImportCompaniesMerge, indexCompanyTerms},
+		"people":          kind[store.ImportPeopleStageParams]{convertPerson, q.ImportPeopleStage, q.ImportPeopleMerge, nil},
+		"emails":          kind[store.ImportEmailsStageParams]{convertEmail, q.ImportEmailsStage, q.ImportEmailsMerge, nil},
+		"phones":          kind[store.ImportPhonesStageParams]{convertPhone, q.ImportPhonesStage, q.ImportPhonesMerge, nil},
+		"networks":        kind[store.ImportNetworksStageParams]{convertNetwork, q.ImportNetworksStage, q.ImportNetworksMerge, nil},
+		"ip_observations": kind[store.ImportIPObservationsStageParams]{convertObservation, q.ImportIPObservationsStage, q.ImportIPObservationsMerge, nil},
+	}
+}()
 
 // fields reads one record's values.
 type fields map[string]string
@@ -237,7 +160,7 @@ func (e *errs) check(err error) {
 	}
 }
 
-func convertCompany(f fields) ([]any, error) {
+func convertCompany(f fields, line int32) (store.ImportCompaniesStageParams, error) {
 	var e errs
 	domain, err := f.domain("domain", true)
 	e.check(err)
@@ -271,17 +194,18 @@ func convertCompany(f fields) ([]any, error) {
 	founded, err := f.integer("founded", 1000, 2100)
 	e.check(err)
 	if e.err != nil {
-		return nil, e.err
+		return store.ImportCompaniesStageParams{}, e.err
 	}
-	terms := names.CompanyTerms(name, aliases)
 	if len(names.ParseCompany(name).Terms()) == 0 {
-		return nil, errors.New("name: has no letters or digits")
+		return store.ImportCompaniesStageParams{}, errors.New("name: has no letters or digits")
 	}
-	return []any{*domain, name, aliases, terms, linkedin, address, city, region, postal, country,
-		int32p(employees), industry, description, strings.Join(f.list("keywords"), "; "), int32p(founded)}, nil
+	return store.ImportCompaniesStageParams{Line: line, Domain: *domain, Name: name, Aliases: aliases,
+		NameTerms: names.CompanyTerms(name, aliases), LinkedInURL: linkedin, Address: address, City: city,
+		Region: region, PostalCode: postal, Country: country, Employees: int32p(employees), Industry: industry,
+		Description: description, Keywords: strings.Join(f.list("keywords"), "; "), Founded: int32p(founded)}, nil
 }
 
-func convertPerson(f fields) ([]any, error) {
+func convertPerson(f fields, line int32) (store.ImportPeopleStageParams, error) {
 	var e errs
 	id, err := f.required("person_id", 200)
 	e.check(err)
@@ -308,7 +232,7 @@ func convertPerson(f fields) ([]any, error) {
 	country, err := f.country("country")
 	e.check(err)
 	if e.err != nil {
-		return nil, e.err
+		return store.ImportPeopleStageParams{}, e.err
 	}
 	name := ""
 	switch {
@@ -317,7 +241,7 @@ func convertPerson(f fields) ([]any, error) {
 	case first != nil || last != nil:
 		name = strings.TrimSpace(deref(first) + " " + deref(last))
 	default:
-		return nil, errors.New("full_name: required (or first_name and last_name)")
+		return store.ImportPeopleStageParams{}, errors.New("full_name: required (or first_name and last_name)")
 	}
 	if first == nil && last == nil {
 		if parts := strings.Fields(name); len(parts) > 1 {
@@ -328,15 +252,16 @@ func convertPerson(f fields) ([]any, error) {
 		s := strings.ToLower(*seniority)
 		seniority = &s
 	}
-	return []any{id, name, first, last, title, seniority, company, linkedin, country,
-		strings.Join(f.list("keywords"), "; ")}, nil
+	return store.ImportPeopleStageParams{Line: line, PersonID: id, FullName: name, FirstName: first,
+		LastName: last, Title: title, Seniority: seniority, CompanyDomain: company, LinkedInURL: linkedin,
+		Country: country, Keywords: strings.Join(f.list("keywords"), "; ")}, nil
 }
 
-func convertEmail(f fields) ([]any, error) {
+func convertEmail(f fields, line int32) (store.ImportEmailsStageParams, error) {
 	email, err := normalize.Email(f.get("email"))
 	if err != nil {
 		// Personal data is not echoed into reports and logs.
-		return nil, errors.New("email: not a valid email address")
+		return store.ImportEmailsStageParams{}, errors.New("email: not a valid email address")
 	}
 	var e errs
 	id, err := f.required("person_id", 200)
@@ -346,13 +271,14 @@ func convertEmail(f fields) ([]any, error) {
 	verified, err := f.boolean("verified")
 	e.check(err)
 	if e.err != nil {
-		return nil, e.err
+		return store.ImportEmailsStageParams{}, e.err
 	}
 	h := normalize.HashEmail(email)
-	return []any{email, id, typ, verified, h.MD5, h.SHA1, h.SHA256}, nil
+	return store.ImportEmailsStageParams{Line: line, Email: email, PersonID: id, Type: typ, Verified: verified,
+		MD5: h.MD5, SHA1: h.SHA1, SHA256: h.SHA256}, nil
 }
 
-func convertPhone(f fields) ([]any, error) {
+func convertPhone(f fields, line int32) (store.ImportPhonesStageParams, error) {
 	var e errs
 	id, err := f.required("person_id", 200)
 	e.check(err)
@@ -363,20 +289,21 @@ func convertPhone(f fields) ([]any, error) {
 	def, err := f.country("country")
 	e.check(err)
 	if e.err != nil {
-		return nil, e.err
+		return store.ImportPhonesStageParams{}, e.err
 	}
 	number, country, err := normalize.Phone(f.get("phone"), deref(def))
 	if err != nil {
-		return nil, errors.New("phone: not a valid phone number (numbers without + need a country)")
+		return store.ImportPhonesStageParams{}, errors.New("phone: not a valid phone number (numbers without + need a country)")
 	}
-	return []any{number, id, typ, nonEmpty(country), verified}, nil
+	return store.ImportPhonesStageParams{Line: line, Phone: number, PersonID: id, Type: typ,
+		Country: nonEmpty(country), Verified: verified}, nil
 }
 
-func convertNetwork(f fields) ([]any, error) {
+func convertNetwork(f fields, line int32) (store.ImportNetworksStageParams, error) {
 	raw := f.get("cidr")
 	p, err := netip.ParsePrefix(raw)
 	if err != nil {
-		return nil, fmt.Errorf("cidr: %q is not a CIDR block", raw)
+		return store.ImportNetworksStageParams{}, fmt.Errorf("cidr: %q is not a CIDR block", raw)
 	}
 	if p.Addr().Is4In6() && p.Bits() >= 96 {
 		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
@@ -395,25 +322,27 @@ func convertNetwork(f fields) ([]any, error) {
 	asOrg, err := f.text("as_org", 300)
 	e.check(err)
 	if e.err != nil {
-		return nil, e.err
+		return store.ImportNetworksStageParams{}, e.err
 	}
-	return []any{p, company, typ, asn, asOrg}, nil
+	return store.ImportNetworksStageParams{Line: line, CIDR: p, CompanyDomain: company, Type: typ,
+		ASN: asn, ASOrg: asOrg}, nil
 }
 
-func convertObservation(f fields) ([]any, error) {
+func convertObservation(f fields, line int32) (store.ImportIPObservationsStageParams, error) {
+	var none store.ImportIPObservationsStageParams
 	ip, err := normalize.IP(f.get("ip"))
 	if err != nil {
-		return nil, fmt.Errorf("ip: %q is not an IP address", f.get("ip"))
+		return none, fmt.Errorf("ip: %q is not an IP address", f.get("ip"))
 	}
 	id, err := f.required("person_id", 200)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	seen, err := time.Parse(time.RFC3339Nano, f.get("seen_at"))
 	if err != nil {
-		return nil, fmt.Errorf("seen_at: %q is not an RFC 3339 time", f.get("seen_at"))
+		return none, fmt.Errorf("seen_at: %q is not an RFC 3339 time", f.get("seen_at"))
 	}
-	return []any{ip, id, seen}, nil
+	return store.ImportIPObservationsStageParams{Line: line, IP: ip, PersonID: id, SeenAt: seen}, nil
 }
 
 func int32p(n *int64) *int32 {

@@ -1,4 +1,4 @@
-package graph
+package importer
 
 import (
 	"context"
@@ -38,10 +38,14 @@ var ErrUnknownKind = errors.New("unknown kind")
 // then the batches already committed stay. Reading and converting the next batch overlaps
 // with the upsert of the last one.
 func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result, error) {
-	sp, ok := specs[kind]
+	k, ok := kinds[kind]
 	if !ok {
 		return Result{}, fmt.Errorf("%w %q (want one of %s)", ErrUnknownKind, kind, strings.Join(Kinds, ", "))
 	}
+	return k.importFrom(ctx, im, src)
+}
+
+func (k kind[T]) importFrom(ctx context.Context, im *Importer, src Source) (Result, error) {
 	size := im.BatchSize
 	if size <= 0 {
 		size = 20_000
@@ -50,7 +54,7 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 	defer cancel()
 
 	type batch struct {
-		rows [][]any
+		rows []T
 		read int64 // records read up to the end of this batch
 	}
 	batches := make(chan batch, 1)
@@ -61,11 +65,11 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 	go func() {
 		defer close(batches)
 		var read int64
-		rows := make([][]any, 0, size)
+		rows := make([]T, 0, size)
 		send := func() bool {
 			select {
 			case batches <- batch{rows, read}:
-				rows = make([][]any, 0, size)
+				rows = make([]T, 0, size)
 				return true
 			case <-ctx.Done():
 				return false
@@ -85,12 +89,12 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 				im.reject(&res, rec.Line, rec.Err.Error())
 				continue
 			}
-			row, err := sp.convert(rec.Fields)
+			row, err := k.convert(rec.Fields, int32(rec.Line))
 			if err != nil {
 				im.reject(&res, rec.Line, err.Error())
 				continue
 			}
-			rows = append(rows, append(row, int32(rec.Line)))
+			rows = append(rows, row)
 			if len(rows) == size && !send() {
 				return
 			}
@@ -102,7 +106,7 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 
 	var inserted, updated int64
 	for b := range batches {
-		ins, upd, err := im.upsert(ctx, sp, b.rows)
+		ins, err := k.upsert(ctx, im.Pool, b.rows)
 		if err != nil {
 			cancel()
 			for range batches { // let the reader finish
@@ -110,7 +114,7 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 			return Result{Inserted: inserted, Updated: updated, Rejected: res.Rejected}, err
 		}
 		inserted += ins
-		updated += upd
+		updated += int64(len(b.rows)) - ins // repeats within the batch count as updates
 		if im.Progress != nil {
 			im.Progress(b.read)
 		}
@@ -127,35 +131,20 @@ func (im *Importer) reject(res *Result, line int, reason string) {
 	}
 }
 
-// upsert copies one batch into a staging table and merges it into the graph in one
-// transaction. Repeats of a key within the batch collapse to the last one, since one INSERT
-// may not update a row twice.
-func (im *Importer) upsert(ctx context.Context, sp spec, rows [][]any) (inserted, updated int64, err error) {
-	err = pgx.BeginFunc(ctx, im.Pool, func(tx pgx.Tx) error {
-		if sp.prepare != nil {
-			if err := sp.prepare(ctx, tx, rows); err != nil {
+// upsert stages one batch and merges it into the graph in one transaction, returning how many
+// rows it inserted.
+func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inserted int64, err error) {
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if k.prepare != nil {
+			if err := k.prepare(ctx, tx, rows); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, "CREATE TEMP TABLE import_stage ("+sp.stage+", line integer) ON COMMIT DROP"); err != nil {
+		if _, err := k.stage(ctx, tx, rows); err != nil {
 			return err
 		}
-		cols := append(append([]string{}, sp.columns...), "line")
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, cols, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-		order := sp.order
-		if order == "" {
-			order = "line DESC"
-		}
-		q := "WITH src AS (SELECT DISTINCT ON (" + sp.key + ") * FROM import_stage ORDER BY " + sp.key + ", " + order + "), " +
-			"up AS (" + sp.upsert + ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"
-		return tx.QueryRow(ctx, q).Scan(&inserted, &updated)
+		inserted, err = k.merge(ctx, tx)
+		return err
 	})
-	if err != nil {
-		return 0, 0, err
-	}
-	// Repeats collapsed by DISTINCT ON updated the row their last copy wrote.
-	updated += int64(len(rows)) - inserted - updated
-	return inserted, updated, nil
+	return inserted, err
 }

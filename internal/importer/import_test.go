@@ -1,4 +1,4 @@
-package graph
+package importer
 
 import (
 	"context"
@@ -286,12 +286,24 @@ func FuzzImportRecord(f *testing.F) {
 			if rec.Err != nil {
 				continue
 			}
-			for _, kind := range Kinds {
-				sp := specs[kind]
-				row, err := sp.convert(rec.Fields)
-				if err == nil && len(row) != len(sp.columns) {
-					t.Fatalf("%s: %d values for %d columns", kind, len(row), len(sp.columns))
-				}
+			// Whatever a converter accepts is a row its table takes.
+			if c, err := convertCompany(rec.Fields, 1); err == nil && (c.Domain == "" || len(c.NameTerms) == 0) {
+				t.Fatalf("company without domain or name terms: %+v", c)
+			}
+			if p, err := convertPerson(rec.Fields, 1); err == nil && (p.PersonID == "" || strings.TrimSpace(p.FullName) == "") {
+				t.Fatalf("person without id or name: %+v", p)
+			}
+			if e, err := convertEmail(rec.Fields, 1); err == nil && (!strings.Contains(e.Email, "@") || len(e.SHA256) != 64) {
+				t.Fatalf("email without @ or hash: %+v", e)
+			}
+			if p, err := convertPhone(rec.Fields, 1); err == nil && !strings.HasPrefix(p.Phone, "+") {
+				t.Fatalf("phone not in E.164: %+v", p)
+			}
+			if n, err := convertNetwork(rec.Fields, 1); err == nil && n.CIDR != n.CIDR.Masked() {
+				t.Fatalf("network not masked: %+v", n)
+			}
+			if o, err := convertObservation(rec.Fields, 1); err == nil && !o.IP.IsValid() {
+				t.Fatalf("observation without IP: %+v", o)
 			}
 		}
 	})

@@ -1,4 +1,4 @@
-package graph
+package importer
 
 import (
 	"context"
@@ -19,25 +19,24 @@ import (
 // name_terms hold GraphImportLock, so the counts they read stay true until they commit.
 
 // indexCompanyTerms keeps the index in step with a batch of companies about to be upserted:
-// the terms the batch replaces are counted out, its own in. Rows are convertCompany's: domain,
-// name, aliases, name_terms; of a domain repeated in the batch the last row wins, as in the
-// upsert.
-func indexCompanyTerms(ctx context.Context, tx pgx.Tx, rows [][]any) error {
+// the terms the batch replaces are counted out, its own in. Of a domain repeated in the batch
+// the last row wins, as in the merge.
+func indexCompanyTerms(ctx context.Context, tx pgx.Tx, rows []store.ImportCompaniesStageParams) error {
 	q := store.New()
 	if err := q.GraphImportLock(ctx, tx); err != nil {
 		return err
 	}
-	latest := make(map[string][]any, len(rows))
+	latest := make(map[string]store.ImportCompaniesStageParams, len(rows))
 	for _, r := range rows {
-		latest[r[0].(string)] = r
+		latest[r.Domain] = r
 	}
 	domains := make([]string, 0, len(latest))
 	var words []names.Word
 	delta := map[string]int32{}
 	for d, r := range latest {
 		domains = append(domains, d)
-		words = append(words, names.CompanyWords(r[1].(string), r[2].([]string))...)
-		countTerms(delta, r[3].([]string), +1)
+		words = append(words, names.CompanyWords(r.Name, r.Aliases)...)
+		countTerms(delta, r.NameTerms, +1)
 	}
 	old, err := q.CompanyNameTermsByDomain(ctx, tx, domains)
 	if err != nil {

@@ -1,7 +1,8 @@
-// Package graph loads the identity graph: companies, people, emails, phones, networks and IP
-// observations, from CSV or JSON Lines files or from the demo generator, through COPY into a
-// staging table and one upsert per batch.
-package graph
+// Package importer loads the identity graph: companies, people, emails, phones, networks and
+// IP observations, from CSV or JSON Lines files or from the demo generator. Each batch is
+// copied into its kind's staging table and merged into the graph by one statement
+// (sql/import.sql), in one transaction.
+package importer
 
 import (
 	"bufio"

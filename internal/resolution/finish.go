@@ -1,0 +1,155 @@
+package resolution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Finish stores the outcome of a resolve job (status Completed, NotFound or Failed, and the
+// callback body), enqueues the callback job and completes the resolve job, in one
+// transaction: either all of it happens or none, so a crash at any point leaves the job to run
+// again and never a result without its callback. A resolution finished already (by an earlier
+// run whose completion was not recorded) is left as it is.
+func Finish(ctx context.Context, pool *pgxpool.Pool, job *river.Job[ResolveJob], status string, body []byte, attempts int32) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		n, err := store.New().ResolutionFinish(ctx, tx, store.ResolutionFinishParams{
+			ID: job.Args.ResolutionID, Status: status, Result: body})
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			client := river.ClientFromContext[pgx.Tx](ctx)
+			if _, err := client.InsertTx(ctx, tx, CallbackJob{ResolutionID: job.Args.ResolutionID, FirstAttempt: attempts}, nil); err != nil {
+				return err
+			}
+		}
+		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+}
+
+// AfterAttempt decides what a delivery attempt leaves the callback in: delivered, failed for
+// good (the receiver answered 410 Gone, or round, the attempts of this delivery, ran past the
+// schedule), or pending and to be tried again after wait: the receiver's Retry-After, or the
+// schedule's next delay with ±10% jitter.
+func AfterAttempt(out callback.Outcome, round int, schedule []time.Duration) (state string, wait time.Duration) {
+	switch {
+	case out.Delivered():
+		return CallbackDelivered, 0
+	case out.Gone(), round > len(schedule):
+		return CallbackFailed, 0
+	case out.HasRetryAfter:
+		return CallbackPending, out.RetryAfter
+	default:
+		return CallbackPending, callback.Jitter(schedule[round-1])
+	}
+}
+
+// RecordAttempt stores one delivery attempt of resolution id and the callback's new state, in
+// one statement. previous is the attempt count the attempt was made at; when another worker
+// moved it meanwhile, nothing is stored and an error says so.
+func RecordAttempt(ctx context.Context, db store.DBTX, id string, previous int32, state string, out callback.Outcome) error {
+	var statusCode *int32
+	if out.StatusCode != 0 {
+		sc := int32(out.StatusCode)
+		statusCode = &sc
+	}
+	var lastErr *string
+	if out.Err != nil {
+		s := out.Err.Error()
+		lastErr = &s
+	}
+	var deliveredAt *time.Time
+	if state == CallbackDelivered {
+		t := out.Started.Add(out.Duration)
+		deliveredAt = &t
+	}
+	n, err := store.New().CallbackAttemptRecord(ctx, db, store.CallbackAttemptRecordParams{
+		ID: id, PreviousAttempts: previous, CallbackStatus: state, StatusCode: statusCode, Error: lastErr,
+		DeliveredAt: deliveredAt, StartedAt: out.Started, DurationMs: int32(out.Duration.Milliseconds()),
+	})
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("callback of %s was changed by another worker", id)
+	}
+	return nil
+}
+
+// Replay queues a new delivery of a finished resolution's callback, whether the last one was
+// delivered or failed; the retry schedule starts again from the beginning. rc inserts the job.
+func Replay(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
+	q := store.New()
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		attempts, err := q.ResolutionCallbackReset(ctx, tx, id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			r, gerr := q.ResolutionGet(ctx, tx, id)
+			switch {
+			case gerr != nil:
+				return fmt.Errorf("no resolution %s", id)
+			case r.Status == Processing:
+				return fmt.Errorf("resolution %s is still processing; its callback will follow", id)
+			default:
+				return fmt.Errorf("the callback of %s is already pending delivery", id)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		_, err = rc.InsertTx(ctx, tx, CallbackJob{ResolutionID: id, FirstAttempt: attempts}, nil)
+		return err
+	})
+}
+
+// Swept is a resolution a sweep moved on.
+type Swept struct {
+	ID string
+	// Status is what it was: Processing when the sweep failed it, a finished state when it
+	// only queued its callback again.
+	Status string
+}
+
+// Sweep finds resolutions older than age that wait on a job that no longer exists or has
+// ended, so that no client waits forever: one still processing is failed with a failure
+// callback; a finished one whose callback job is gone gets a new one. Each in a transaction of
+// its own; rc inserts the jobs.
+func Sweep(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], age time.Duration) ([]Swept, error) {
+	q := store.New()
+	orphans, err := q.ResolutionListOrphans(ctx, pool, time.Now().Add(-age))
+	if err != nil {
+		return nil, err
+	}
+	var out []Swept
+	for _, o := range orphans {
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if o.Status == Processing {
+				body, err := FailureBody(o.ID, o.ExternalID)
+				if err != nil {
+					return err
+				}
+				n, err := q.ResolutionFinish(ctx, tx, store.ResolutionFinishParams{ID: o.ID, Status: Failed, Result: body})
+				if err != nil || n == 0 {
+					return err
+				}
+			}
+			_, err := rc.InsertTx(ctx, tx, CallbackJob{ResolutionID: o.ID, FirstAttempt: o.CallbackAttempts}, nil)
+			return err
+		})
+		if err != nil {
+			return out, fmt.Errorf("sweep %s: %w", o.ID, err)
+		}
+		out = append(out, Swept{ID: o.ID, Status: o.Status})
+	}
+	return out, nil
+}

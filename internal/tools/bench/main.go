@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Main is cmd/bench: it reads the flags in args, runs what they ask until done or
+// interrupted, prints the figures and returns the exit code.
+func Main(args []string) int {
+	var o Options
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.DurationVar(&o.Warmup, "warmup", 5*time.Second, "load before measuring")
+	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "measured load per phase")
+	fs.IntVar(&o.Concurrency, "concurrency", 32, "concurrent clients (and insert connections)")
+	fs.IntVar(&o.Workers, "workers", 1, "worker processes")
+	fs.StringVar(&o.BinDir, "bin", "bin", "directory of the api, worker and openresolve binaries")
+	out := fs.String("out", "", "also write the results as Markdown to this file")
+	plans := fs.String("plans", "", "with --graph: write each resolver query's plan at each size to this Markdown file")
+	graph := fs.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
+	queries := fs.Int("queries", 200, "with --graph: queries per resolver and size")
+	steady := fs.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
+	fs.Func("set", "KEY=VALUE added to the API's and workers' environment (repeatable)", func(kv string) error {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("want KEY=VALUE, got %q", kv)
+		}
+		o.Env = append(o.Env, kv)
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	o.Log = os.Stderr
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch {
+	case *steady > 0:
+		var rows []SteadyRow
+		rows, err = RunSteady(ctx, o, *steady, 30*time.Second, 2*time.Minute)
+		PrintSteady(os.Stdout, rows)
+	case *graph != "":
+		err = graphMain(ctx, o.BinDir, *graph, *queries, *plans)
+	default:
+		var rep Report
+		if rep, err = Run(ctx, o); err == nil {
+			rep.Print(os.Stdout)
+			if *out != "" {
+				err = rep.WriteMarkdown(*out, os.Args)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	return 0
+}
+
+// graphMain loads and queries graphs of the sizes listed in sizes (--graph), writing the
+// plans to the file plans names, when it names one.
+func graphMain(ctx context.Context, binDir, sizes string, queries int, plans string) error {
+	var ns []int
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 10 {
+			return fmt.Errorf("bad graph size %q", s)
+		}
+		ns = append(ns, n)
+	}
+	var plansOut io.Writer
+	if plans != "" {
+		f, err := os.Create(plans)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fmt.Fprintf(f, "# Resolver query plans\n\nWritten by `bin/bench --graph %s --plans %s` (%s): for each graph size, the\n"+
+			"plan of every statement each resolver sent for one input sampled from the graph, as\n"+
+			"`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)` ran it right after the timed queries.\n",
+			sizes, plans, time.Now().UTC().Format("2006-01-02"))
+		plansOut = f
+	}
+	rows, err := RunGraph(ctx, binDir, ns, queries, plansOut, os.Stderr)
+	PrintGraph(os.Stdout, rows)
+	return err
+}
