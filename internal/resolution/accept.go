@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,53 +64,41 @@ type Accepted struct {
 // request.
 var ErrIdempotencyMismatch = errors.New("this Idempotency-Key was used with a different request")
 
-// Accepter stores accepted requests, each with its resolve job, in groups: requests that
-// arrive while a transaction is committing wait for the next one, which holds them all. Each
-// request is answered only after the transaction holding its own row and job committed; what
-// a group saves is a transaction, a round trip per statement and a WAL flush per request.
-// Under light load a group is one request and nothing waits.
+// Accepter stores accepted requests, each with its resolve job, in groups (see group): each
+// request is answered only after the transaction holding its own row and job committed; what a
+// group saves is a transaction, a round trip per statement and a WAL flush per request.
 type Accepter struct {
 	pool    *pgxpool.Pool
 	river   *river.Client[pgx.Tx]
 	queries *store.Queries
 	timeout time.Duration
-	in      chan *pending
-	wg      sync.WaitGroup
-	once    sync.Once
+	group   *group[pending, bool] // true when the row was inserted
 }
 
-// pending is one request waiting for its group's commit.
+// pending is one request to store.
 type pending struct {
-	ctx    context.Context
-	req    Request
-	row    Accepted
-	hash   []byte
-	replay bool       // not inserted: its Idempotency-Key was used
-	done   chan error // nil once committed
+	req  Request
+	row  Accepted
+	hash []byte
 }
 
 const (
 	// maxGroup caps how many requests commit in one transaction.
 	maxGroup = 256
 	// committers is how many groups may be committing at once; the next gathers meanwhile.
-	committers = 4
+	committers = 1
 )
 
 // NewAccepter starts an Accepter on pool; timeout bounds each group's transaction (and is
 // shortened to the earliest deadline of the requests in it). rc is an insert-only River client.
 func NewAccepter(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], timeout time.Duration) *Accepter {
-	a := &Accepter{pool: pool, river: rc, queries: store.New(), timeout: timeout, in: make(chan *pending, 4096)}
-	for range committers {
-		a.wg.Go(a.loop)
-	}
+	a := &Accepter{pool: pool, river: rc, queries: store.New(), timeout: timeout}
+	a.group = newGroup(committers, maxGroup, timeout, a.commit)
 	return a
 }
 
 // Close stops the Accepter once the requests it holds are committed.
-func (a *Accepter) Close() {
-	a.once.Do(func() { close(a.in) })
-	a.wg.Wait()
-}
+func (a *Accepter) Close() { a.group.close() }
 
 // Accept stores req and its resolve job, in a group with the requests arriving at the same
 // time. With an Idempotency-Key its API key already used it stores nothing and returns the
@@ -120,21 +107,14 @@ func (a *Accepter) Close() {
 // resolution. An error from the database is returned as it is (store.IsUnavailable tells an
 // outage); nothing was stored then.
 func (a *Accepter) Accept(ctx context.Context, req Request) (Accepted, error) {
-	pd := &pending{ctx: ctx, req: req, hash: req.hash(), done: make(chan error, 1),
+	p := pending{req: req, hash: req.hash(),
 		row: Accepted{ID: NewID(), CallbackURL: req.CallbackURL, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}}
-	select {
-	case a.in <- pd:
-	case <-ctx.Done():
-		return Accepted{}, ctx.Err() // never queued: nothing was stored
-	}
-	// Once queued, wait for the outcome even past the deadline: the group's transaction is
-	// bounded by the earliest deadline in it, so this wait is too, and a request is never told
-	// of a failure for a row that then commits.
-	if err := <-pd.done; err != nil {
+	inserted, err := a.group.do(ctx, p)
+	if err != nil {
 		return Accepted{}, err
 	}
-	if !pd.replay {
-		return pd.row, nil
+	if inserted {
+		return p.row, nil
 	}
 	// The request's own budget may be spent waiting for its group; the look-up gets its own.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.timeout)
@@ -145,42 +125,16 @@ func (a *Accepter) Accept(ctx context.Context, req Request) (Accepted, error) {
 	if err != nil {
 		return Accepted{}, err
 	}
-	if !bytes.Equal(first.RequestHash, pd.hash) {
+	if !bytes.Equal(first.RequestHash, p.hash) {
 		return Accepted{}, ErrIdempotencyMismatch
 	}
 	return Accepted{ID: first.ID, CallbackURL: first.CallbackURL, RequestedAt: first.RequestedAt}, nil
 }
 
-func (a *Accepter) loop() {
-	for first := range a.in {
-		group := []*pending{first}
-	gather:
-		for len(group) < maxGroup {
-			select {
-			case pd, ok := <-a.in:
-				if !ok {
-					break gather
-				}
-				group = append(group, pd)
-			default:
-				break gather
-			}
-		}
-		err := a.commit(group)
-		for _, pd := range group {
-			pd.done <- err
-		}
-	}
-}
-
-// commit stores a group in one transaction, bounded by the earliest deadline in it.
-func (a *Accepter) commit(group []*pending) error {
-	deadline := time.Now().Add(a.timeout)
+// commit stores a group in one transaction and says which rows it inserted.
+func (a *Accepter) commit(ctx context.Context, group []pending) ([]bool, error) {
 	var p store.ResolutionInsertManyParams
 	for _, pd := range group {
-		if d, ok := pd.ctx.Deadline(); ok && d.Before(deadline) {
-			deadline = d
-		}
 		r := pd.req
 		p.IDs = append(p.IDs, pd.row.ID)
 		p.APIKeyIDs = append(p.APIKeyIDs, r.APIKeyID)
@@ -192,21 +146,19 @@ func (a *Accepter) commit(group []*pending) error {
 		p.IdempotencyKeys = append(p.IdempotencyKeys, r.IdempotencyKey)
 		p.RequestedAts = append(p.RequestedAts, pd.row.RequestedAt)
 	}
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	return pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+	inserted := make([]bool, len(group))
+	err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		ids, err := a.queries.ResolutionInsertMany(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		inserted := make(map[string]bool, len(ids))
+		done := make(map[string]bool, len(ids))
 		for _, id := range ids {
-			inserted[id] = true
+			done[id] = true
 		}
 		jobs := make([]river.InsertManyParams, 0, len(ids))
-		for _, pd := range group {
-			if !inserted[pd.row.ID] {
-				pd.replay = true
+		for i, pd := range group {
+			if inserted[i] = done[pd.row.ID]; !inserted[i] {
 				continue
 			}
 			job := river.InsertManyParams{Args: ResolveJob{ResolutionID: pd.row.ID}}
@@ -221,4 +173,5 @@ func (a *Accepter) commit(group []*pending) error {
 		_, err = a.river.InsertManyFastTx(ctx, tx, jobs)
 		return err
 	})
+	return inserted, err
 }

@@ -1,0 +1,107 @@
+package resolution
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// group serves calls in batches: the calls that arrive while earlier batches are being served
+// wait for the next one, which holds them all, so that under load many calls share one round
+// trip, one statement and one commit; under light load a batch is one call and nothing waits.
+// At most servers batches are served at once, each of at most max calls.
+type group[In, Out any] struct {
+	in      chan *call[In, Out]
+	serve   func(ctx context.Context, ins []In) ([]Out, error)
+	max     int
+	timeout time.Duration
+	wg      sync.WaitGroup
+	once    sync.Once
+}
+
+// call is one call waiting for its batch.
+type call[In, Out any] struct {
+	ctx  context.Context
+	in   In
+	out  Out
+	err  error
+	done chan struct{}
+}
+
+// newGroup starts a group. serve answers a batch, an Out for each In in order, or an error
+// for the whole batch; it runs with a deadline of timeout, or the earliest deadline of the
+// calls in the batch when that is sooner.
+func newGroup[In, Out any](servers, max int, timeout time.Duration, serve func(context.Context, []In) ([]Out, error)) *group[In, Out] {
+	g := &group[In, Out]{in: make(chan *call[In, Out], 4096), serve: serve, max: max, timeout: timeout}
+	for range servers {
+		g.wg.Go(g.loop)
+	}
+	return g
+}
+
+// close stops the group once the calls it holds are served.
+func (g *group[In, Out]) close() {
+	g.once.Do(func() { close(g.in) })
+	g.wg.Wait()
+}
+
+// do adds in to the next batch and waits for its outcome. A call whose ctx ends before it is
+// queued is not served. Once queued, it waits for the outcome even past its deadline: the
+// batch is bounded by the earliest deadline in it, so this wait is too, and an outcome is
+// never reported otherwise than it was (a request told of a failure for a row that then
+// commits, say).
+func (g *group[In, Out]) do(ctx context.Context, in In) (Out, error) {
+	var zero Out
+	if err := ctx.Err(); err != nil {
+		return zero, err // select picks at random among ready cases: check first
+	}
+	c := &call[In, Out]{ctx: ctx, in: in, done: make(chan struct{})}
+	select {
+	case g.in <- c:
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+	<-c.done
+	return c.out, c.err
+}
+
+func (g *group[In, Out]) loop() {
+	for first := range g.in {
+		batch := []*call[In, Out]{first}
+	gather:
+		for len(batch) < g.max {
+			select {
+			case c, ok := <-g.in:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, c)
+			default:
+				break gather
+			}
+		}
+		g.run(batch)
+	}
+}
+
+func (g *group[In, Out]) run(batch []*call[In, Out]) {
+	deadline := time.Now().Add(g.timeout)
+	ins := make([]In, len(batch))
+	for i, c := range batch {
+		if d, ok := c.ctx.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+		ins[i] = c.in
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	outs, err := g.serve(ctx, ins)
+	cancel()
+	for i, c := range batch {
+		if err != nil {
+			c.err = err
+		} else {
+			c.out = outs[i]
+		}
+		close(c.done)
+	}
+}
