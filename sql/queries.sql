@@ -60,19 +60,33 @@ SELECT *
 FROM resolutions
 WHERE id = @id AND api_key_id = @api_key_id;
 
--- name: ResolutionFinish :execrows
-UPDATE resolutions
-SET status = @status, result = @result, completed_at = now()
-WHERE id = @id AND status = 'processing';
+-- ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once.
+-- name: ResolutionGetMany :many
+SELECT *
+FROM resolutions
+WHERE id = ANY (@ids::text[]);
 
--- name: ResolutionGetForDelivery :one
+-- ResolutionFinishMany stores the outcomes of resolve jobs, one for each element of the
+-- arrays, and returns the resolutions it finished with their callback attempt counts. One
+-- finished already (by an earlier run whose completion was not recorded) is left as it is.
+-- name: ResolutionFinishMany :many
+UPDATE resolutions r
+SET status = x.status, result = x.result, completed_at = now()
+FROM (SELECT unnest(@ids::text[]) AS id, unnest(@statuses::text[]) AS status,
+             unnest(@results::jsonb[]) AS result) AS x
+WHERE r.id = x.id AND r.status = 'processing'
+RETURNING r.id, r.callback_attempts;
+
+-- ResolutionGetForDeliveryMany reads what the callback jobs that start at once deliver, with
+-- the signing secrets of each resolution's key.
+-- name: ResolutionGetForDeliveryMany :many
 SELECT r.id, r.endpoint, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts, r.requested_at,
        k.signing_secret,
        coalesce(CASE WHEN k.previous_secret_expires_at > now() THEN k.previous_signing_secret END, '')::text
            AS previous_signing_secret
 FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
-WHERE r.id = @id;
+WHERE r.id = ANY (@ids::text[]);
 
 -- name: ResolutionCallbackReset :one
 UPDATE resolutions
@@ -87,24 +101,34 @@ SET previous_signing_secret    = signing_secret,
     signing_secret             = @signing_secret
 WHERE id = @id AND revoked_at IS NULL;
 
--- CallbackAttemptRecord records one delivery attempt and the callback's new state in one
--- statement (atomic without a transaction, one round trip). It inserts nothing, and reports 0,
--- when another worker moved the attempt counter meanwhile.
--- name: CallbackAttemptRecord :execrows
-WITH r AS (
+-- CallbackAttemptRecordMany records delivery attempts, one for each element of the arrays,
+-- each with its callback's new state, in one statement (atomic without a transaction, one
+-- round trip), and returns the resolutions it recorded. It records nothing for one whose
+-- attempt counter another worker moved meanwhile. A status code of 0 and an empty error stand
+-- for none; delivered_at is set, to finished_at, when the new state is delivered.
+-- name: CallbackAttemptRecordMany :many
+WITH x AS (
+    SELECT unnest(@ids::text[]) AS id, unnest(@previous_attempts::int[]) AS previous,
+           unnest(@callback_statuses::text[]) AS callback_status, unnest(@status_codes::int[]) AS status_code,
+           unnest(@errors::text[]) AS error, unnest(@started_ats::timestamptz[]) AS started_at,
+           unnest(@finished_ats::timestamptz[]) AS finished_at, unnest(@durations_ms::int[]) AS duration_ms
+), r AS (
     UPDATE resolutions
     SET callback_attempts         = callback_attempts + 1,
-        callback_status           = @callback_status,
-        callback_last_status_code = @status_code,
-        callback_last_error       = @error,
-        callback_delivered_at     = @delivered_at,
-        callback_last_attempt_at  = @started_at
-    WHERE id = @id AND callback_attempts = @previous_attempts
-    RETURNING id, callback_attempts
+        callback_status           = x.callback_status,
+        callback_last_status_code = nullif(x.status_code, 0),
+        callback_last_error       = nullif(x.error, ''),
+        callback_delivered_at     = CASE WHEN x.callback_status = 'delivered' THEN x.finished_at END,
+        callback_last_attempt_at  = x.started_at
+    FROM x
+    WHERE resolutions.id = x.id AND resolutions.callback_attempts = x.previous
+    RETURNING resolutions.id, resolutions.callback_attempts, x.started_at, x.duration_ms,
+              nullif(x.status_code, 0) AS status_code, nullif(x.error, '') AS error
 )
 INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
-SELECT r.id, r.callback_attempts, @started_at, @duration_ms, @status_code, @error
-FROM r;
+SELECT r.id, r.callback_attempts, r.started_at, r.duration_ms, r.status_code, r.error
+FROM r
+RETURNING resolution_id;
 
 -- ResolutionsToReplay lists finished resolutions whose callback reached callback_status since
 -- a time (its last attempt, or its delivery), oldest first.
@@ -150,3 +174,12 @@ SELECT k.signing_secret
 FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
 WHERE r.id = $1;
+
+-- JobBacklogAge is, for each queue with jobs ready to run, how long the oldest of them has
+-- been ready: it grows when accepting outruns resolving or delivering. The fetch index
+-- (state, queue, priority, scheduled_at) serves it.
+-- name: JobBacklogAge :many
+SELECT queue, extract(epoch FROM now() - min(scheduled_at))::float8 AS age_seconds
+FROM river_job
+WHERE state = 'available'
+GROUP BY queue;

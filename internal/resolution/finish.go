@@ -9,34 +9,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/store"
 )
-
-// Finish stores the outcome of a resolve job (status Completed, NotFound or Failed, and the
-// callback body), enqueues the callback job and completes the resolve job, in one
-// transaction: either all of it happens or none, so a crash at any point leaves the job to run
-// again and never a result without its callback. A resolution finished already (by an earlier
-// run whose completion was not recorded) is left as it is.
-func Finish(ctx context.Context, pool *pgxpool.Pool, job *river.Job[ResolveJob], status string, body []byte, attempts int32) error {
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		n, err := store.New().ResolutionFinish(ctx, tx, store.ResolutionFinishParams{
-			ID: job.Args.ResolutionID, Status: status, Result: body})
-		if err != nil {
-			return err
-		}
-		if n == 1 {
-			client := river.ClientFromContext[pgx.Tx](ctx)
-			if _, err := client.InsertTx(ctx, tx, CallbackJob{ResolutionID: job.Args.ResolutionID, FirstAttempt: attempts}, nil); err != nil {
-				return err
-			}
-		}
-		_, err = river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
-	})
-}
 
 // AfterAttempt decides what a delivery attempt leaves the callback in: delivered, failed for
 // good (the receiver answered 410 Gone, or round, the attempts of this delivery, ran past the
@@ -53,38 +29,6 @@ func AfterAttempt(out callback.Outcome, round int, schedule []time.Duration) (st
 	default:
 		return CallbackPending, callback.Jitter(schedule[round-1])
 	}
-}
-
-// RecordAttempt stores one delivery attempt of resolution id and the callback's new state, in
-// one statement. previous is the attempt count the attempt was made at; when another worker
-// moved it meanwhile, nothing is stored and an error says so.
-func RecordAttempt(ctx context.Context, db store.DBTX, id string, previous int32, state string, out callback.Outcome) error {
-	var statusCode *int32
-	if out.StatusCode != 0 {
-		sc := int32(out.StatusCode)
-		statusCode = &sc
-	}
-	var lastErr *string
-	if out.Err != nil {
-		s := out.Err.Error()
-		lastErr = &s
-	}
-	var deliveredAt *time.Time
-	if state == CallbackDelivered {
-		t := out.Started.Add(out.Duration)
-		deliveredAt = &t
-	}
-	n, err := store.New().CallbackAttemptRecord(ctx, db, store.CallbackAttemptRecordParams{
-		ID: id, PreviousAttempts: previous, CallbackStatus: state, StatusCode: statusCode, Error: lastErr,
-		DeliveredAt: deliveredAt, StartedAt: out.Started, DurationMs: int32(out.Duration.Milliseconds()),
-	})
-	if err != nil {
-		return err
-	}
-	if n != 1 {
-		return fmt.Errorf("callback of %s was changed by another worker", id)
-	}
-	return nil
 }
 
 // Replay queues a new delivery of a finished resolution's callback, whether the last one was
@@ -138,8 +82,9 @@ func Sweep(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ag
 				if err != nil {
 					return err
 				}
-				n, err := q.ResolutionFinish(ctx, tx, store.ResolutionFinishParams{ID: o.ID, Status: Failed, Result: body})
-				if err != nil || n == 0 {
+				done, err := q.ResolutionFinishMany(ctx, tx, store.ResolutionFinishManyParams{
+					IDs: []string{o.ID}, Statuses: []string{Failed}, Results: [][]byte{body}})
+				if err != nil || len(done) == 0 {
 					return err
 				}
 			}

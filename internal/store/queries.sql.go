@@ -196,52 +196,109 @@ func (q *Queries) APIKeyTouch(ctx context.Context, db DBTX, apiKeyID string) err
 	return err
 }
 
-const callbackAttemptRecord = `-- name: CallbackAttemptRecord :execrows
-WITH r AS (
+const callbackAttemptRecordMany = `-- name: CallbackAttemptRecordMany :many
+WITH x AS (
+    SELECT unnest($1::text[]) AS id, unnest($2::int[]) AS previous,
+           unnest($3::text[]) AS callback_status, unnest($4::int[]) AS status_code,
+           unnest($5::text[]) AS error, unnest($6::timestamptz[]) AS started_at,
+           unnest($7::timestamptz[]) AS finished_at, unnest($8::int[]) AS duration_ms
+), r AS (
     UPDATE resolutions
     SET callback_attempts         = callback_attempts + 1,
-        callback_status           = $5,
-        callback_last_status_code = $3,
-        callback_last_error       = $4,
-        callback_delivered_at     = $6,
-        callback_last_attempt_at  = $1
-    WHERE id = $7 AND callback_attempts = $8
-    RETURNING id, callback_attempts
+        callback_status           = x.callback_status,
+        callback_last_status_code = nullif(x.status_code, 0),
+        callback_last_error       = nullif(x.error, ''),
+        callback_delivered_at     = CASE WHEN x.callback_status = 'delivered' THEN x.finished_at END,
+        callback_last_attempt_at  = x.started_at
+    FROM x
+    WHERE resolutions.id = x.id AND resolutions.callback_attempts = x.previous
+    RETURNING resolutions.id, resolutions.callback_attempts, x.started_at, x.duration_ms,
+              nullif(x.status_code, 0) AS status_code, nullif(x.error, '') AS error
 )
 INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code, error)
-SELECT r.id, r.callback_attempts, $1, $2, $3, $4
+SELECT r.id, r.callback_attempts, r.started_at, r.duration_ms, r.status_code, r.error
 FROM r
+RETURNING resolution_id
 `
 
-type CallbackAttemptRecordParams struct {
-	StartedAt        time.Time
-	DurationMs       int32
-	StatusCode       *int32
-	Error            *string
-	CallbackStatus   string
-	DeliveredAt      *time.Time
-	ID               string
-	PreviousAttempts int32
+type CallbackAttemptRecordManyParams struct {
+	IDs              []string
+	PreviousAttempts []int32
+	CallbackStatuses []string
+	StatusCodes      []int32
+	Errors           []string
+	StartedAts       []time.Time
+	FinishedAts      []time.Time
+	DurationsMs      []int32
 }
 
-// CallbackAttemptRecord records one delivery attempt and the callback's new state in one
-// statement (atomic without a transaction, one round trip). It inserts nothing, and reports 0,
-// when another worker moved the attempt counter meanwhile.
-func (q *Queries) CallbackAttemptRecord(ctx context.Context, db DBTX, arg CallbackAttemptRecordParams) (int64, error) {
-	result, err := db.Exec(ctx, callbackAttemptRecord,
-		arg.StartedAt,
-		arg.DurationMs,
-		arg.StatusCode,
-		arg.Error,
-		arg.CallbackStatus,
-		arg.DeliveredAt,
-		arg.ID,
+// CallbackAttemptRecordMany records delivery attempts, one for each element of the arrays,
+// each with its callback's new state, in one statement (atomic without a transaction, one
+// round trip), and returns the resolutions it recorded. It records nothing for one whose
+// attempt counter another worker moved meanwhile. A status code of 0 and an empty error stand
+// for none; delivered_at is set, to finished_at, when the new state is delivered.
+func (q *Queries) CallbackAttemptRecordMany(ctx context.Context, db DBTX, arg CallbackAttemptRecordManyParams) ([]string, error) {
+	rows, err := db.Query(ctx, callbackAttemptRecordMany,
+		arg.IDs,
 		arg.PreviousAttempts,
+		arg.CallbackStatuses,
+		arg.StatusCodes,
+		arg.Errors,
+		arg.StartedAts,
+		arg.FinishedAts,
+		arg.DurationsMs,
 	)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var resolution_id string
+		if err := rows.Scan(&resolution_id); err != nil {
+			return nil, err
+		}
+		items = append(items, resolution_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const jobBacklogAge = `-- name: JobBacklogAge :many
+SELECT queue, extract(epoch FROM now() - min(scheduled_at))::float8 AS age_seconds
+FROM river_job
+WHERE state = 'available'
+GROUP BY queue
+`
+
+type JobBacklogAgeRow struct {
+	Queue      string
+	AgeSeconds float64
+}
+
+// JobBacklogAge is, for each queue with jobs ready to run, how long the oldest of them has
+// been ready: it grows when accepting outruns resolving or delivering. The fetch index
+// (state, queue, priority, scheduled_at) serves it.
+func (q *Queries) JobBacklogAge(ctx context.Context, db DBTX) ([]JobBacklogAgeRow, error) {
+	rows, err := db.Query(ctx, jobBacklogAge)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []JobBacklogAgeRow
+	for rows.Next() {
+		var i JobBacklogAgeRow
+		if err := rows.Scan(&i.Queue, &i.AgeSeconds); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const jobCountByQueueAndState = `-- name: JobCountByQueueAndState :many
@@ -291,24 +348,47 @@ func (q *Queries) ResolutionCallbackReset(ctx context.Context, db DBTX, id strin
 	return callback_attempts, err
 }
 
-const resolutionFinish = `-- name: ResolutionFinish :execrows
-UPDATE resolutions
-SET status = $1, result = $2, completed_at = now()
-WHERE id = $3 AND status = 'processing'
+const resolutionFinishMany = `-- name: ResolutionFinishMany :many
+UPDATE resolutions r
+SET status = x.status, result = x.result, completed_at = now()
+FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS status,
+             unnest($3::jsonb[]) AS result) AS x
+WHERE r.id = x.id AND r.status = 'processing'
+RETURNING r.id, r.callback_attempts
 `
 
-type ResolutionFinishParams struct {
-	Status string
-	Result []byte
-	ID     string
+type ResolutionFinishManyParams struct {
+	IDs      []string
+	Statuses []string
+	Results  [][]byte
 }
 
-func (q *Queries) ResolutionFinish(ctx context.Context, db DBTX, arg ResolutionFinishParams) (int64, error) {
-	result, err := db.Exec(ctx, resolutionFinish, arg.Status, arg.Result, arg.ID)
+type ResolutionFinishManyRow struct {
+	ID               string
+	CallbackAttempts int32
+}
+
+// ResolutionFinishMany stores the outcomes of resolve jobs, one for each element of the
+// arrays, and returns the resolutions it finished with their callback attempt counts. One
+// finished already (by an earlier run whose completion was not recorded) is left as it is.
+func (q *Queries) ResolutionFinishMany(ctx context.Context, db DBTX, arg ResolutionFinishManyParams) ([]ResolutionFinishManyRow, error) {
+	rows, err := db.Query(ctx, resolutionFinishMany, arg.IDs, arg.Statuses, arg.Results)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return result.RowsAffected(), nil
+	defer rows.Close()
+	var items []ResolutionFinishManyRow
+	for rows.Next() {
+		var i ResolutionFinishManyRow
+		if err := rows.Scan(&i.ID, &i.CallbackAttempts); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const resolutionGet = `-- name: ResolutionGet :one
@@ -375,17 +455,17 @@ func (q *Queries) ResolutionGetByIdempotencyKey(ctx context.Context, db DBTX, ar
 	return i, err
 }
 
-const resolutionGetForDelivery = `-- name: ResolutionGetForDelivery :one
+const resolutionGetForDeliveryMany = `-- name: ResolutionGetForDeliveryMany :many
 SELECT r.id, r.endpoint, r.status, r.result, r.callback_url, r.callback_status, r.callback_attempts, r.requested_at,
        k.signing_secret,
        coalesce(CASE WHEN k.previous_secret_expires_at > now() THEN k.previous_signing_secret END, '')::text
            AS previous_signing_secret
 FROM resolutions r
 JOIN api_keys k ON k.id = r.api_key_id
-WHERE r.id = $1
+WHERE r.id = ANY ($1::text[])
 `
 
-type ResolutionGetForDeliveryRow struct {
+type ResolutionGetForDeliveryManyRow struct {
 	ID                    string
 	Endpoint              string
 	Status                string
@@ -398,22 +478,37 @@ type ResolutionGetForDeliveryRow struct {
 	PreviousSigningSecret string
 }
 
-func (q *Queries) ResolutionGetForDelivery(ctx context.Context, db DBTX, id string) (ResolutionGetForDeliveryRow, error) {
-	row := db.QueryRow(ctx, resolutionGetForDelivery, id)
-	var i ResolutionGetForDeliveryRow
-	err := row.Scan(
-		&i.ID,
-		&i.Endpoint,
-		&i.Status,
-		&i.Result,
-		&i.CallbackURL,
-		&i.CallbackStatus,
-		&i.CallbackAttempts,
-		&i.RequestedAt,
-		&i.SigningSecret,
-		&i.PreviousSigningSecret,
-	)
-	return i, err
+// ResolutionGetForDeliveryMany reads what the callback jobs that start at once deliver, with
+// the signing secrets of each resolution's key.
+func (q *Queries) ResolutionGetForDeliveryMany(ctx context.Context, db DBTX, ids []string) ([]ResolutionGetForDeliveryManyRow, error) {
+	rows, err := db.Query(ctx, resolutionGetForDeliveryMany, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ResolutionGetForDeliveryManyRow
+	for rows.Next() {
+		var i ResolutionGetForDeliveryManyRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Endpoint,
+			&i.Status,
+			&i.Result,
+			&i.CallbackURL,
+			&i.CallbackStatus,
+			&i.CallbackAttempts,
+			&i.RequestedAt,
+			&i.SigningSecret,
+			&i.PreviousSigningSecret,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const resolutionGetForKey = `-- name: ResolutionGetForKey :one
@@ -451,6 +546,52 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 		&i.CallbackLastAttemptAt,
 	)
 	return i, err
+}
+
+const resolutionGetMany = `-- name: ResolutionGetMany :many
+SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at
+FROM resolutions
+WHERE id = ANY ($1::text[])
+`
+
+// ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once.
+func (q *Queries) ResolutionGetMany(ctx context.Context, db DBTX, ids []string) ([]Resolution, error) {
+	rows, err := db.Query(ctx, resolutionGetMany, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Resolution
+	for rows.Next() {
+		var i Resolution
+		if err := rows.Scan(
+			&i.ID,
+			&i.APIKeyID,
+			&i.Endpoint,
+			&i.Request,
+			&i.RequestHash,
+			&i.Status,
+			&i.Result,
+			&i.ExternalID,
+			&i.CallbackURL,
+			&i.IdempotencyKey,
+			&i.RequestedAt,
+			&i.CompletedAt,
+			&i.CallbackStatus,
+			&i.CallbackAttempts,
+			&i.CallbackLastStatusCode,
+			&i.CallbackLastError,
+			&i.CallbackDeliveredAt,
+			&i.CallbackLastAttemptAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const resolutionInsertMany = `-- name: ResolutionInsertMany :many

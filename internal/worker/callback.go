@@ -8,20 +8,17 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolution"
-	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/webhook"
 )
 
 type callbackWorker struct {
 	river.WorkerDefaults[resolution.CallbackJob]
-	pool     *pgxpool.Pool
-	queries  *store.Queries
+	steps    *resolution.Steps
 	logger   *slog.Logger
 	client   *callback.Client
 	timeout  time.Duration
@@ -39,11 +36,11 @@ func (w *callbackWorker) Timeout(*river.Job[resolution.CallbackJob]) time.Durati
 // resolution runs at a time, and the attempt counter is updated only if nobody else moved it.
 func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.CallbackJob]) error {
 	id := job.Args.ResolutionID
-	d, err := w.queries.ResolutionGetForDelivery(ctx, w.pool, id)
+	d, err := w.steps.LoadDelivery(ctx, id)
+	if errors.Is(err, resolution.ErrNoResolution) {
+		return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
+	}
 	if err != nil {
-		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
-		}
 		return err
 	}
 	if d.CallbackStatus != resolution.CallbackPending {
@@ -78,7 +75,7 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 	// The attempt happened: record it even if we are being stopped meanwhile.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := resolution.RecordAttempt(rctx, w.pool, d.ID, d.CallbackAttempts, state, out); err != nil {
+	if err := w.steps.RecordAttempt(rctx, resolution.Attempt{ID: d.ID, Previous: d.CallbackAttempts, State: state, Outcome: out}); err != nil {
 		return err
 	}
 
@@ -88,22 +85,28 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 	}
 	w.metrics.CallbackAttempts.WithLabelValues(outcome).Inc()
 	w.metrics.AttemptDuration.WithLabelValues(outcome).Observe(out.Duration.Seconds())
-	log := w.logger.With(slog.String("resolution_id", d.ID), slog.Int64("job_id", job.ID),
-		slog.String("endpoint", d.Endpoint), slog.String("outcome", outcome), slog.Int("attempt", int(attempt)),
-		slog.String("host", hostOf(d.CallbackURL)), slog.Int("status_code", out.StatusCode),
-		slog.Float64("duration_ms", float64(out.Duration.Microseconds())/1000))
+	level, msg, attrs := slog.LevelInfo, "callback attempt failed; will retry", []slog.Attr{
+		slog.Any("error", out.Err), slog.Duration("retry_in", wait)}
 	switch state {
 	case resolution.CallbackDelivered:
 		latency := out.Started.Add(out.Duration).Sub(d.RequestedAt)
 		w.metrics.DeliveryLatency.Observe(latency.Seconds())
-		log.InfoContext(ctx, "callback delivered", slog.Float64("since_request_ms", float64(latency.Microseconds())/1000))
+		msg, attrs = "callback delivered", []slog.Attr{slog.Float64("since_request_ms", float64(latency.Microseconds())/1000)}
+	case resolution.CallbackFailed:
+		level, msg, attrs = slog.LevelWarn, "callback failed for good", []slog.Attr{slog.Any("error", out.Err)}
+	}
+	if w.logger.Enabled(ctx, level) {
+		w.logger.LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("resolution_id", d.ID), slog.Int64("job_id", job.ID),
+			slog.String("endpoint", d.Endpoint), slog.String("outcome", outcome), slog.Int("attempt", int(attempt)),
+			slog.String("host", hostOf(d.CallbackURL)), slog.Int("status_code", out.StatusCode),
+			slog.Float64("duration_ms", float64(out.Duration.Microseconds())/1000)}, attrs...)...)
+	}
+	switch state {
+	case resolution.CallbackDelivered:
 		return nil
 	case resolution.CallbackFailed:
-		log.WarnContext(ctx, "callback failed for good", slog.Any("error", out.Err))
 		return river.JobCancel(fmt.Errorf("callback failed after %d attempts: %w", round, out.Err))
 	default:
-		log.InfoContext(ctx, "callback attempt failed; will retry", slog.Any("error", out.Err),
-			slog.Duration("retry_in", wait))
 		return river.JobSnooze(wait)
 	}
 }

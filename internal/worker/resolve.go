@@ -7,13 +7,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
-	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
 // resolverTimeout bounds one run of a resolver.
@@ -21,12 +20,12 @@ const resolverTimeout = 20 * time.Second
 
 type resolveWorker struct {
 	river.WorkerDefaults[resolution.ResolveJob]
-	pool      *pgxpool.Pool
-	queries   *store.Queries
+	steps     *resolution.Steps
 	logger    *slog.Logger
 	resolvers map[string]resolve.Resolver
 	retryBase time.Duration
 	metrics   *metrics.Worker
+	tracing   *telemetry.Tracing
 }
 
 // NextRetry backs off exponentially from retryBase: 1 s, 2 s, 4 s, 8 s by default, so a
@@ -40,16 +39,23 @@ func (w *resolveWorker) Timeout(*river.Job[resolution.ResolveJob]) time.Duration
 }
 
 // Work runs the endpoint's resolver on the stored request and finishes the resolution with
-// its answer (resolution.Finish). A resolver error is retried until the last attempt, which
-// fails the resolution instead.
+// its answer (resolution.Steps.Finish). A resolver error is retried until the last attempt,
+// which fails the resolution instead.
 func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.ResolveJob]) error {
 	id := job.Args.ResolutionID
-	log := w.logger.With(slog.String("resolution_id", id), slog.Int64("job_id", job.ID))
-	r, err := w.queries.ResolutionGet(ctx, w.pool, id)
-	if err != nil {
-		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
+	// The attributes every line of this job carries; built here, they are encoded only for
+	// lines that are written.
+	log := func(level slog.Level, msg string, attrs ...slog.Attr) {
+		if w.logger.Enabled(ctx, level) {
+			w.logger.LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("resolution_id", id),
+				slog.Int64("job_id", job.ID)}, attrs...)...)
 		}
+	}
+	r, err := w.steps.Load(ctx, id)
+	if errors.Is(err, resolution.ErrNoResolution) {
+		return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
+	}
+	if err != nil {
 		return err
 	}
 	if r.Status != resolution.Processing {
@@ -67,11 +73,11 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.Reso
 	if rerr != nil {
 		if !resolve.IsPermanent(rerr) && job.Attempt < job.MaxAttempts {
 			w.metrics.Resolutions.WithLabelValues(r.Endpoint, "retry").Inc()
-			log.WarnContext(ctx, "resolver failed; will retry", slog.String("endpoint", r.Endpoint),
+			log(slog.LevelWarn, "resolver failed; will retry", slog.String("endpoint", r.Endpoint),
 				slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
 			return rerr
 		}
-		log.ErrorContext(ctx, "resolver failed; giving up", slog.String("endpoint", r.Endpoint),
+		log(slog.LevelError, "resolver failed; giving up", slog.String("endpoint", r.Endpoint),
 			slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
 		status, res.Fields = resolution.Failed, map[string]any{"error": resolution.FailureMessage}
 	}
@@ -80,11 +86,12 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.Reso
 	if err != nil {
 		return err
 	}
-	if err := resolution.Finish(ctx, w.pool, job, status, body, r.CallbackAttempts); err != nil {
+	if err := w.steps.Finish(ctx, resolution.Outcome{ID: r.ID, Status: status, Body: body,
+		JobMetadata: w.tracing.JobMetadata(ctx)}); err != nil {
 		return err
 	}
 	w.metrics.Resolutions.WithLabelValues(r.Endpoint, status).Inc()
-	log.InfoContext(ctx, "resolved", slog.String("endpoint", r.Endpoint), slog.String("outcome", status),
+	log(slog.LevelInfo, "resolved", slog.String("endpoint", r.Endpoint), slog.String("outcome", status),
 		slog.Int("attempt", job.Attempt), slog.Float64("resolver_ms", float64(took.Microseconds())/1000),
 		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
 	return nil

@@ -20,7 +20,6 @@ import (
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
-	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
@@ -41,19 +40,25 @@ type Deps struct {
 // jobTimeout bounds every job; each worker's own Timeout is within it.
 const jobTimeout = 30 * time.Second
 
+// stepTimeout bounds each group of resolution.Steps.
+const stepTimeout = 10 * time.Second
+
 // Worker is a River client working the resolve and callback queues.
 type Worker struct {
 	client    *river.Client[pgx.Tx]
+	steps     *resolution.Steps
 	callbacks *callback.Client
 }
 
 // New builds a Worker working with d as cfg says; Start starts it.
 func New(cfg config.Config, d Deps) (*Worker, error) {
+	rw := &resolveWorker{logger: d.Logger, resolvers: d.Resolvers, retryBase: cfg.ResolveRetryBase,
+		metrics: d.Metrics, tracing: d.Tracing}
+	cw := &callbackWorker{logger: d.Logger, client: d.Callbacks, timeout: cfg.CallbackTimeout,
+		schedule: cfg.CallbackRetrySchedule, metrics: d.Metrics}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &resolveWorker{pool: d.Pool, queries: store.New(), logger: d.Logger,
-		resolvers: d.Resolvers, retryBase: cfg.ResolveRetryBase, metrics: d.Metrics})
-	river.AddWorker(workers, &callbackWorker{pool: d.Pool, queries: store.New(), logger: d.Logger,
-		client: d.Callbacks, timeout: cfg.CallbackTimeout, schedule: cfg.CallbackRetrySchedule, metrics: d.Metrics})
+	river.AddWorker(workers, rw)
+	river.AddWorker(workers, cw)
 	river.AddWorker(workers, &sweepWorker{pool: d.Pool, logger: d.Logger, age: cfg.SweepAge})
 
 	queue := func(n int) river.QueueConfig {
@@ -85,7 +90,12 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Worker{client: client, callbacks: d.Callbacks}, nil
+	steps, err := resolution.NewSteps(d.Pool, d.Logger, cfg.NotifyCooldown, stepTimeout)
+	if err != nil {
+		return nil, err
+	}
+	rw.steps, cw.steps = steps, steps
+	return &Worker{client: client, steps: steps, callbacks: d.Callbacks}, nil
 }
 
 // Healthy reports an error once the River client has stopped, which it does on its own only
@@ -112,6 +122,7 @@ func (w *Worker) Stop(ctx context.Context) error {
 		defer cancel()
 		err = w.client.StopAndCancel(hard)
 	}
+	w.steps.Close()
 	w.callbacks.CloseIdleConnections()
 	return err
 }
