@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/oklog/ulid/v2"
-	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/request"
@@ -116,20 +114,6 @@ func (s *Server) read(c echo.Context, ep endpoint.Endpoint) (resolution.Request,
 		APIKeyID: c.Get(ctxAPIKeyID).(string), Endpoint: ep.Name, Request: raw,
 		CallbackURL: callbackURL, ExternalID: externalID, IdempotencyKey: idemKey,
 	}
-	if s.tracing {
-		req.JobMetadata = traceMetadata(c.Request().Context())
-	}
+	req.JobMetadata = s.tracing.JobMetadata(c.Request().Context())
 	return req, nil
-}
-
-// traceMetadata is job metadata carrying the W3C trace context of a request, so the spans of
-// its job link back to the request although the job is inserted by its group's transaction.
-func traceMetadata(ctx context.Context) []byte {
-	carrier := propagation.MapCarrier{}
-	propagation.TraceContext{}.Inject(ctx, carrier)
-	if len(carrier) == 0 {
-		return nil
-	}
-	b, _ := json.Marshal(carrier)
-	return b
 }

@@ -50,7 +50,7 @@ type Server struct {
 	keys      *keyCache
 	metrics   *metrics.API
 	usage     *usage
-	tracing   bool
+	tracing   *telemetry.Tracing
 	stop      context.CancelFunc
 	dbTimeout time.Duration
 }
@@ -75,9 +75,9 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		accepter:  resolution.NewAccepter(d.Pool, rc, cfg.DBTimeout),
 		keys:      newKeyCache(),
 		dbTimeout: cfg.DBTimeout,
-		metrics:   metrics.NewAPI(d.Pool, d.Logger),
+		metrics:   metrics.NewAPI(d.Pool, d.Logger, resolution.QueueResolve, resolution.QueueCallback),
 		usage:     newUsage(),
-		tracing:   d.Tracing.Enabled(),
+		tracing:   d.Tracing,
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop

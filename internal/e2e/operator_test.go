@@ -125,6 +125,30 @@ func TestMetrics(t *testing.T) {
 	require.NotContains(t, api+w, "127.0.0.1")
 }
 
+// TestBacklogMetric: the age of the oldest job ready to run, per queue, shows a backlog no
+// worker takes, and falls to zero once one does.
+func TestBacklogMetric(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	rcv := testkit.NewReceiver(t)
+	id := s.accept(rcv.URL, nil)
+	scrape := func() string {
+		r := s.do(http.MethodGet, "/metrics", nil, map[string]string{"x-api-key": ""})
+		require.Equal(t, http.StatusOK, r.Status)
+		return string(r.Body)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	m := scrape()
+	require.GreaterOrEqual(t, metricValue(t, m, "openresolve_queue_backlog_age_seconds", `queue="resolve"`), 1.0)
+	require.Equal(t, 0.0, metricValue(t, m, "openresolve_queue_backlog_age_seconds", `queue="callback"`))
+
+	startWorker(t, s, nil)
+	s.waitCallbackState(id, "delivered", 10*time.Second)
+	m = scrape()
+	require.Equal(t, 0.0, metricValue(t, m, "openresolve_queue_backlog_age_seconds", `queue="resolve"`))
+	require.Equal(t, 0.0, metricValue(t, m, "openresolve_queue_backlog_age_seconds", `queue="callback"`))
+}
+
 // metricValue finds the sample of name whose labels include every one of labels in a
 // Prometheus text exposition, failing the test when there is none or more than one.
 func metricValue(t *testing.T, exposition, name string, labels ...string) float64 {

@@ -47,9 +47,9 @@ type API struct {
 	AcceptDuration *prometheus.HistogramVec
 }
 
-// NewAPI registers the API's metrics, and the job counts of pool's River table, in a new
-// registry.
-func NewAPI(pool *pgxpool.Pool, logger *slog.Logger) *API {
+// NewAPI registers the API's metrics, and the job counts and backlog of pool's River table
+// for queues (each reported even when empty), in a new registry.
+func NewAPI(pool *pgxpool.Pool, logger *slog.Logger, queues ...string) *API {
 	reg := newRegistry()
 	m := &API{
 		Registry: reg,
@@ -65,7 +65,7 @@ func NewAPI(pool *pgxpool.Pool, logger *slog.Logger) *API {
 	}
 	reg.MustRegister(m.Requests, m.AcceptDuration)
 	if pool != nil {
-		reg.MustRegister(&jobsCollector{pool: pool, logger: logger})
+		reg.MustRegister(&jobsCollector{pool: pool, logger: logger, queues: queues})
 	}
 	return m
 }
@@ -124,24 +124,33 @@ func NewWorker() *Worker {
 // Handler serves the worker's metrics.
 func (m *Worker) Handler() http.Handler { return handler(m.Registry) }
 
-// jobsCollector reports River's jobs by queue and state, counted when scraped. River deletes
-// finished jobs after their retention period, so the table (and the count) stays small.
+// jobsCollector reports River's jobs by queue and state, and each queue's backlog, read when
+// scraped. River deletes finished jobs after their retention period, so the table (and the
+// count) stays small.
 type jobsCollector struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
+	queues []string
 }
 
 var (
 	jobsDesc = prometheus.NewDesc(namespace+"_jobs", "River jobs by queue and state, counted at scrape time.",
 		[]string{"queue", "state"}, nil)
+	backlogDesc = prometheus.NewDesc(namespace+"_queue_backlog_age_seconds",
+		"How long the oldest job ready to run in each queue has waited (0 when none waits): it grows when accepting outruns resolving or delivering.",
+		[]string{"queue"}, nil)
 	jobsUpDesc = prometheus.NewDesc(namespace+"_jobs_counted",
 		"1 when openresolve_jobs could be counted at this scrape, 0 when the database did not answer.", nil, nil)
 )
 
-func (j *jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- jobsDesc; ch <- jobsUpDesc }
+func (j *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- jobsDesc
+	ch <- backlogDesc
+	ch <- jobsUpDesc
+}
 
 func (j *jobsCollector) Collect(ch chan<- prometheus.Metric) {
-	counts, err := j.count()
+	counts, backlog, err := j.read()
 	if err != nil {
 		j.logger.Warn("metrics: count River jobs", slog.Any("error", err))
 		ch <- prometheus.MustNewConstMetric(jobsUpDesc, prometheus.GaugeValue, 0)
@@ -151,19 +160,35 @@ func (j *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 	for k, n := range counts {
 		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), k[0], k[1])
 	}
+	for q, age := range backlog {
+		ch <- prometheus.MustNewConstMetric(backlogDesc, prometheus.GaugeValue, age, q)
+	}
 }
 
-// count returns the number of jobs per queue and state, within a scrape's patience.
-func (j *jobsCollector) count() (map[[2]string]int64, error) {
+// read returns the number of jobs per queue and state, and each queue's backlog age, within a
+// scrape's patience.
+func (j *jobsCollector) read() (map[[2]string]int64, map[string]float64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	rows, err := store.New().JobCountByQueueAndState(ctx, j.pool)
+	q := store.New()
+	rows, err := q.JobCountByQueueAndState(ctx, j.pool)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make(map[[2]string]int64, len(rows))
+	counts := make(map[[2]string]int64, len(rows))
 	for _, r := range rows {
-		out[[2]string{r.Queue, r.State}] = r.Jobs
+		counts[[2]string{r.Queue, r.State}] = r.Jobs
 	}
-	return out, nil
+	ages, err := q.JobBacklogAge(ctx, j.pool)
+	if err != nil {
+		return nil, nil, err
+	}
+	backlog := make(map[string]float64, len(j.queues)+len(ages))
+	for _, queue := range j.queues {
+		backlog[queue] = 0
+	}
+	for _, a := range ages {
+		backlog[a.Queue] = max(a.AgeSeconds, 0)
+	}
+	return counts, backlog, nil
 }

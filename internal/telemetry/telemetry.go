@@ -6,6 +6,7 @@ package telemetry
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/riverqueue/river/rivertype"
 	"github.com/riverqueue/rivercontrib/otelriver"
@@ -66,4 +67,20 @@ func (t *Tracing) RiverPlugins() []rivertype.Plugin {
 		EnableTracePropagation:      true,
 		EnableWorkSpanJobKindSuffix: true,
 	})}
+}
+
+// JobMetadata is River job metadata carrying the W3C trace context of ctx, nil when ctx has
+// none or tracing is off: the jobs a group inserts, outside any one caller's span, still link
+// to the span each was asked for in (otelriver reads it when the job is worked).
+func (t *Tracing) JobMetadata(ctx context.Context) []byte {
+	if !t.Enabled() {
+		return nil
+	}
+	carrier := propagation.MapCarrier{}
+	propagation.TraceContext{}.Inject(ctx, carrier)
+	if len(carrier) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(carrier)
+	return b
 }
