@@ -29,19 +29,34 @@ type Options struct {
 	Log     io.Writer
 	// Env is added to the API's and the workers' environment, to compare settings.
 	Env []string
+	// Loads are the loads measured, each a name of Loads: email-to-hem and mix when empty.
+	Loads []string
 }
+
+// Loads are the loads a run can measure: email-to-hem alone (the cheapest resolver, so that
+// what is measured is the pipeline) and the mix of the eight endpoints.
+var Loads = map[string][]harness.Request{"email-to-hem": harness.Only("email-to-hem"), "mix": harness.Mix}
 
 // Report holds a run's figures.
 type Report struct {
 	Options  Options
 	Date     time.Time
 	Machine  string
-	Ceiling  Load    // the no-op server
-	System   Load    // OpenResolve at full load
-	Light    Load    // OpenResolve at a tenth of its capacity
-	Inserts  float64 // raw single-row insert transactions per second
-	River    float64 // raw River no-op jobs per second
+	Inserts  float64        // raw single-row insert transactions per second
+	River    RiverYardstick // raw River no-op jobs
+	Loads    []LoadReport
 	MemoryMB map[string]float64
+}
+
+// LoadReport is one load's figures.
+type LoadReport struct {
+	Name    string
+	Ceiling Load // the no-op server
+	System  Load // OpenResolve at full load
+	Light   Load // OpenResolve at a tenth of its capacity
+	Cost    Cost // of the resolutions of the full load
+	// Limit is the composed limit of the yardsticks, resolutions per second.
+	Limit float64
 }
 
 // Load is one load's figures.
@@ -61,6 +76,14 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
+	if len(o.Loads) == 0 {
+		o.Loads = []string{"email-to-hem", "mix"}
+	}
+	for _, name := range o.Loads {
+		if Loads[name] == nil {
+			return Report{}, fmt.Errorf("no load %q (want email-to-hem or mix)", name)
+		}
+	}
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "bench: "+format+"\n", args...) }
 	rep := Report{Options: o, Date: time.Now().UTC(), Machine: machine(), MemoryMB: map[string]float64{}}
 
@@ -77,13 +100,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	defer rcv.srv.Close()
 
-	logf("yardstick: HTTP ceiling (no-op server), %d clients, %s", o.Concurrency, o.Duration)
 	nop, err := newNoop()
 	if err != nil {
 		return rep, err
 	}
-	rep.Ceiling = measure(ctx, rcv, loadOpts{baseURL: nop.url, key: key.Key, callbackURL: rcv.url,
-		concurrency: o.Concurrency, warmup: o.Warmup, duration: o.Duration})
+	for _, name := range o.Loads {
+		logf("yardstick: HTTP ceiling (no-op server), %s, %d clients, %s", name, o.Concurrency, o.Duration)
+		rep.Loads = append(rep.Loads, LoadReport{Name: name, Ceiling: measure(ctx, rcv, loadOpts{baseURL: nop.url,
+			key: key.Key, callbackURL: rcv.url, requests: Loads[name], concurrency: o.Concurrency,
+			warmup: o.Warmup, duration: o.Duration})})
+	}
 	nop.srv.Close()
 
 	logf("yardstick: raw single-row inserts, %d connections, %s", o.Concurrency, o.Duration)
@@ -91,7 +117,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, fmt.Errorf("raw inserts: %w", err)
 	}
 	logf("yardstick: raw River no-op jobs")
-	if rep.River, err = rawRiver(ctx, dbURL, 50_000); err != nil {
+	postmaster, err := site.Cluster.PostmasterPID()
+	if err != nil {
+		return rep, err
+	}
+	if rep.River, err = rawRiver(ctx, dbURL, postmaster, 50_000); err != nil {
 		return rep, fmt.Errorf("raw River: %w", err)
 	}
 
@@ -124,20 +154,48 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if err := harness.WaitReady(ctx, apiURL, 30*time.Second); err != nil {
 		return rep, err
 	}
-	logf("OpenResolve at full load, %d clients, %s", o.Concurrency, o.Duration)
-	rep.System = measure(ctx, rcv, loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url,
-		concurrency: o.Concurrency, warmup: o.Warmup, duration: o.Duration})
+	m, err := newMeter(ctx, site.Cluster, dbURL, procs)
+	if err != nil {
+		return rep, err
+	}
+	defer m.close(ctx)
+	for i := range rep.Loads {
+		lr := &rep.Loads[i]
+		opts := loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url, requests: Loads[lr.Name],
+			concurrency: o.Concurrency, duration: o.Duration}
+		logf("OpenResolve at full load, %s, %d clients, %s after %s of warm-up", lr.Name, o.Concurrency, o.Duration, o.Warmup)
+		warm := opts
+		warm.duration = o.Warmup
+		runLoad(ctx, warm)
+		if err := drain(ctx, dbURL); err != nil {
+			return rep, err
+		}
+		from, err := m.start(ctx)
+		if err != nil {
+			return rep, err
+		}
+		lr.System = measure(ctx, rcv, opts)
+		if err := drain(ctx, dbURL); err != nil {
+			return rep, err
+		}
+		if lr.Cost, err = m.cost(ctx, from, lr.System.Callbacks); err != nil {
+			return rep, err
+		}
+		lr.Limit = limit(lr.Ceiling.PerSecond, rep.River.PerSecond, rep.Inserts)
+
+		rate := lr.System.PerSecond / 10
+		logf("OpenResolve at a tenth of that: %.0f requests/s, %s", rate, o.Duration)
+		light := opts
+		light.warmup, light.rate = o.Warmup, rate
+		lr.Light = measure(ctx, rcv, light)
+		lr.Light.Offered = rate
+		if err := drain(ctx, dbURL); err != nil {
+			return rep, err
+		}
+	}
 	for _, p := range procs {
 		rep.MemoryMB[p.Name] = peakMB(p.PID())
 	}
-	if err := drain(ctx, dbURL); err != nil {
-		return rep, err
-	}
-	rate := rep.System.PerSecond / 10
-	logf("OpenResolve at a tenth of that: %.0f requests/s, %s", rate, o.Duration)
-	rep.Light = measure(ctx, rcv, loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url,
-		concurrency: o.Concurrency, warmup: o.Warmup, duration: o.Duration, rate: rate})
-	rep.Light.Offered = rate
 	return rep, nil
 }
 
@@ -146,7 +204,7 @@ func measure(ctx context.Context, rcv *receiver, o loadOpts) Load {
 	res := runLoad(ctx, o)
 	s := summarize(res)
 	l := Load{Accepted: s.accepted, Errors: s.errors, PerSecond: s.perSecond, P50: s.p50, P99: s.p99, Max: s.max}
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		missing := 0
 		for _, x := range res.samples {
@@ -216,28 +274,40 @@ func machine() string {
 	return fmt.Sprintf("%d cores%s, %s/%s, %s", runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
 }
 
-// Print writes the report as a table with the ratios to the yardsticks.
+// Print writes the report: for each load, the throughput and latency beside the ceiling,
+// the ratio to the composed limit, and the cost of a resolution.
 func (r Report) Print(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
-	row("", "accepted/s", "accept p50", "accept p99", "accept max", "callbacks/s", "e2e p50", "e2e p99", "errors", "missing")
-	for _, x := range []struct {
-		name string
-		l    Load
-	}{{"HTTP ceiling (no-op)", r.Ceiling}, {"OpenResolve", r.System}, {fmt.Sprintf("OpenResolve at %.0f/s", r.Light.Offered), r.Light}} {
-		row(x.name, fmt.Sprintf("%.0f", x.l.PerSecond), ms(x.l.P50), ms(x.l.P99), ms(x.l.Max),
-			fmt.Sprintf("%.0f", x.l.CallbacksPerSecond), ms(x.l.E2EP50), ms(x.l.E2EP99), strconv.Itoa(x.l.Errors), strconv.Itoa(x.l.Missing))
+	fmt.Fprintf(w, "raw single-row inserts I: %.0f/s    raw River no-op jobs R: %.0f/s (CPU per job: client %s, postgres %s)\n",
+		r.Inserts, r.River.PerSecond, us(r.River.Client), us(r.River.Postgres))
+	for _, lr := range r.Loads {
+		fmt.Fprintf(w, "\n%s\n", lr.Name)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
+		row("", "accepted/s", "accept p50", "accept p99", "accept max", "callbacks/s", "e2e p50", "e2e p99", "errors", "missing")
+		for _, x := range []struct {
+			name string
+			l    Load
+		}{{"HTTP ceiling C (no-op)", lr.Ceiling}, {"OpenResolve", lr.System}, {fmt.Sprintf("OpenResolve at %.0f/s", lr.Light.Offered), lr.Light}} {
+			row(x.name, fmt.Sprintf("%.0f", x.l.PerSecond), ms(x.l.P50), ms(x.l.P99), ms(x.l.Max),
+				fmt.Sprintf("%.0f", x.l.CallbacksPerSecond), ms(x.l.E2EP50), ms(x.l.E2EP99), strconv.Itoa(x.l.Errors), strconv.Itoa(x.l.Missing))
+		}
+		_ = tw.Flush()
+		fmt.Fprintf(w, "composed limit L = 1/(1/C + 2/R + 1/I): %.0f/s    resolutions / L: %.3f    accepted / C: %.1f%%\n",
+			lr.Limit, ratio(lr.System.CallbacksPerSecond, lr.Limit), pctOf(lr.System.PerSecond, lr.Ceiling.PerSecond))
+		printCost(w, lr.Cost)
 	}
-	_ = tw.Flush()
-	fmt.Fprintf(w, "\nraw single-row inserts: %.0f/s    raw River no-op jobs: %.0f/s\n", r.Inserts, r.River)
-	fmt.Fprintf(w, "accepted / HTTP ceiling: %.1f%%    resolutions / HTTP ceiling: %.1f%%    accepted / raw inserts: %.1f%%    resolutions / raw River: %.1f%%\n",
-		pctOf(r.System.PerSecond, r.Ceiling.PerSecond), pctOf(r.System.CallbacksPerSecond, r.Ceiling.PerSecond),
-		pctOf(r.System.PerSecond, r.Inserts), pctOf(r.System.CallbacksPerSecond, r.River))
 	var mem []string
 	for _, k := range sortedKeys(r.MemoryMB) {
 		mem = append(mem, fmt.Sprintf("%s %.0f MB", k, r.MemoryMB[k]))
 	}
-	fmt.Fprintf(w, "peak memory: %s\n", strings.Join(mem, ", "))
+	fmt.Fprintf(w, "\npeak memory: %s\n", strings.Join(mem, ", "))
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }
 
 func pctOf(a, b float64) float64 {

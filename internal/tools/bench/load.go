@@ -32,14 +32,17 @@ type loadResult struct {
 // loadOpts describe one load.
 type loadOpts struct {
 	baseURL, key, callbackURL string
-	concurrency               int
-	warmup, duration          time.Duration
+	// requests are what is sent: request i is requests[i%len(requests)]; the eight-endpoint
+	// mix when empty.
+	requests         []harness.Request
+	concurrency      int
+	warmup, duration time.Duration
 	// rate, when positive, paces the load at that many requests per second (open loop);
 	// otherwise every client sends its next request as soon as it has an answer.
 	rate float64
 }
 
-// runLoad drives the mix of the eight endpoints and keeps the samples sent after the warm-up.
+// runLoad drives the load and keeps the samples sent after the warm-up.
 func runLoad(ctx context.Context, o loadOpts) loadResult {
 	client := &http.Client{
 		Timeout: 10 * time.Second,
@@ -98,7 +101,11 @@ func runLoad(ctx context.Context, o loadOpts) loadResult {
 }
 
 func send(ctx context.Context, client *http.Client, o loadOpts, i int) sample {
-	ep := harness.Mix[i%len(harness.Mix)]
+	reqs := o.requests
+	if len(reqs) == 0 {
+		reqs = harness.Mix
+	}
+	ep := reqs[i%len(reqs)]
 	body := ep.Body(i)
 	body["callbackUrl"] = o.callbackURL
 	body["externalId"] = strconv.Itoa(i)

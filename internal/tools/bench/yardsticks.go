@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,12 +56,21 @@ type noopWorker struct{ river.WorkerDefaults[noopArgs] }
 
 func (noopWorker) Work(context.Context, *river.Job[noopArgs]) error { return nil }
 
+// RiverYardstick is River working no-op jobs: how many per second, and what each cost in
+// CPU, in the client (this process) and in Postgres.
+type RiverYardstick struct {
+	PerSecond        float64
+	Client, Postgres time.Duration // per job
+}
+
 // rawRiver measures River working no-op jobs, already inserted, with a client tuned for
-// throughput (many workers, a short fetch cooldown): the ceiling of any River-based worker.
-func rawRiver(ctx context.Context, url string, jobs int) (float64, error) {
+// throughput (many workers, a short fetch cooldown): the ceiling of any River-based worker,
+// and the floor of what a job costs.
+func rawRiver(ctx context.Context, url string, postmaster int, jobs int) (RiverYardstick, error) {
+	var y RiverYardstick
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
-		return 0, err
+		return y, err
 	}
 	defer pool.Close()
 	workers := river.NewWorkers()
@@ -71,40 +81,57 @@ func rawRiver(ctx context.Context, url string, jobs int) (float64, error) {
 		Workers:       workers,
 	})
 	if err != nil {
-		return 0, err
+		return y, err
 	}
 	params := make([]river.InsertManyParams, 0, 1000)
 	for i := 0; i < jobs; i++ {
 		params = append(params, river.InsertManyParams{Args: noopArgs{}, InsertOpts: &river.InsertOpts{Queue: "bench"}})
 		if len(params) == cap(params) || i == jobs-1 {
 			if _, err := client.InsertManyFast(ctx, params); err != nil {
-				return 0, err
+				return y, err
 			}
 			params = params[:0]
 		}
 	}
+	clientFrom, _, err := procCPU(os.Getpid())
+	if err != nil {
+		return y, err
+	}
+	pgFrom, err := treeCPU(postmaster)
+	if err != nil {
+		return y, err
+	}
 	start := time.Now()
 	if err := client.Start(ctx); err != nil {
-		return 0, err
+		return y, err
 	}
 	deadline := start.Add(5 * time.Minute)
 	for {
 		var left int
 		if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed'`).Scan(&left); err != nil {
-			return 0, err
+			return y, err
 		}
 		if left == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			return 0, context.DeadlineExceeded
+			return y, context.DeadlineExceeded
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	rate := float64(jobs) / time.Since(start).Seconds()
+	y.PerSecond = float64(jobs) / time.Since(start).Seconds()
+	clientTo, _, err := procCPU(os.Getpid())
+	if err != nil {
+		return y, err
+	}
+	pgTo, err := treeCPU(postmaster)
+	if err != nil {
+		return y, err
+	}
+	y.Client, y.Postgres = (clientTo-clientFrom)/time.Duration(jobs), (pgTo-pgFrom)/time.Duration(jobs)
 	stopCtx, stop := context.WithTimeout(ctx, 10*time.Second)
 	defer stop()
 	_ = client.Stop(stopCtx)
 	_, err = pool.Exec(ctx, `DELETE FROM river_job WHERE kind = 'bench_noop'`)
-	return rate, err
+	return y, err
 }

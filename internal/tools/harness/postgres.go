@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -78,7 +79,9 @@ func NewCluster(ctx context.Context, workDir string) (*Cluster, error) {
 	if out, err := c.run(ctx, "initdb", "-D", c.dir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"); err != nil {
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	conf := fmt.Sprintf("listen_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nmax_connections = 200\n", port)
+	// pg_stat_statements counts what each statement cost, for the benchmark's breakdown.
+	conf := fmt.Sprintf("listen_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nmax_connections = 200\n"+
+		"shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = top\n", port)
 	f, err := os.OpenFile(filepath.Join(c.dir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return nil, err
@@ -96,8 +99,27 @@ func NewCluster(ctx context.Context, workDir string) (*Cluster, error) {
 		return nil, err
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "CREATE DATABASE openresolve")
+	if _, err = conn.Exec(ctx, "CREATE DATABASE openresolve"); err != nil {
+		return nil, err
+	}
+	db, err := pgx.Connect(ctx, c.URL("openresolve"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close(ctx)
+	_, err = db.Exec(ctx, "CREATE EXTENSION pg_stat_statements")
 	return c, err
+}
+
+// PostmasterPID is the process id of the server's postmaster, the parent of every other
+// process of the cluster.
+func (c *Cluster) PostmasterPID() (int, error) {
+	b, err := os.ReadFile(filepath.Join(c.dir, "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return strconv.Atoi(strings.TrimSpace(line))
 }
 
 // own hands paths to the postgres user when we are root.
