@@ -46,58 +46,77 @@ SELECT term, companies
 FROM company_terms
 WHERE term = ANY (@terms::text[]);
 
+-- Every query that answers with a person, an email or a phone leaves out the suppressed ones
+-- (migrations/00009_personal_data.sql): a person whose id or LinkedIn URL is suppressed, an
+-- email or phone that is. Each check is a look-up of the suppressions primary key.
+
 -- name: PersonGetByID :one
-SELECT *
-FROM people
-WHERE person_id = @person_id;
+SELECT p.*
+FROM people p
+WHERE p.person_id = @person_id
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))));
 
 -- name: PersonGetByLinkedIn :one
-SELECT *
-FROM people
-WHERE linkedin_url = @linkedin_url
-ORDER BY person_id
+SELECT p.*
+FROM people p
+WHERE p.linkedin_url = @linkedin_url
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
+ORDER BY p.person_id
 LIMIT 1;
 
 -- name: PersonGetByEmail :one
 SELECT p.*
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
-WHERE e.email = @email;
+WHERE e.email = @email
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))));
 
 -- name: PersonGetByHashedEmail :one
 SELECT p.*
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
-WHERE e.md5 = @hash OR e.sha1 = @hash OR e.sha256 = @hash
+WHERE (e.md5 = @hash OR e.sha1 = @hash OR e.sha256 = @hash)
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY e.verified DESC, e.type = 'work' DESC, e.email
 LIMIT 1;
 
 -- PersonListAtCompany lists the people of a company, their ids and names, for matching a name
 -- among them.
 -- name: PersonListAtCompany :many
-SELECT person_id, full_name
-FROM people
-WHERE company_domain = @company_domain
-ORDER BY person_id
+SELECT p.person_id, p.full_name
+FROM people p
+WHERE p.company_domain = @company_domain
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
+ORDER BY p.person_id
 LIMIT @max_rows::int;
 
 -- name: EmailListByPerson :many
-SELECT email, type, verified, md5, sha1, sha256
-FROM emails
-WHERE person_id = @person_id
+SELECT e.email, e.type, e.verified, e.md5, e.sha1, e.sha256
+FROM emails e
+WHERE e.person_id = @person_id
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
 ORDER BY type = 'work' DESC, verified DESC, email;
 
 -- name: PhoneListByPerson :many
-SELECT phone, type, country, verified
-FROM phones
-WHERE person_id = @person_id
+SELECT ph.phone, ph.type, ph.country, ph.verified
+FROM phones ph
+WHERE ph.person_id = @person_id
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(ph.phone, 'UTF8')))
 ORDER BY verified DESC, CASE type WHEN 'mobile' THEN 0 WHEN 'direct' THEN 1 ELSE 2 END, phone;
 
 -- name: ObservationLatestByIP :one
-SELECT person_id, seen_at
-FROM ip_observations
-WHERE ip = @ip
-ORDER BY seen_at DESC, person_id
+SELECT o.person_id, o.seen_at
+FROM ip_observations o
+WHERE o.ip = @ip
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(o.person_id, 'UTF8')))
+ORDER BY o.seen_at DESC, o.person_id
 LIMIT 1;
 
 -- name: NetworkMostSpecific :one
@@ -143,11 +162,14 @@ SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
+        AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
         ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email,
        r.rank, r.total
 FROM ranked r
 JOIN people p ON p.person_id = r.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
+WHERE NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY r.rank DESC, p.person_id;
 
 -- The importer's upkeep of the company-name index (see migrations/00006_company_terms.sql).
@@ -198,3 +220,7 @@ WHERE c.domain = x.domain;
 -- CompanyAny reports whether the graph holds any company (`seed demo --if-empty`).
 -- name: CompanyAny :one
 SELECT EXISTS (SELECT 1 FROM companies);
+
+-- SuppressionHas reports whether an identifier's hash is on the suppression list.
+-- name: SuppressionHas :one
+SELECT EXISTS (SELECT 1 FROM suppressions WHERE hash = sha256(convert_to(@value::text, 'UTF8')));

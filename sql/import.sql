@@ -6,15 +6,16 @@ INSERT INTO import_companies (line, domain, name, aliases, name_terms, linkedin_
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
 
 -- ImportCompaniesMerge moves this transaction's staged companies into the graph, the winner of
--- each key's repeats (the first by line DESC) only, and returns how many it inserted.
+-- each key's repeats (the first by line DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportCompaniesMerge :one
 WITH staged AS (
-    DELETE FROM import_companies WHERE batch = txid_current() RETURNING *
+    DELETE FROM import_companies WHERE batch = txid_current() RETURNING *, false AS suppressed
 ), src AS (
     SELECT DISTINCT ON (domain) * FROM staged ORDER BY domain, line DESC
 ), merged AS (
     INSERT INTO companies (domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded)
-    SELECT domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded FROM src
+    SELECT domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded FROM src WHERE NOT suppressed
     ON CONFLICT (domain) DO UPDATE SET
         name = excluded.name,
         aliases = excluded.aliases,
@@ -33,7 +34,7 @@ WITH staged AS (
         updated_at = now()
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged;
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
 -- ImportPeopleStage copies a batch of people into its staging table.
 -- name: ImportPeopleStage :copyfrom
@@ -41,15 +42,16 @@ INSERT INTO import_people (line, person_id, full_name, first_name, last_name, ti
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 
 -- ImportPeopleMerge moves this transaction's staged people into the graph, the winner of
--- each key's repeats (the first by line DESC) only, and returns how many it inserted.
+-- each key's repeats (the first by line DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportPeopleMerge :one
 WITH staged AS (
-    DELETE FROM import_people WHERE batch = txid_current() RETURNING *
+    DELETE FROM import_people WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (person_id) * FROM staged ORDER BY person_id, line DESC
 ), merged AS (
     INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords)
-    SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords FROM src
+    SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords FROM src WHERE NOT suppressed
     ON CONFLICT (person_id) DO UPDATE SET
         full_name = excluded.full_name,
         first_name = excluded.first_name,
@@ -63,7 +65,7 @@ WITH staged AS (
         updated_at = now()
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged;
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
 -- ImportEmailsStage copies a batch of emails into its staging table.
 -- name: ImportEmailsStage :copyfrom
@@ -71,15 +73,16 @@ INSERT INTO import_emails (line, email, person_id, type, verified, md5, sha1, sh
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 
 -- ImportEmailsMerge moves this transaction's staged emails into the graph, the winner of
--- each key's repeats (the first by line DESC) only, and returns how many it inserted.
+-- each key's repeats (the first by line DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportEmailsMerge :one
 WITH staged AS (
-    DELETE FROM import_emails WHERE batch = txid_current() RETURNING *
+    DELETE FROM import_emails WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (email) * FROM staged ORDER BY email, line DESC
 ), merged AS (
     INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-    SELECT email, person_id, type, verified, md5, sha1, sha256 FROM src
+    SELECT email, person_id, type, verified, md5, sha1, sha256 FROM src WHERE NOT suppressed
     ON CONFLICT (email) DO UPDATE SET
         person_id = excluded.person_id,
         type = excluded.type,
@@ -89,7 +92,7 @@ WITH staged AS (
         sha256 = excluded.sha256
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged;
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
 -- ImportPhonesStage copies a batch of phones into its staging table.
 -- name: ImportPhonesStage :copyfrom
@@ -97,22 +100,23 @@ INSERT INTO import_phones (line, phone, person_id, type, country, verified)
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- ImportPhonesMerge moves this transaction's staged phones into the graph, the winner of
--- each key's repeats (the first by line DESC) only, and returns how many it inserted.
+-- each key's repeats (the first by line DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportPhonesMerge :one
 WITH staged AS (
-    DELETE FROM import_phones WHERE batch = txid_current() RETURNING *
+    DELETE FROM import_phones WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(phone, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (phone, person_id) * FROM staged ORDER BY phone, person_id, line DESC
 ), merged AS (
     INSERT INTO phones (phone, person_id, type, country, verified)
-    SELECT phone, person_id, type, country, verified FROM src
+    SELECT phone, person_id, type, country, verified FROM src WHERE NOT suppressed
     ON CONFLICT (phone, person_id) DO UPDATE SET
         type = excluded.type,
         country = excluded.country,
         verified = excluded.verified
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged;
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
 -- ImportNetworksStage copies a batch of networks into its staging table.
 -- name: ImportNetworksStage :copyfrom
@@ -120,15 +124,16 @@ INSERT INTO import_networks (line, cidr, company_domain, type, asn, as_org)
 VALUES ($1, $2, $3, $4, $5, $6);
 
 -- ImportNetworksMerge moves this transaction's staged networks into the graph, the winner of
--- each key's repeats (the first by line DESC) only, and returns how many it inserted.
+-- each key's repeats (the first by line DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportNetworksMerge :one
 WITH staged AS (
-    DELETE FROM import_networks WHERE batch = txid_current() RETURNING *
+    DELETE FROM import_networks WHERE batch = txid_current() RETURNING *, false AS suppressed
 ), src AS (
     SELECT DISTINCT ON (cidr) * FROM staged ORDER BY cidr, line DESC
 ), merged AS (
     INSERT INTO networks (cidr, company_domain, type, asn, as_org)
-    SELECT cidr, company_domain, type, asn, as_org FROM src
+    SELECT cidr, company_domain, type, asn, as_org FROM src WHERE NOT suppressed
     ON CONFLICT (cidr) DO UPDATE SET
         company_domain = excluded.company_domain,
         type = excluded.type,
@@ -136,7 +141,7 @@ WITH staged AS (
         as_org = excluded.as_org
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged;
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
 -- ImportIPObservationsStage copies a batch of ip_observations into its staging table.
 -- name: ImportIPObservationsStage :copyfrom
@@ -144,17 +149,41 @@ INSERT INTO import_ip_observations (line, ip, person_id, seen_at)
 VALUES ($1, $2, $3, $4);
 
 -- ImportIPObservationsMerge moves this transaction's staged ip_observations into the graph, the winner of
--- each key's repeats (the first by seen_at DESC) only, and returns how many it inserted.
+-- each key's repeats (the first by seen_at DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportIPObservationsMerge :one
 WITH staged AS (
-    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING *
+    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (ip, person_id) * FROM staged ORDER BY ip, person_id, seen_at DESC
 ), merged AS (
     INSERT INTO ip_observations (ip, person_id, seen_at)
-    SELECT ip, person_id, seen_at FROM src
+    SELECT ip, person_id, seen_at FROM src WHERE NOT suppressed
     ON CONFLICT (ip, person_id) DO UPDATE SET
         seen_at = greatest(ip_observations.seen_at, excluded.seen_at)
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged;
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
+
+-- ImportSuppressionsStage copies a batch of suppressions into its staging table.
+-- name: ImportSuppressionsStage :copyfrom
+INSERT INTO import_suppressions (line, hash, kind, source)
+VALUES ($1, $2, $3, $4);
+
+-- ImportSuppressionsMerge moves this transaction's staged suppressions into the graph, the winner of
+-- each key's repeats (the first by line DESC) only, but those that carry a suppressed
+-- identifier, and returns how many rows it inserted and how many it suppressed.
+-- name: ImportSuppressionsMerge :one
+WITH staged AS (
+    DELETE FROM import_suppressions WHERE batch = txid_current() RETURNING *, false AS suppressed
+), src AS (
+    SELECT DISTINCT ON (hash) * FROM staged ORDER BY hash, line DESC
+), merged AS (
+    INSERT INTO suppressions (hash, kind, source)
+    SELECT hash, kind, source FROM src WHERE NOT suppressed
+    ON CONFLICT (hash) DO UPDATE SET
+        kind = suppressions.kind,
+        source = suppressions.source
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];

@@ -60,22 +60,32 @@ SELECT *
 FROM resolutions
 WHERE id = @id AND api_key_id = @api_key_id;
 
--- ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once.
+-- ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once, with
+-- the erasure epoch (the last erasure's id) their results will be checked against.
 -- name: ResolutionGetMany :many
-SELECT *
+SELECT sqlc.embed(resolutions), (SELECT coalesce(max(id), 0) FROM erasures)::bigint AS erasure_epoch
 FROM resolutions
 WHERE id = ANY (@ids::text[]);
 
 -- ResolutionFinishMany stores the outcomes of resolve jobs, one for each element of the
--- arrays, and returns the resolutions it finished with their callback attempt counts. One
--- finished already (by an earlier run whose completion was not recorded) is left as it is.
+-- arrays, and returns the resolutions it finished with their callback attempt counts, and a
+-- last row with an empty id and the current erasure epoch. One finished already (by an
+-- earlier run whose completion was not recorded) is left as it is; so is one whose resolver
+-- read the graph before an erasure (@epochs older than the current one), to be resolved again.
 -- name: ResolutionFinishMany :many
-UPDATE resolutions r
-SET status = x.status, result = x.result, completed_at = now()
-FROM (SELECT unnest(@ids::text[]) AS id, unnest(@statuses::text[]) AS status,
-             unnest(@results::jsonb[]) AS result) AS x
-WHERE r.id = x.id AND r.status = 'processing'
-RETURNING r.id, r.callback_attempts;
+WITH e AS (
+    SELECT coalesce(max(id), 0)::bigint AS epoch FROM erasures
+), f AS (
+    UPDATE resolutions r
+    SET status = x.status, result = x.result, completed_at = now()
+    FROM (SELECT unnest(@ids::text[]) AS id, unnest(@statuses::text[]) AS status,
+                 unnest(@results::jsonb[]) AS result, unnest(@epochs::bigint[]) AS epoch) AS x, e
+    WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
+    RETURNING r.id, r.callback_attempts
+)
+SELECT f.id, f.callback_attempts, 0::bigint AS epoch FROM f
+UNION ALL
+SELECT '', 0, e.epoch FROM e;
 
 -- ResolutionGetForDeliveryMany reads what the callback jobs that start at once deliver, with
 -- the signing secrets of each resolution's key.

@@ -35,6 +35,7 @@ var commands = []*command{
 	keysCreate, keysList, keysRevoke, keysRotateSecret,
 	importFile, seedDemo,
 	callbacksReplay,
+	forget, purge,
 	healthcheck, listen,
 }
 

@@ -148,14 +148,14 @@ func TestImportAndSeed(t *testing.T) {
 	code, out, errOut := run(t, ctx, db, "import", "people", path, "--json")
 	require.Equal(t, 0, code, errOut)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	require.JSONEq(t, `{"inserted": 1, "updated": 0, "rejected": 2}`, lines[len(lines)-1])
+	require.JSONEq(t, `{"inserted": 1, "updated": 0, "rejected": 2, "suppressed": 0}`, lines[len(lines)-1])
 	require.Contains(t, errOut, path+":3: rejected: full_name: required")
 	require.Contains(t, errOut, path+":4: rejected: linkedin_url")
 
 	// Flags may come first; a re-import updates.
 	code, out, _ = run(t, ctx, db, "import", "--json", "people", path)
 	require.Equal(t, 0, code)
-	require.Contains(t, out, `{"inserted":0,"updated":1,"rejected":2}`)
+	require.Contains(t, out, `{"inserted":0,"updated":1,"rejected":2,"suppressed":0}`)
 
 	code, _, errOut = run(t, ctx, db, "import", "people", dir+"/missing.csv", "--json")
 	require.Equal(t, 1, code)

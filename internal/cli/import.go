@@ -19,8 +19,11 @@ var importFile = &command{
 	summary:  "load graph rows from CSV or JSON Lines (upserts)",
 	detail: "Loads companies, people, emails, phones, networks or ip_observations from a CSV file (with a\n" +
 		"header row) or JSON Lines (.jsonl), chosen by the extension, upserting on the natural key.\n" +
-		"Rejected rows are reported with their line and reason and never stop the rest of the file.\n" +
-		"With --json the last line is {\"inserted\", \"updated\", \"rejected\"}.",
+		"Rejected rows are reported with their line and reason and never stop the rest of the file;\n" +
+		"rows that carry a suppressed identifier are skipped and counted as suppressed. The kind\n" +
+		"suppressions loads an opt-out list: one of email, linkedin_url, phone or hem (the sha256 of\n" +
+		"a normalized email) per row, kept only as SHA-256 hashes.\n" +
+		"With --json the last line is {\"inserted\", \"updated\", \"rejected\", \"suppressed\"}.",
 	run: func(s *session, ctx context.Context, args []string) error {
 		fs := s.flags()
 		asJSON := fs.Bool("json", false, "end with a JSON summary line")
@@ -68,9 +71,9 @@ var importFile = &command{
 			return fmt.Errorf("import %s: %w", kind, err)
 		}
 		elapsed := time.Since(start)
-		total := res.Inserted + res.Updated + res.Rejected
-		fmt.Fprintf(s.env.Stdout, "%s: %d inserted, %d updated, %d rejected (%d rows in %s, %.0f rows/s)\n",
-			kind, res.Inserted, res.Updated, res.Rejected, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+		total := res.Inserted + res.Updated + res.Rejected + res.Suppressed
+		fmt.Fprintf(s.env.Stdout, "%s: %d inserted, %d updated, %d rejected, %d suppressed (%d rows in %s, %.0f rows/s)\n",
+			kind, res.Inserted, res.Updated, res.Rejected, res.Suppressed, total, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
 		if *asJSON {
 			return json.NewEncoder(s.env.Stdout).Encode(res)
 		}

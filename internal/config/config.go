@@ -19,6 +19,10 @@ import (
 // -ldflags "-X github.com/openresolve/openresolve/internal/config.Version=...".
 var Version = "0.1.0-dev"
 
+// MinRetention is the shortest RESOLUTION_RETENTION: an Idempotency-Key stays usable for at
+// least a day.
+const MinRetention = 24 * time.Hour
+
 // DefaultDatabaseURL is the project-local development database that scripts/devdb.sh runs.
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:54329/openresolve?sslmode=disable"
 
@@ -44,6 +48,10 @@ type Config struct {
 	// work; delivering mostly waits on receivers, so the callback queue gets more goroutines.
 	ResolveWorkers  int
 	CallbackWorkers int
+	// Retention is how long finished resolutions (requests, results, delivery attempts) are
+	// kept before the workers delete them (RESOLUTION_RETENTION, 720h, at least 24h so that
+	// an Idempotency-Key stays usable for a day).
+	Retention time.Duration
 	// JobRetention is how long River keeps completed jobs (WORKER_JOB_RETENTION, 10m): the
 	// resolutions table is the record, so River's rows need only outlive a look at River UI.
 	JobRetention time.Duration
@@ -111,6 +119,7 @@ func Default() Config {
 		ResolveWorkers:        200,
 		CallbackWorkers:       400,
 		JobRetention:          10 * time.Minute,
+		Retention:             720 * time.Hour,
 		MaxConns:              16,
 		RescueStuckJobsAfter:  2 * time.Minute,
 		DBTimeout:             2 * time.Second,
@@ -166,6 +175,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if s := strings.TrimSpace(getenv("WORKER_JOB_RETENTION")); s != "" {
 		if cfg.JobRetention, err = time.ParseDuration(s); err != nil || cfg.JobRetention <= 0 {
 			return Config{}, fmt.Errorf("WORKER_JOB_RETENTION: %q is not a positive duration", s)
+		}
+	}
+	if s := strings.TrimSpace(getenv("RESOLUTION_RETENTION")); s != "" {
+		if cfg.Retention, err = time.ParseDuration(s); err != nil || cfg.Retention < MinRetention {
+			return Config{}, fmt.Errorf("RESOLUTION_RETENTION: %q is not a duration of at least 24h", s)
 		}
 	}
 	if s := strings.TrimSpace(getenv("WORKER_POLL_ONLY")); s != "" {

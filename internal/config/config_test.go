@@ -24,6 +24,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	require.Empty(t, cfg.CallbackAllowedNetworks)
 	require.Equal(t, slog.LevelInfo, cfg.LogLevel)
 	require.Equal(t, "json", cfg.LogFormat)
+	require.Equal(t, 720*time.Hour, cfg.Retention)
 	require.Equal(t, Default(), cfg, "an empty environment is the default configuration")
 }
 
@@ -33,7 +34,7 @@ func TestFromEnv(t *testing.T) {
 		"DATABASE_URL": "postgres://x/y", "GRAPH_DATABASE_URL": "postgres://replica/y", "API_ADDR": "127.0.0.1:9999", "BOOTSTRAP_API_KEY": " k ",
 		"CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8,::1", "CALLBACK_RETRY_SCHEDULE": "1s, 2s",
 		"API_RATE_LIMIT": "0", "LOG_LEVEL": "debug", "LOG_FORMAT": "TEXT", "DNS_RESOLVER": "127.0.0.1:53",
-		"WORKER_RESOLVE_CONCURRENCY": "7", "WORKER_CALLBACK_CONCURRENCY": "9",
+		"WORKER_RESOLVE_CONCURRENCY": "7", "WORKER_CALLBACK_CONCURRENCY": "9", "RESOLUTION_RETENTION": "24h",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, "postgres://x/y", cfg.DatabaseURL)
@@ -48,6 +49,7 @@ func TestFromEnv(t *testing.T) {
 	require.Equal(t, "127.0.0.1:53", cfg.DNSResolver)
 	require.Equal(t, 7, cfg.ResolveWorkers)
 	require.Equal(t, 9, cfg.CallbackWorkers)
+	require.Equal(t, 24*time.Hour, cfg.Retention)
 }
 
 func TestFromEnvErrors(t *testing.T) {
@@ -59,6 +61,8 @@ func TestFromEnvErrors(t *testing.T) {
 		"rate text":   {"API_RATE_LIMIT": "fast"},
 		"level":       {"LOG_LEVEL": "loud"},
 		"format":      {"LOG_FORMAT": "xml"},
+		"retention":   {"RESOLUTION_RETENTION": "23h"},
+		"retention 0": {"RESOLUTION_RETENTION": "0"},
 		"concurrency": {"WORKER_RESOLVE_CONCURRENCY": "0"},
 	} {
 		_, err := FromEnv(env(m))

@@ -12,11 +12,12 @@ import (
 )
 
 // Result counts what an import did. Rows repeated within the input count as updates of the
-// row they repeat.
+// row they repeat; rows that carry a suppressed identifier are Suppressed, not Rejected.
 type Result struct {
-	Inserted int64 `json:"inserted"`
-	Updated  int64 `json:"updated"`
-	Rejected int64 `json:"rejected"`
+	Inserted   int64 `json:"inserted"`
+	Updated    int64 `json:"updated"`
+	Rejected   int64 `json:"rejected"`
+	Suppressed int64 `json:"suppressed"`
 }
 
 // Importer loads records into the graph.
@@ -104,23 +105,24 @@ func (k kind[T]) importFrom(ctx context.Context, im *Importer, src Source) (Resu
 		}
 	}()
 
-	var inserted, updated int64
+	var inserted, updated, suppressed int64
 	for b := range batches {
-		ins, err := k.upsert(ctx, im.Pool, b.rows)
+		ins, supp, err := k.upsert(ctx, im.Pool, b.rows)
 		if err != nil {
 			cancel()
 			for range batches { // let the reader finish
 			}
-			return Result{Inserted: inserted, Updated: updated, Rejected: res.Rejected}, err
+			return Result{Inserted: inserted, Updated: updated, Rejected: res.Rejected, Suppressed: suppressed}, err
 		}
 		inserted += ins
-		updated += int64(len(b.rows)) - ins // repeats within the batch count as updates
+		suppressed += supp
+		updated += max(int64(len(b.rows))-ins-supp, 0) // repeats within the batch count as updates
 		if im.Progress != nil {
 			im.Progress(b.read)
 		}
 	}
 	// The reader has finished: batches is closed only after its last write.
-	res.Inserted, res.Updated = inserted, updated
+	res.Inserted, res.Updated, res.Suppressed = inserted, updated, suppressed
 	return res, readErr
 }
 
@@ -132,8 +134,8 @@ func (im *Importer) reject(res *Result, line int, reason string) {
 }
 
 // upsert stages one batch and merges it into the graph in one transaction, returning how many
-// rows it inserted.
-func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inserted int64, err error) {
+// rows it inserted and how many it skipped as suppressed.
+func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inserted, suppressed int64, err error) {
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if k.prepare != nil {
 			if err := k.prepare(ctx, tx, rows); err != nil {
@@ -143,8 +145,11 @@ func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inse
 		if _, err := k.stage(ctx, tx, rows); err != nil {
 			return err
 		}
-		inserted, err = k.merge(ctx, tx)
+		counts, err := k.merge(ctx, tx)
+		if err == nil {
+			inserted, suppressed = counts[0], counts[1]
+		}
 		return err
 	})
-	return inserted, err
+	return inserted, suppressed, err
 }

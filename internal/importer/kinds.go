@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -14,21 +15,23 @@ import (
 
 	"github.com/openresolve/openresolve/internal/names"
 	"github.com/openresolve/openresolve/internal/normalize"
+	"github.com/openresolve/openresolve/internal/privacy"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
 // Kinds are the six record kinds of the identity graph, in the order an import of a whole
-// graph takes them.
-var Kinds = []string{"companies", "people", "emails", "phones", "networks", "ip_observations"}
+// graph takes them, and the suppression list (an opt-out file).
+var Kinds = []string{"companies", "people", "emails", "phones", "networks", "ip_observations", "suppressions"}
 
 // kind is how one kind of record is read and merged: convert validates and normalizes a
 // record into its staging row; stage copies a batch of rows into the kind's staging table and
 // merge moves the transaction's staged rows into the graph, returning how many it inserted
+// and how many it skipped for a suppressed identifier
 // (sql/import.sql). prepare, when set, runs first in each batch's transaction.
 type kind[T any] struct {
 	convert func(f fields, line int32) (T, error)
 	stage   func(ctx context.Context, db store.DBTX, rows []T) (int64, error)
-	merge   func(ctx context.Context, db store.DBTX) (int64, error)
+	merge   func(ctx context.Context, db store.DBTX) ([]int64, error)
 	prepare func(ctx context.Context, tx pgx.Tx, rows []T) error
 }
 
@@ -46,6 +49,7 @@ var kinds = func() map[string]importer {
 		"phones":          kind[store.ImportPhonesStageParams]{convertPhone, q.ImportPhonesStage, q.ImportPhonesMerge, nil},
 		"networks":        kind[store.ImportNetworksStageParams]{convertNetwork, q.ImportNetworksStage, q.ImportNetworksMerge, nil},
 		"ip_observations": kind[store.ImportIPObservationsStageParams]{convertObservation, q.ImportIPObservationsStage, q.ImportIPObservationsMerge, nil},
+		"suppressions":    kind[store.ImportSuppressionsStageParams]{convertSuppression, q.ImportSuppressionsStage, q.ImportSuppressionsMerge, nil},
 	}
 }()
 
@@ -365,4 +369,37 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// convertSuppression reads one identifier of an opt-out list: the one column of email,
+// linkedin_url, phone or hem (the sha256 of a normalized email) that is set. Only its hash is
+// kept.
+func convertSuppression(f fields, line int32) (store.ImportSuppressionsStageParams, error) {
+	row := store.ImportSuppressionsStageParams{Line: line, Source: "import"}
+	var set []string
+	for _, c := range []string{"email", "linkedin_url", "phone", "hem"} {
+		if f.get(c) != "" {
+			set = append(set, c)
+		}
+	}
+	if len(set) != 1 {
+		return row, errors.New("exactly one of email, linkedin_url, phone and hem must be set")
+	}
+	if set[0] == "hem" {
+		h, kind, err := normalize.HashedEmail(f.get("hem"))
+		if err != nil || kind != "sha256" {
+			return row, errors.New("hem: not the sha256 hex of an email")
+		}
+		row.Hash, _ = hex.DecodeString(h)
+		row.Kind = privacy.Email
+		return row, nil
+	}
+	kind := map[string]string{"email": privacy.Email, "linkedin_url": privacy.LinkedIn, "phone": privacy.Phone}[set[0]]
+	v, err := privacy.Normalize(kind, f.get(set[0]), f.get("country"))
+	if err != nil {
+		// Personal data is not echoed into reports and logs.
+		return row, fmt.Errorf("%s: %v", set[0], err)
+	}
+	row.Hash, row.Kind = privacy.Hash(v), kind
+	return row, nil
 }

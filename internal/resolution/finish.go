@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,8 +84,9 @@ func Sweep(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ag
 					return err
 				}
 				done, err := q.ResolutionFinishMany(ctx, tx, store.ResolutionFinishManyParams{
-					IDs: []string{o.ID}, Statuses: []string{Failed}, Results: [][]byte{body}})
-				if err != nil || len(done) == 0 {
+					IDs: []string{o.ID}, Statuses: []string{Failed}, Results: [][]byte{body},
+					Epochs: []int64{math.MaxInt64}}) // a failure names nobody
+				if err != nil || len(done) < 2 { // the last row is the epoch's
 					return err
 				}
 			}

@@ -101,3 +101,14 @@ func (SweepJob) Kind() string { return "sweep" }
 func (SweepJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueResolve, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
 }
+
+// Redacted is what a redacted request or result holds (privacy.Forget).
+var Redacted = []byte(`{"redacted": true}`)
+
+// IsRedacted reports whether a stored request or result was redacted.
+func IsRedacted(doc []byte) bool {
+	var v struct {
+		Redacted bool `json:"redacted"`
+	}
+	return len(doc) < 32 && json.Unmarshal(doc, &v) == nil && v.Redacted
+}

@@ -25,9 +25,9 @@ type Steps struct {
 	pool     *pgxpool.Pool
 	river    *river.Client[pgx.Tx]
 	queries  *store.Queries
-	load     *group[string, loaded[store.Resolution]]
+	load     *group[string, loaded[Loaded]]
 	delivery *group[string, loaded[Delivery]]
-	finish   *group[Outcome, struct{}]
+	finish   *group[Outcome, bool]
 	record   *group[Attempt, bool]
 }
 
@@ -67,6 +67,14 @@ type Delivery = store.ResolutionGetForDeliveryManyRow
 // ErrNoResolution is returned for a resolution that does not exist.
 var ErrNoResolution = errors.New("no such resolution")
 
+// Loaded is a resolution as a resolve job reads it, with the erasure epoch (the last erasure
+// then committed) its outcome is checked against.
+type Loaded = store.ResolutionGetManyRow
+
+// ErrErased is returned by Finish for an outcome read from the graph before a person was
+// forgotten: the resolution is to be loaded and resolved again.
+var ErrErased = errors.New("a person was forgotten while this resolution was resolved")
+
 const (
 	// stepServers is how many groups of each step may be in flight at once.
 	stepServers = 1
@@ -85,9 +93,9 @@ func NewSteps(pool *pgxpool.Pool, logger *slog.Logger, notify, timeout time.Dura
 		return nil, err
 	}
 	s := &Steps{pool: pool, river: rc, queries: store.New()}
-	s.load = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[store.Resolution], error) {
+	s.load = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Loaded], error) {
 		rows, err := s.queries.ResolutionGetMany(ctx, customPlans{pool}, ids)
-		return byID(ids, rows, err, func(r store.Resolution) string { return r.ID })
+		return byID(ids, rows, err, func(r Loaded) string { return r.Resolution.ID })
 	})
 	s.delivery = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Delivery], error) {
 		rows, err := s.queries.ResolutionGetForDeliveryMany(ctx, customPlans{pool}, ids)
@@ -123,7 +131,7 @@ func byID[T any](ids []string, rows []T, err error, id func(T) string) ([]loaded
 }
 
 // Load reads resolution id; ErrNoResolution when there is none.
-func (s *Steps) Load(ctx context.Context, id string) (store.Resolution, error) {
+func (s *Steps) Load(ctx context.Context, id string) (Loaded, error) {
 	l, err := s.load.do(ctx, id)
 	if err == nil && !l.found {
 		err = ErrNoResolution
@@ -149,6 +157,8 @@ type Outcome struct {
 	Body   []byte
 	// JobMetadata is stored with the callback job (the resolve job's trace context, say).
 	JobMetadata []byte
+	// ErasureEpoch is Loaded.ErasureEpoch of the load the outcome was resolved from.
+	ErasureEpoch int64
 }
 
 // Finish stores the outcome of a resolve job and inserts its callback job in one transaction,
@@ -156,13 +166,17 @@ type Outcome struct {
 // neither, so a crash at any point leaves the job to run again and never a result without its
 // callback. A resolution finished already (by an earlier run whose completion was not
 // recorded) is left as it is. The resolve job itself is completed afterwards, by River with
-// the others it completes: a run of a finished resolution finds nothing to do.
+// the others it completes: a run of a finished resolution finds nothing to do. ErrErased
+// when a person was forgotten after the resolution was loaded: nothing is stored.
 func (s *Steps) Finish(ctx context.Context, o Outcome) error {
-	_, err := s.finish.do(ctx, o)
+	erased, err := s.finish.do(ctx, o)
+	if err == nil && erased {
+		err = ErrErased
+	}
 	return err
 }
 
-func (s *Steps) finishGroup(ctx context.Context, group []Outcome) ([]struct{}, error) {
+func (s *Steps) finishGroup(ctx context.Context, group []Outcome) ([]bool, error) {
 	var p store.ResolutionFinishManyParams
 	meta := make(map[string][]byte)
 	for _, o := range group {
@@ -172,14 +186,23 @@ func (s *Steps) finishGroup(ctx context.Context, group []Outcome) ([]struct{}, e
 		p.IDs = append(p.IDs, o.ID)
 		p.Statuses = append(p.Statuses, o.Status)
 		p.Results = append(p.Results, o.Body)
+		p.Epochs = append(p.Epochs, o.ErasureEpoch)
 	}
+	var epoch int64
+	done := make(map[string]bool, len(group))
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		finished, err := s.queries.ResolutionFinishMany(ctx, customPlans{tx}, p)
-		if err != nil || len(finished) == 0 {
+		rows, err := s.queries.ResolutionFinishMany(ctx, customPlans{tx}, p)
+		if err != nil {
 			return err
+		}
+		finished := rows[:len(rows)-1]
+		epoch = rows[len(rows)-1].Epoch
+		if len(finished) == 0 {
+			return nil
 		}
 		jobs := make([]river.InsertManyParams, len(finished))
 		for i, f := range finished {
+			done[f.ID] = true
 			jobs[i] = river.InsertManyParams{Args: CallbackJob{ResolutionID: f.ID, FirstAttempt: f.CallbackAttempts}}
 			if m := meta[f.ID]; m != nil {
 				jobs[i].InsertOpts = &river.InsertOpts{Metadata: m}
@@ -188,7 +211,15 @@ func (s *Steps) finishGroup(ctx context.Context, group []Outcome) ([]struct{}, e
 		_, err = s.river.InsertManyFastTx(ctx, tx, jobs)
 		return err
 	})
-	return make([]struct{}, len(group)), err
+	if err != nil {
+		return nil, err
+	}
+	erased := make([]bool, len(group))
+	for i, o := range group {
+		// Not finished: either finished already by an earlier run, or refused for an erasure.
+		erased[i] = !done[o.ID] && o.ErasureEpoch < epoch
+	}
+	return erased, nil
 }
 
 // Attempt is one delivery attempt of a resolution's callback and the state it leaves the

@@ -76,8 +76,15 @@ func (e Enrichment) Resolve(ctx context.Context, raw json.RawMessage) (Result, e
 			return Result{}, err
 		}
 		confidence, matchedBy = 1, "email"
+		suppressed := false
 		if pe == nil {
-			// An unknown address at a company's own domain still names the company.
+			if suppressed, err = e.g.q.SuppressionHas(ctx, e.g.db, req.Email); err != nil {
+				return Result{}, err
+			}
+		}
+		if pe == nil && !suppressed {
+			// An unknown address at a company's own domain still names the company; a
+			// suppressed one names nothing.
 			domain := req.Email[strings.LastIndexByte(req.Email, '@')+1:]
 			if d, derr := normalize.Domain(domain); derr == nil && !freemail[d] {
 				if co, err = e.g.companyByDomain(ctx, d); err != nil {

@@ -15,7 +15,7 @@ import (
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
-var graphTables = regexp.MustCompile(`Seq Scan on (companies|company_terms|company_term_variants|people|emails|phones|networks|ip_observations)\b`)
+var graphTables = regexp.MustCompile(`Seq Scan on (companies|company_terms|company_term_variants|people|emails|phones|networks|ip_observations|suppressions)\b`)
 
 // TestEveryResolverQueryUsesAnIndex runs every resolver through the paths that touch the
 // database, records the SQL it sends, and checks with EXPLAIN (sequential scans disabled, so
@@ -73,6 +73,7 @@ func TestEveryResolverQueryUsesAnIndex(t *testing.T) {
 	require.NoError(t, err)
 	queries := rec.Take()
 	seen := map[string]bool{}
+	suppressionChecks := 0
 	for _, q := range queries {
 		if seen[q.SQL] || strings.HasPrefix(strings.TrimSpace(q.SQL), "SET") {
 			continue
@@ -89,6 +90,11 @@ func TestEveryResolverQueryUsesAnIndex(t *testing.T) {
 		require.NoError(t, rows.Err())
 		name := strings.SplitN(strings.TrimPrefix(q.SQL, "-- name: "), " ", 2)[0]
 		require.False(t, graphTables.MatchString(plan.String()), "%s reads a whole table:\n%s", name, plan.String())
+		if strings.Contains(q.SQL, "suppressions") {
+			suppressionChecks++
+			require.Contains(t, plan.String(), "suppressions_pkey", "%s checks suppressions by its key:\n%s", name, plan.String())
+		}
 	}
+	require.GreaterOrEqual(t, suppressionChecks, 8, "every query that answers with a person, email or phone checks suppressions")
 	require.GreaterOrEqual(t, len(seen), 14, "every graph query was run")
 }

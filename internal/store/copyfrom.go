@@ -252,3 +252,39 @@ func (r iteratorForImportPhonesStage) Err() error {
 func (q *Queries) ImportPhonesStage(ctx context.Context, db DBTX, arg []ImportPhonesStageParams) (int64, error) {
 	return db.CopyFrom(ctx, []string{"import_phones"}, []string{"line", "phone", "person_id", "type", "country", "verified"}, &iteratorForImportPhonesStage{rows: arg})
 }
+
+// iteratorForImportSuppressionsStage implements pgx.CopyFromSource.
+type iteratorForImportSuppressionsStage struct {
+	rows                 []ImportSuppressionsStageParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForImportSuppressionsStage) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForImportSuppressionsStage) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Line,
+		r.rows[0].Hash,
+		r.rows[0].Kind,
+		r.rows[0].Source,
+	}, nil
+}
+
+func (r iteratorForImportSuppressionsStage) Err() error {
+	return nil
+}
+
+// ImportSuppressionsStage copies a batch of suppressions into its staging table.
+func (q *Queries) ImportSuppressionsStage(ctx context.Context, db DBTX, arg []ImportSuppressionsStageParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"import_suppressions"}, []string{"line", "hash", "kind", "source"}, &iteratorForImportSuppressionsStage{rows: arg})
+}

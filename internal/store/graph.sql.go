@@ -380,9 +380,10 @@ func (q *Queries) CompanyTermsAdd(ctx context.Context, db DBTX, arg CompanyTerms
 }
 
 const emailListByPerson = `-- name: EmailListByPerson :many
-SELECT email, type, verified, md5, sha1, sha256
-FROM emails
-WHERE person_id = $1
+SELECT e.email, e.type, e.verified, e.md5, e.sha1, e.sha256
+FROM emails e
+WHERE e.person_id = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
 ORDER BY type = 'work' DESC, verified DESC, email
 `
 
@@ -467,11 +468,14 @@ SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
+        AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
         ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email,
        r.rank, r.total
 FROM ranked r
 JOIN people p ON p.person_id = r.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
+WHERE NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY r.rank DESC, p.person_id
 `
 
@@ -565,10 +569,11 @@ func (q *Queries) NetworkMostSpecific(ctx context.Context, db DBTX, ip netip.Add
 }
 
 const observationLatestByIP = `-- name: ObservationLatestByIP :one
-SELECT person_id, seen_at
-FROM ip_observations
-WHERE ip = $1
-ORDER BY seen_at DESC, person_id
+SELECT o.person_id, o.seen_at
+FROM ip_observations o
+WHERE o.ip = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(o.person_id, 'UTF8')))
+ORDER BY o.seen_at DESC, o.person_id
 LIMIT 1
 `
 
@@ -589,6 +594,9 @@ SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 `
 
 func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (Person, error) {
@@ -615,7 +623,10 @@ const personGetByHashedEmail = `-- name: PersonGetByHashedEmail :one
 SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
-WHERE e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1
+WHERE (e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1)
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY e.verified DESC, e.type = 'work' DESC, e.email
 LIMIT 1
 `
@@ -641,11 +652,17 @@ func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash stri
 }
 
 const personGetByID = `-- name: PersonGetByID :one
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, search, updated_at
-FROM people
-WHERE person_id = $1
+
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
+FROM people p
+WHERE p.person_id = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 `
 
+// Every query that answers with a person, an email or a phone leaves out the suppressed ones
+// (migrations/00009_personal_data.sql): a person whose id or LinkedIn URL is suppressed, an
+// email or phone that is. Each check is a look-up of the suppressions primary key.
 func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (Person, error) {
 	row := db.QueryRow(ctx, personGetByID, personID)
 	var i Person
@@ -667,10 +684,12 @@ func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (
 }
 
 const personGetByLinkedIn = `-- name: PersonGetByLinkedIn :one
-SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, search, updated_at
-FROM people
-WHERE linkedin_url = $1
-ORDER BY person_id
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
+FROM people p
+WHERE p.linkedin_url = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
+ORDER BY p.person_id
 LIMIT 1
 `
 
@@ -695,10 +714,12 @@ func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl 
 }
 
 const personListAtCompany = `-- name: PersonListAtCompany :many
-SELECT person_id, full_name
-FROM people
-WHERE company_domain = $1
-ORDER BY person_id
+SELECT p.person_id, p.full_name
+FROM people p
+WHERE p.company_domain = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s
+                  WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
+ORDER BY p.person_id
 LIMIT $2::int
 `
 
@@ -735,9 +756,10 @@ func (q *Queries) PersonListAtCompany(ctx context.Context, db DBTX, arg PersonLi
 }
 
 const phoneListByPerson = `-- name: PhoneListByPerson :many
-SELECT phone, type, country, verified
-FROM phones
-WHERE person_id = $1
+SELECT ph.phone, ph.type, ph.country, ph.verified
+FROM phones ph
+WHERE ph.person_id = $1
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(ph.phone, 'UTF8')))
 ORDER BY verified DESC, CASE type WHEN 'mobile' THEN 0 WHEN 'direct' THEN 1 ELSE 2 END, phone
 `
 
@@ -771,4 +793,16 @@ func (q *Queries) PhoneListByPerson(ctx context.Context, db DBTX, personID strin
 		return nil, err
 	}
 	return items, nil
+}
+
+const suppressionHas = `-- name: SuppressionHas :one
+SELECT EXISTS (SELECT 1 FROM suppressions WHERE hash = sha256(convert_to($1::text, 'UTF8')))
+`
+
+// SuppressionHas reports whether an identifier's hash is on the suppression list.
+func (q *Queries) SuppressionHas(ctx context.Context, db DBTX, value string) (bool, error) {
+	row := db.QueryRow(ctx, suppressionHas, value)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }

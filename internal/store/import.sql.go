@@ -13,12 +13,12 @@ import (
 
 const importCompaniesMerge = `-- name: ImportCompaniesMerge :one
 WITH staged AS (
-    DELETE FROM import_companies WHERE batch = txid_current() RETURNING batch, line, domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded
+    DELETE FROM import_companies WHERE batch = txid_current() RETURNING batch, line, domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, false AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (domain) batch, line, domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded FROM staged ORDER BY domain, line DESC
+    SELECT DISTINCT ON (domain) batch, line, domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, suppressed FROM staged ORDER BY domain, line DESC
 ), merged AS (
     INSERT INTO companies (domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded)
-    SELECT domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded FROM src
+    SELECT domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded FROM src WHERE NOT suppressed
     ON CONFLICT (domain) DO UPDATE SET
         name = excluded.name,
         aliases = excluded.aliases,
@@ -37,16 +37,17 @@ WITH staged AS (
         updated_at = now()
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
 `
 
 // ImportCompaniesMerge moves this transaction's staged companies into the graph, the winner of
-// each key's repeats (the first by line DESC) only, and returns how many it inserted.
-func (q *Queries) ImportCompaniesMerge(ctx context.Context, db DBTX) (int64, error) {
+// each key's repeats (the first by line DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportCompaniesMerge(ctx context.Context, db DBTX) ([]int64, error) {
 	row := db.QueryRow(ctx, importCompaniesMerge)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 type ImportCompaniesStageParams struct {
@@ -70,12 +71,12 @@ type ImportCompaniesStageParams struct {
 
 const importEmailsMerge = `-- name: ImportEmailsMerge :one
 WITH staged AS (
-    DELETE FROM import_emails WHERE batch = txid_current() RETURNING batch, line, email, person_id, type, verified, md5, sha1, sha256
+    DELETE FROM import_emails WHERE batch = txid_current() RETURNING batch, line, email, person_id, type, verified, md5, sha1, sha256, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (email) batch, line, email, person_id, type, verified, md5, sha1, sha256 FROM staged ORDER BY email, line DESC
+    SELECT DISTINCT ON (email) batch, line, email, person_id, type, verified, md5, sha1, sha256, suppressed FROM staged ORDER BY email, line DESC
 ), merged AS (
     INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-    SELECT email, person_id, type, verified, md5, sha1, sha256 FROM src
+    SELECT email, person_id, type, verified, md5, sha1, sha256 FROM src WHERE NOT suppressed
     ON CONFLICT (email) DO UPDATE SET
         person_id = excluded.person_id,
         type = excluded.type,
@@ -85,16 +86,17 @@ WITH staged AS (
         sha256 = excluded.sha256
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
 `
 
 // ImportEmailsMerge moves this transaction's staged emails into the graph, the winner of
-// each key's repeats (the first by line DESC) only, and returns how many it inserted.
-func (q *Queries) ImportEmailsMerge(ctx context.Context, db DBTX) (int64, error) {
+// each key's repeats (the first by line DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportEmailsMerge(ctx context.Context, db DBTX) ([]int64, error) {
 	row := db.QueryRow(ctx, importEmailsMerge)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 type ImportEmailsStageParams struct {
@@ -110,26 +112,27 @@ type ImportEmailsStageParams struct {
 
 const importIPObservationsMerge = `-- name: ImportIPObservationsMerge :one
 WITH staged AS (
-    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING batch, line, ip, person_id, seen_at
+    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING batch, line, ip, person_id, seen_at, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (ip, person_id) batch, line, ip, person_id, seen_at FROM staged ORDER BY ip, person_id, seen_at DESC
+    SELECT DISTINCT ON (ip, person_id) batch, line, ip, person_id, seen_at, suppressed FROM staged ORDER BY ip, person_id, seen_at DESC
 ), merged AS (
     INSERT INTO ip_observations (ip, person_id, seen_at)
-    SELECT ip, person_id, seen_at FROM src
+    SELECT ip, person_id, seen_at FROM src WHERE NOT suppressed
     ON CONFLICT (ip, person_id) DO UPDATE SET
         seen_at = greatest(ip_observations.seen_at, excluded.seen_at)
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
 `
 
 // ImportIPObservationsMerge moves this transaction's staged ip_observations into the graph, the winner of
-// each key's repeats (the first by seen_at DESC) only, and returns how many it inserted.
-func (q *Queries) ImportIPObservationsMerge(ctx context.Context, db DBTX) (int64, error) {
+// each key's repeats (the first by seen_at DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportIPObservationsMerge(ctx context.Context, db DBTX) ([]int64, error) {
 	row := db.QueryRow(ctx, importIPObservationsMerge)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 type ImportIPObservationsStageParams struct {
@@ -141,12 +144,12 @@ type ImportIPObservationsStageParams struct {
 
 const importNetworksMerge = `-- name: ImportNetworksMerge :one
 WITH staged AS (
-    DELETE FROM import_networks WHERE batch = txid_current() RETURNING batch, line, cidr, company_domain, type, asn, as_org
+    DELETE FROM import_networks WHERE batch = txid_current() RETURNING batch, line, cidr, company_domain, type, asn, as_org, false AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (cidr) batch, line, cidr, company_domain, type, asn, as_org FROM staged ORDER BY cidr, line DESC
+    SELECT DISTINCT ON (cidr) batch, line, cidr, company_domain, type, asn, as_org, suppressed FROM staged ORDER BY cidr, line DESC
 ), merged AS (
     INSERT INTO networks (cidr, company_domain, type, asn, as_org)
-    SELECT cidr, company_domain, type, asn, as_org FROM src
+    SELECT cidr, company_domain, type, asn, as_org FROM src WHERE NOT suppressed
     ON CONFLICT (cidr) DO UPDATE SET
         company_domain = excluded.company_domain,
         type = excluded.type,
@@ -154,16 +157,17 @@ WITH staged AS (
         as_org = excluded.as_org
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
 `
 
 // ImportNetworksMerge moves this transaction's staged networks into the graph, the winner of
-// each key's repeats (the first by line DESC) only, and returns how many it inserted.
-func (q *Queries) ImportNetworksMerge(ctx context.Context, db DBTX) (int64, error) {
+// each key's repeats (the first by line DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportNetworksMerge(ctx context.Context, db DBTX) ([]int64, error) {
 	row := db.QueryRow(ctx, importNetworksMerge)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 type ImportNetworksStageParams struct {
@@ -177,12 +181,12 @@ type ImportNetworksStageParams struct {
 
 const importPeopleMerge = `-- name: ImportPeopleMerge :one
 WITH staged AS (
-    DELETE FROM import_people WHERE batch = txid_current() RETURNING batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords
+    DELETE FROM import_people WHERE batch = txid_current() RETURNING batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (person_id) batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords FROM staged ORDER BY person_id, line DESC
+    SELECT DISTINCT ON (person_id) batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, suppressed FROM staged ORDER BY person_id, line DESC
 ), merged AS (
     INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords)
-    SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords FROM src
+    SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords FROM src WHERE NOT suppressed
     ON CONFLICT (person_id) DO UPDATE SET
         full_name = excluded.full_name,
         first_name = excluded.first_name,
@@ -196,16 +200,17 @@ WITH staged AS (
         updated_at = now()
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
 `
 
 // ImportPeopleMerge moves this transaction's staged people into the graph, the winner of
-// each key's repeats (the first by line DESC) only, and returns how many it inserted.
-func (q *Queries) ImportPeopleMerge(ctx context.Context, db DBTX) (int64, error) {
+// each key's repeats (the first by line DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportPeopleMerge(ctx context.Context, db DBTX) ([]int64, error) {
 	row := db.QueryRow(ctx, importPeopleMerge)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 type ImportPeopleStageParams struct {
@@ -224,28 +229,29 @@ type ImportPeopleStageParams struct {
 
 const importPhonesMerge = `-- name: ImportPhonesMerge :one
 WITH staged AS (
-    DELETE FROM import_phones WHERE batch = txid_current() RETURNING batch, line, phone, person_id, type, country, verified
+    DELETE FROM import_phones WHERE batch = txid_current() RETURNING batch, line, phone, person_id, type, country, verified, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(phone, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (phone, person_id) batch, line, phone, person_id, type, country, verified FROM staged ORDER BY phone, person_id, line DESC
+    SELECT DISTINCT ON (phone, person_id) batch, line, phone, person_id, type, country, verified, suppressed FROM staged ORDER BY phone, person_id, line DESC
 ), merged AS (
     INSERT INTO phones (phone, person_id, type, country, verified)
-    SELECT phone, person_id, type, country, verified FROM src
+    SELECT phone, person_id, type, country, verified FROM src WHERE NOT suppressed
     ON CONFLICT (phone, person_id) DO UPDATE SET
         type = excluded.type,
         country = excluded.country,
         verified = excluded.verified
     RETURNING (xmax = 0) AS inserted
 )
-SELECT count(*) FILTER (WHERE inserted) FROM merged
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
 `
 
 // ImportPhonesMerge moves this transaction's staged phones into the graph, the winner of
-// each key's repeats (the first by line DESC) only, and returns how many it inserted.
-func (q *Queries) ImportPhonesMerge(ctx context.Context, db DBTX) (int64, error) {
+// each key's repeats (the first by line DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportPhonesMerge(ctx context.Context, db DBTX) ([]int64, error) {
 	row := db.QueryRow(ctx, importPhonesMerge)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 type ImportPhonesStageParams struct {
@@ -255,4 +261,37 @@ type ImportPhonesStageParams struct {
 	Type     string
 	Country  *string
 	Verified bool
+}
+
+const importSuppressionsMerge = `-- name: ImportSuppressionsMerge :one
+WITH staged AS (
+    DELETE FROM import_suppressions WHERE batch = txid_current() RETURNING batch, line, hash, kind, source, false AS suppressed
+), src AS (
+    SELECT DISTINCT ON (hash) batch, line, hash, kind, source, suppressed FROM staged ORDER BY hash, line DESC
+), merged AS (
+    INSERT INTO suppressions (hash, kind, source)
+    SELECT hash, kind, source FROM src WHERE NOT suppressed
+    ON CONFLICT (hash) DO UPDATE SET
+        kind = suppressions.kind,
+        source = suppressions.source
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
+`
+
+// ImportSuppressionsMerge moves this transaction's staged suppressions into the graph, the winner of
+// each key's repeats (the first by line DESC) only, but those that carry a suppressed
+// identifier, and returns how many rows it inserted and how many it suppressed.
+func (q *Queries) ImportSuppressionsMerge(ctx context.Context, db DBTX) ([]int64, error) {
+	row := db.QueryRow(ctx, importSuppressionsMerge)
+	var column_1 []int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+type ImportSuppressionsStageParams struct {
+	Line   int32
+	Hash   []byte
+	Kind   string
+	Source string
 }

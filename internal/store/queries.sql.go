@@ -349,30 +349,46 @@ func (q *Queries) ResolutionCallbackReset(ctx context.Context, db DBTX, id strin
 }
 
 const resolutionFinishMany = `-- name: ResolutionFinishMany :many
-UPDATE resolutions r
-SET status = x.status, result = x.result, completed_at = now()
-FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS status,
-             unnest($3::jsonb[]) AS result) AS x
-WHERE r.id = x.id AND r.status = 'processing'
-RETURNING r.id, r.callback_attempts
+WITH e AS (
+    SELECT coalesce(max(id), 0)::bigint AS epoch FROM erasures
+), f AS (
+    UPDATE resolutions r
+    SET status = x.status, result = x.result, completed_at = now()
+    FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS status,
+                 unnest($3::jsonb[]) AS result, unnest($4::bigint[]) AS epoch) AS x, e
+    WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
+    RETURNING r.id, r.callback_attempts
+)
+SELECT f.id, f.callback_attempts, 0::bigint AS epoch FROM f
+UNION ALL
+SELECT '', 0, e.epoch FROM e
 `
 
 type ResolutionFinishManyParams struct {
 	IDs      []string
 	Statuses []string
 	Results  [][]byte
+	Epochs   []int64
 }
 
 type ResolutionFinishManyRow struct {
 	ID               string
 	CallbackAttempts int32
+	Epoch            int64
 }
 
 // ResolutionFinishMany stores the outcomes of resolve jobs, one for each element of the
-// arrays, and returns the resolutions it finished with their callback attempt counts. One
-// finished already (by an earlier run whose completion was not recorded) is left as it is.
+// arrays, and returns the resolutions it finished with their callback attempt counts, and a
+// last row with an empty id and the current erasure epoch. One finished already (by an
+// earlier run whose completion was not recorded) is left as it is; so is one whose resolver
+// read the graph before an erasure (@epochs older than the current one), to be resolved again.
 func (q *Queries) ResolutionFinishMany(ctx context.Context, db DBTX, arg ResolutionFinishManyParams) ([]ResolutionFinishManyRow, error) {
-	rows, err := db.Query(ctx, resolutionFinishMany, arg.IDs, arg.Statuses, arg.Results)
+	rows, err := db.Query(ctx, resolutionFinishMany,
+		arg.IDs,
+		arg.Statuses,
+		arg.Results,
+		arg.Epochs,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +396,7 @@ func (q *Queries) ResolutionFinishMany(ctx context.Context, db DBTX, arg Resolut
 	var items []ResolutionFinishManyRow
 	for rows.Next() {
 		var i ResolutionFinishManyRow
-		if err := rows.Scan(&i.ID, &i.CallbackAttempts); err != nil {
+		if err := rows.Scan(&i.ID, &i.CallbackAttempts, &i.Epoch); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -549,40 +565,47 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 }
 
 const resolutionGetMany = `-- name: ResolutionGetMany :many
-SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at
+SELECT resolutions.id, resolutions.api_key_id, resolutions.endpoint, resolutions.request, resolutions.request_hash, resolutions.status, resolutions.result, resolutions.external_id, resolutions.callback_url, resolutions.idempotency_key, resolutions.requested_at, resolutions.completed_at, resolutions.callback_status, resolutions.callback_attempts, resolutions.callback_last_status_code, resolutions.callback_last_error, resolutions.callback_delivered_at, resolutions.callback_last_attempt_at, (SELECT coalesce(max(id), 0) FROM erasures)::bigint AS erasure_epoch
 FROM resolutions
 WHERE id = ANY ($1::text[])
 `
 
-// ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once.
-func (q *Queries) ResolutionGetMany(ctx context.Context, db DBTX, ids []string) ([]Resolution, error) {
+type ResolutionGetManyRow struct {
+	Resolution   Resolution
+	ErasureEpoch int64
+}
+
+// ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once, with
+// the erasure epoch (the last erasure's id) their results will be checked against.
+func (q *Queries) ResolutionGetMany(ctx context.Context, db DBTX, ids []string) ([]ResolutionGetManyRow, error) {
 	rows, err := db.Query(ctx, resolutionGetMany, ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []Resolution
+	var items []ResolutionGetManyRow
 	for rows.Next() {
-		var i Resolution
+		var i ResolutionGetManyRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.APIKeyID,
-			&i.Endpoint,
-			&i.Request,
-			&i.RequestHash,
-			&i.Status,
-			&i.Result,
-			&i.ExternalID,
-			&i.CallbackURL,
-			&i.IdempotencyKey,
-			&i.RequestedAt,
-			&i.CompletedAt,
-			&i.CallbackStatus,
-			&i.CallbackAttempts,
-			&i.CallbackLastStatusCode,
-			&i.CallbackLastError,
-			&i.CallbackDeliveredAt,
-			&i.CallbackLastAttemptAt,
+			&i.Resolution.ID,
+			&i.Resolution.APIKeyID,
+			&i.Resolution.Endpoint,
+			&i.Resolution.Request,
+			&i.Resolution.RequestHash,
+			&i.Resolution.Status,
+			&i.Resolution.Result,
+			&i.Resolution.ExternalID,
+			&i.Resolution.CallbackURL,
+			&i.Resolution.IdempotencyKey,
+			&i.Resolution.RequestedAt,
+			&i.Resolution.CompletedAt,
+			&i.Resolution.CallbackStatus,
+			&i.Resolution.CallbackAttempts,
+			&i.Resolution.CallbackLastStatusCode,
+			&i.Resolution.CallbackLastError,
+			&i.Resolution.CallbackDeliveredAt,
+			&i.Resolution.CallbackLastAttemptAt,
+			&i.ErasureEpoch,
 		); err != nil {
 			return nil, err
 		}

@@ -49,6 +49,14 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 	if d.Result == nil {
 		return river.JobCancel(fmt.Errorf("resolution %s has no result to deliver", id))
 	}
+	if resolution.IsRedacted(d.Result) {
+		// Its person was forgotten after it finished: the callback says so, and no more.
+		body, err := resolution.Body(d.ID, d.Status, nil, map[string]any{"redacted": true})
+		if err != nil {
+			return err
+		}
+		d.Result = body
+	}
 
 	ts := time.Now().Unix()
 	sig, err := webhook.Sign(d.SigningSecret, d.ID, ts, d.Result)

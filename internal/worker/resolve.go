@@ -12,6 +12,7 @@ import (
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/telemetry"
 )
 
@@ -51,44 +52,66 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.Reso
 				slog.Int64("job_id", job.ID)}, attrs...)...)
 		}
 	}
-	r, err := w.steps.Load(ctx, id)
-	if errors.Is(err, resolution.ErrNoResolution) {
-		return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
-	}
-	if err != nil {
-		return err
-	}
-	if r.Status != resolution.Processing {
-		return nil // finished by an earlier run whose completion was not recorded
-	}
-
-	start := time.Now()
-	res, rerr := w.run(ctx, r.Endpoint, r.Request)
-	took := time.Since(start)
-	w.metrics.ResolveDuration.WithLabelValues(r.Endpoint).Observe(took.Seconds())
-	status := resolution.NotFound
-	if res.Found {
-		status = resolution.Completed
-	}
-	if rerr != nil {
-		if !resolve.IsPermanent(rerr) && job.Attempt < job.MaxAttempts {
-			w.metrics.Resolutions.WithLabelValues(r.Endpoint, "retry").Inc()
-			log(slog.LevelWarn, "resolver failed; will retry", slog.String("endpoint", r.Endpoint),
-				slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
-			return rerr
+	// A person forgotten while this ran refuses the outcome (resolution.ErrErased): the
+	// resolution is read and resolved again, now without them. Erasures are rare; a few
+	// rounds are plenty, and the job is retried after that.
+	var (
+		r        store.Resolution
+		status   string
+		took     time.Duration
+		start    time.Time
+		finished bool
+	)
+	for round := 0; round < 3 && !finished; round++ {
+		l, err := w.steps.Load(ctx, id)
+		if errors.Is(err, resolution.ErrNoResolution) {
+			return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
 		}
-		log(slog.LevelError, "resolver failed; giving up", slog.String("endpoint", r.Endpoint),
-			slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
-		status, res.Fields = resolution.Failed, map[string]any{"error": resolution.FailureMessage}
-	}
+		if err != nil {
+			return err
+		}
+		r = l.Resolution
+		if r.Status != resolution.Processing {
+			return nil // finished by an earlier run whose completion was not recorded
+		}
 
-	body, err := resolution.Body(r.ID, status, r.ExternalID, res.Fields)
-	if err != nil {
-		return err
+		start = time.Now()
+		var res resolve.Result
+		var rerr error
+		if !resolution.IsRedacted(r.Request) { // a forgotten person's request: nobody to find
+			res, rerr = w.run(ctx, r.Endpoint, r.Request)
+		}
+		took = time.Since(start)
+		w.metrics.ResolveDuration.WithLabelValues(r.Endpoint).Observe(took.Seconds())
+		status = resolution.NotFound
+		if res.Found {
+			status = resolution.Completed
+		}
+		if rerr != nil {
+			if !resolve.IsPermanent(rerr) && job.Attempt < job.MaxAttempts {
+				w.metrics.Resolutions.WithLabelValues(r.Endpoint, "retry").Inc()
+				log(slog.LevelWarn, "resolver failed; will retry", slog.String("endpoint", r.Endpoint),
+					slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
+				return rerr
+			}
+			log(slog.LevelError, "resolver failed; giving up", slog.String("endpoint", r.Endpoint),
+				slog.Int("attempt", job.Attempt), slog.Any("error", rerr))
+			status, res.Fields = resolution.Failed, map[string]any{"error": resolution.FailureMessage}
+		}
+
+		body, err := resolution.Body(r.ID, status, r.ExternalID, res.Fields)
+		if err != nil {
+			return err
+		}
+		err = w.steps.Finish(ctx, resolution.Outcome{ID: r.ID, Status: status, Body: body,
+			JobMetadata: w.tracing.JobMetadata(ctx), ErasureEpoch: l.ErasureEpoch})
+		if err != nil && !errors.Is(err, resolution.ErrErased) {
+			return err
+		}
+		finished = err == nil
 	}
-	if err := w.steps.Finish(ctx, resolution.Outcome{ID: r.ID, Status: status, Body: body,
-		JobMetadata: w.tracing.JobMetadata(ctx)}); err != nil {
-		return err
+	if !finished {
+		return resolution.ErrErased
 	}
 	w.metrics.Resolutions.WithLabelValues(r.Endpoint, status).Inc()
 	log(slog.LevelInfo, "resolved", slog.String("endpoint", r.Endpoint), slog.String("outcome", status),

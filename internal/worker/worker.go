@@ -60,6 +60,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 	river.AddWorker(workers, rw)
 	river.AddWorker(workers, cw)
 	river.AddWorker(workers, &sweepWorker{pool: d.Pool, logger: d.Logger, age: cfg.SweepAge})
+	river.AddWorker(workers, &purgeWorker{pool: d.Pool, logger: d.Logger, retention: cfg.Retention})
 
 	queue := func(n int) river.QueueConfig {
 		return river.QueueConfig{MaxWorkers: n, FetchCooldown: cfg.FetchCooldown, FetchPollInterval: cfg.FetchPollInterval}
@@ -81,9 +82,14 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 		CompletedJobRetentionPeriod: cfg.JobRetention,
 		CancelledJobRetentionPeriod: 7 * 24 * time.Hour,
 		DiscardedJobRetentionPeriod: 7 * 24 * time.Hour,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
-			func() (river.JobArgs, *river.InsertOpts) { return resolution.SweepJob{}, nil },
-			&river.PeriodicJobOpts{RunOnStart: true})},
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return resolution.SweepJob{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return resolution.PurgeJob{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
 		RescueStuckJobsAfter: max(cfg.RescueStuckJobsAfter, jobTimeout),
 		Plugins:              d.Tracing.RiverPlugins(),
 	})

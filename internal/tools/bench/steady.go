@@ -8,7 +8,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"sync/atomic"
+
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/resolution"
 
 	"github.com/openresolve/openresolve/internal/tools/harness"
 )
@@ -23,12 +28,19 @@ type SteadyRow struct {
 	Jobs               int64 // rows in river_job
 	JobDead            int64 // dead tuples in river_job
 	ResolutionsDead    int64
+	Resolutions        int64         // rows in resolutions
+	Purged             int64         // resolutions deleted in the interval (--purge-older-than)
+	PurgeTime          time.Duration // spent deleting them
 }
 
 // RunSteady offers rate requests per second for duration and samples every interval: accept
 // and end-to-end latency, River's job table and the dead tuples autovacuum has to keep up with.
 // Completed jobs are kept only retention, so a flat job table shows the cleaner keeping up.
-func RunSteady(ctx context.Context, o Options, rate float64, interval, retention time.Duration) ([]SteadyRow, error) {
+//
+// With purgeAfter set, resolution.Purge (what the workers run every minute with
+// RESOLUTION_RETENTION, which cannot be under a day) runs every 10 s with purgeAfter, so that
+// a run of minutes shows whether deletion keeps up and what it costs accepts.
+func RunSteady(ctx context.Context, o Options, rate float64, interval, retention, purgeAfter time.Duration) ([]SteadyRow, error) {
 	site, err := harness.NewSite(ctx, "steady", o.BinDir, 1000, 5000)
 	if err != nil {
 		return nil, err
@@ -61,6 +73,33 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 	}
 	defer conn.Close(ctx)
 
+	var purged, purgeNanos atomic.Int64
+	if purgeAfter > 0 {
+		pool, err := pgxpool.New(ctx, site.DatabaseURL)
+		if err != nil {
+			return nil, err
+		}
+		defer pool.Close()
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			for t := time.NewTicker(10 * time.Second); ; {
+				select {
+				case <-pctx.Done():
+					return
+				case <-t.C:
+				}
+				start := time.Now()
+				p, err := resolution.Purge(pctx, pool, purgeAfter)
+				if err != nil && pctx.Err() == nil {
+					fmt.Fprintf(o.Log, "bench: purge: %v\n", err)
+				}
+				purged.Add(p.Resolutions)
+				purgeNanos.Add(int64(time.Since(start)))
+			}
+		}()
+	}
+
 	var rows []SteadyRow
 	start := time.Now()
 	for time.Since(start) < o.Duration && ctx.Err() == nil {
@@ -77,10 +116,12 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 		row := SteadyRow{At: time.Since(start).Round(time.Second), Accepted: s.perSecond, AcceptP99: s.p99,
 			CallbacksPerSecond: float64(len(e2e)) / interval.Seconds()}
 		row.E2EP50, _, _ = percentiles(e2e)
+		row.Purged, row.PurgeTime = purged.Swap(0), time.Duration(purgeNanos.Swap(0))
 		if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM river_job),
 			coalesce((SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'river_job'), 0),
-			coalesce((SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'resolutions'), 0)`).
-			Scan(&row.Jobs, &row.JobDead, &row.ResolutionsDead); err != nil {
+			coalesce((SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'resolutions'), 0),
+			(SELECT count(*) FROM resolutions)`).
+			Scan(&row.Jobs, &row.JobDead, &row.ResolutionsDead, &row.Resolutions); err != nil {
 			return rows, err
 		}
 		rows = append(rows, row)
@@ -93,10 +134,10 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 // PrintSteady writes the sustained run as a table.
 func PrintSteady(w io.Writer, rows []SteadyRow) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "at\taccepted/s\taccept p99\tcallbacks/s\te2e p50\triver_job rows\tdead job tuples\tdead resolution tuples\t")
+	fmt.Fprintln(tw, "at\taccepted/s\taccept p99\tcallbacks/s\te2e p50\triver_job rows\tdead job tuples\tdead resolution tuples\tresolutions\tpurged\tpurge time\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%.0f\t%s\t%d\t%d\t%d\t\n", r.At, r.Accepted, ms(r.AcceptP99),
-			r.CallbacksPerSecond, ms(r.E2EP50), r.Jobs, r.JobDead, r.ResolutionsDead)
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%.0f\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.At, r.Accepted, ms(r.AcceptP99),
+			r.CallbacksPerSecond, ms(r.E2EP50), r.Jobs, r.JobDead, r.ResolutionsDead, r.Resolutions, r.Purged, ms(r.PurgeTime))
 	}
 	_ = tw.Flush()
 }

@@ -176,3 +176,12 @@ func (c *Cluster) Stop() {
 	_, _ = c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "fast", "-w", "stop")
 	_ = os.RemoveAll(c.dir)
 }
+
+// PGTool returns the path of one of PostgreSQL's programs (pg_dump, pg_basebackup, …).
+func PGTool(name string) (string, error) {
+	dir, err := pgBinDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
+}

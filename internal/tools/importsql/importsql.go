@@ -28,17 +28,26 @@ type Kind struct {
 	Touch bool
 	// Update gives the new value of a column on update, where it is not the incoming one.
 	Update map[string]string
+	// Suppressed names, for a staged row, the suppressed identifiers it carries (SQL
+	// expressions of its columns whose SHA-256 is looked up in suppressions); such a row is
+	// skipped and counted.
+	Suppressed []string
 }
 
-// Kinds are the six kinds, in the order an import of a whole graph takes them.
+// Kinds are the six kinds of the graph, in the order an import of a whole graph takes them,
+// and the suppression list.
 var Kinds = []Kind{
 	{Table: "companies", Key: []string{"domain"}, Touch: true},
-	{Table: "people", Key: []string{"person_id"}, Touch: true},
-	{Table: "emails", Key: []string{"email"}},
-	{Table: "phones", Key: []string{"phone", "person_id"}},
+	{Table: "people", Key: []string{"person_id"}, Touch: true,
+		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
+	{Table: "emails", Key: []string{"email"}, Suppressed: []string{"email", "person_id"}},
+	{Table: "phones", Key: []string{"phone", "person_id"}, Suppressed: []string{"phone", "person_id"}},
 	{Table: "networks", Key: []string{"cidr"}},
 	{Table: "ip_observations", Key: []string{"ip", "person_id"}, Order: "seen_at DESC",
-		Update: map[string]string{"seen_at": "greatest(ip_observations.seen_at, excluded.seen_at)"}},
+		Update:     map[string]string{"seen_at": "greatest(ip_observations.seen_at, excluded.seen_at)"},
+		Suppressed: []string{"person_id"}},
+	{Table: "suppressions", Key: []string{"hash"},
+		Update: map[string]string{"kind": "suppressions.kind", "source": "suppressions.source"}},
 }
 
 // Generate returns sql/import.sql for the migrations in fsys.
@@ -87,14 +96,24 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 		order = "line DESC"
 	}
 	key := strings.Join(k.Key, ", ")
+	suppressed := "false"
+	if len(k.Suppressed) > 0 {
+		hashes := make([]string, len(k.Suppressed))
+		for i, e := range k.Suppressed {
+			hashes[i] = "sha256(convert_to(" + e + ", 'UTF8'))"
+		}
+		suppressed = "EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (" + strings.Join(hashes, ", ") + "))"
+	}
 	fmt.Fprintf(b, "\n-- Import%sMerge moves this transaction's staged %s into the graph, the winner of\n", name, k.Table)
-	fmt.Fprintf(b, "-- each key's repeats (the first by %s) only, and returns how many it inserted.\n", order)
+	fmt.Fprintf(b, "-- each key's repeats (the first by %s) only, but those that carry a suppressed\n", order)
+	fmt.Fprintf(b, "-- identifier, and returns how many rows it inserted and how many it suppressed.\n")
 	fmt.Fprintf(b, "-- name: Import%sMerge :one\n", name)
-	fmt.Fprintf(b, "WITH staged AS (\n    DELETE FROM import_%s WHERE batch = txid_current() RETURNING *\n", k.Table)
+	fmt.Fprintf(b, "WITH staged AS (\n    DELETE FROM import_%s WHERE batch = txid_current() RETURNING *, %s AS suppressed\n", k.Table, suppressed)
 	fmt.Fprintf(b, "), src AS (\n    SELECT DISTINCT ON (%s) * FROM staged ORDER BY %s, %s\n", key, key, order)
-	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s FROM src\n", k.Table, strings.Join(cols, ", "), strings.Join(cols, ", "))
+	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s FROM src WHERE NOT suppressed\n", k.Table, strings.Join(cols, ", "), strings.Join(cols, ", "))
 	fmt.Fprintf(b, "    ON CONFLICT (%s) DO UPDATE SET\n        %s\n", key, strings.Join(set, ",\n        "))
-	fmt.Fprintf(b, "    RETURNING (xmax = 0) AS inserted\n)\nSELECT count(*) FILTER (WHERE inserted) FROM merged;\n")
+	fmt.Fprintf(b, "    RETURNING (xmax = 0) AS inserted\n)\n")
+	fmt.Fprintf(b, "SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];\n")
 }
 
 var (

@@ -56,19 +56,26 @@ john.smith@summithealth.com,p_john,work,false
 func LoadGraph(t testing.TB, pool *pgxpool.Pool, files map[string]string) {
 	t.Helper()
 	for _, kind := range importer.Kinds {
-		content, ok := files[kind]
-		if !ok {
-			continue
-		}
-		src, err := importer.NewCSV(strings.NewReader(content))
-		if err != nil {
-			t.Fatal(err)
-		}
-		im := &importer.Importer{Pool: pool, Reject: func(line int, reason string) {
-			t.Fatalf("fixture %s line %d rejected: %s", kind, line, reason)
-		}}
-		if _, err := im.Import(context.Background(), kind, src); err != nil {
-			t.Fatal(err)
+		if content, ok := files[kind]; ok {
+			ImportCSV(t, pool, kind, content)
 		}
 	}
+}
+
+// ImportCSV imports one CSV text of kind through the real importer, fails t on any rejected
+// row, and returns the counts.
+func ImportCSV(t testing.TB, pool *pgxpool.Pool, kind, content string) importer.Result {
+	t.Helper()
+	src, err := importer.NewCSV(strings.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := &importer.Importer{Pool: pool, Reject: func(line int, reason string) {
+		t.Fatalf("%s line %d rejected: %s", kind, line, reason)
+	}}
+	res, err := im.Import(context.Background(), kind, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

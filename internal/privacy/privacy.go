@@ -1,0 +1,168 @@
+// Package privacy erases people and keeps them erased (CONTRACT.md section 9): the
+// suppression list holds identifiers only as the SHA-256 of their normalized form, forget
+// removes a person and every row about them, and what an erasure did is recorded without the
+// identifier. Retention of resolutions is resolution.Purge.
+package privacy
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/normalize"
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// The kinds of identifier a person is forgotten or suppressed by.
+const (
+	Email    = "email"
+	LinkedIn = "linkedin"
+	Phone    = "phone"
+	Person   = "person"
+)
+
+// Hash is how an identifier is kept on the suppression list: the SHA-256 of its normalized
+// form. An email's is its sha256 HEM.
+func Hash(normalized string) []byte {
+	h := sha256.Sum256([]byte(normalized))
+	return h[:]
+}
+
+// Normalize returns the normalized form of an identifier of kind, as the graph and stored
+// requests hold it. defaultCountry applies to a phone number written without +.
+func Normalize(kind, value, defaultCountry string) (string, error) {
+	value = strings.TrimSpace(value)
+	switch kind {
+	case Email:
+		e, err := normalize.Email(value)
+		if err != nil {
+			return "", errors.New("not a valid email address")
+		}
+		return e, nil
+	case LinkedIn:
+		u, _, err := normalize.LinkedIn(value)
+		if err != nil {
+			return "", errors.New("not a LinkedIn URL")
+		}
+		return u, nil
+	case Phone:
+		p, _, err := normalize.Phone(value, defaultCountry)
+		if err != nil {
+			return "", errors.New("not a valid phone number")
+		}
+		return p, nil
+	case Person:
+		if value == "" || len(value) > 200 {
+			return "", errors.New("a person id has 1 to 200 characters")
+		}
+		return value, nil
+	}
+	return "", fmt.Errorf("unknown kind of identifier %q", kind)
+}
+
+// Erasure counts what Forget did.
+type Erasure struct {
+	People              int64 `json:"people"`
+	Emails              int64 `json:"emails"`
+	Phones              int64 `json:"phones"`
+	Observations        int64 `json:"observations"`
+	ResolutionsRedacted int64 `json:"resolutionsRedacted"`
+	Suppressed          int64 `json:"suppressed"`
+}
+
+// Forget erases every person a normalized identifier of kind names (see Normalize): their
+// person rows, emails, phones and IP observations go; their identifiers, and the one given,
+// join the suppression list; stored resolutions whose request or result holds any of them are
+// redacted; the erasure is recorded with its counts only. Forgetting again finds nothing.
+//
+// A resolve job that read the graph before the erasure cannot store what it read: the
+// erasure's record moves the epoch its finish is checked against (resolution.ErrErased),
+// and the barrier below waits for those that committed earlier, so that the second redaction
+// sees their results.
+func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure, error) {
+	q := store.New()
+	var (
+		e       Erasure
+		needles []string
+		id      int64
+	)
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		find := store.ForgetPeopleParams{}
+		switch kind {
+		case Email:
+			find.Email = value
+		case LinkedIn:
+			find.LinkedInURL = value
+		case Phone:
+			find.Phone = value
+		case Person:
+			find.PersonID = value
+		default:
+			return fmt.Errorf("unknown kind of identifier %q", kind)
+		}
+		people, err := q.ForgetPeople(ctx, tx, find)
+		if err != nil {
+			return err
+		}
+		ids, err := q.ForgetIdentifiers(ctx, tx, people)
+		if err != nil {
+			return err
+		}
+		hashes, kinds := [][]byte{Hash(value)}, []string{kind}
+		needles = []string{quoted(value)}
+		for _, i := range ids {
+			hashes, kinds = append(hashes, Hash(i.Value)), append(kinds, i.Kind)
+			needles = append(needles, quoted(i.Value))
+			if i.Kind == Email { // the forms a HEM answer or request holds it in
+				needles = append(needles, quoted(i.MD5), quoted(i.SHA1), quoted(hex.EncodeToString(Hash(i.Value))))
+			}
+		}
+		if e.Suppressed, err = q.SuppressionAddMany(ctx, tx, store.SuppressionAddManyParams{
+			Hashes: hashes, Kinds: kinds, Source: "forget"}); err != nil {
+			return err
+		}
+		d, err := q.ForgetDelete(ctx, tx, people)
+		if err != nil {
+			return err
+		}
+		e.People, e.Emails, e.Phones, e.Observations = d.People, d.Emails, d.Phones, d.Observations
+		if e.ResolutionsRedacted, err = q.ResolutionRedact(ctx, tx, needles); err != nil {
+			return err
+		}
+		id, err = q.ErasureRecord(ctx, tx, store.ErasureRecordParams{Kind: kind, People: int32(e.People),
+			Emails: int32(e.Emails), Phones: int32(e.Phones), Observations: int32(e.Observations),
+			ResolutionsRedacted: int32(e.ResolutionsRedacted), Suppressed: int32(e.Suppressed)})
+		return err
+	})
+	if err != nil {
+		return Erasure{}, err
+	}
+	// Wait for the resolve jobs that finished while the erasure committed, then redact what
+	// they stored.
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return q.ErasureBarrier(ctx, tx) }); err != nil {
+		return e, err
+	}
+	more, err := q.ResolutionRedact(ctx, pool, needles)
+	if err != nil || more == 0 {
+		return e, err
+	}
+	e.ResolutionsRedacted += more
+	return e, q.ErasureSetRedacted(ctx, pool, store.ErasureSetRedactedParams{ID: id, ResolutionsRedacted: int32(e.ResolutionsRedacted)})
+}
+
+// quoted is a value as the JSON of a stored request or result holds it: a string, quotes
+// included, so that a short person id finds only itself.
+func quoted(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}

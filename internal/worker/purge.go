@@ -1,0 +1,34 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/openresolve/openresolve/internal/resolution"
+)
+
+// purgeWorker runs resolution.Purge every minute with the retention (RESOLUTION_RETENTION).
+type purgeWorker struct {
+	river.WorkerDefaults[resolution.PurgeJob]
+	pool      *pgxpool.Pool
+	logger    *slog.Logger
+	retention time.Duration
+}
+
+func (w *purgeWorker) Work(ctx context.Context, job *river.Job[resolution.PurgeJob]) error {
+	start := time.Now()
+	p, err := resolution.Purge(ctx, w.pool, w.retention)
+	if p.Resolutions+p.Batches > 0 || err != nil {
+		w.logger.InfoContext(ctx, "purged what is past its retention", slog.Int64("resolutions", p.Resolutions),
+			slog.Int64("batches", p.Batches), slog.Duration("retention", w.retention),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000), slog.Any("error", err))
+	}
+	return err
+}
+
+// Timeout implements river.Worker: a purge far behind takes its time, a batch at a time.
+func (w *purgeWorker) Timeout(*river.Job[resolution.PurgeJob]) time.Duration { return 10 * time.Minute }

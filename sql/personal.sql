@@ -1,0 +1,95 @@
+-- Personal data: retention, erasure and suppression (CONTRACT.md section 9,
+-- migrations/00009_personal_data.sql).
+
+-- ResolutionPurge deletes up to @max_rows finished resolutions, oldest first, requested and
+-- finished before @cutoff and no longer awaiting delivery, with their delivery attempts, and
+-- returns how many it deleted. Rows another transaction holds are left for the next call.
+-- name: ResolutionPurge :one
+WITH doomed AS (
+    SELECT id
+    FROM resolutions
+    WHERE requested_at < @cutoff::timestamptz AND completed_at < @cutoff::timestamptz
+      AND status <> 'processing' AND callback_status <> 'pending'
+    ORDER BY requested_at
+    LIMIT @max_rows::int
+    FOR UPDATE SKIP LOCKED
+), deleted AS (
+    DELETE FROM resolutions r USING doomed WHERE r.id = doomed.id RETURNING 1
+)
+SELECT count(*) FROM deleted;
+
+-- ForgetPeople finds the people an identifier names: by id, LinkedIn URL, email or phone (an
+-- empty parameter names nobody). Emails and phones may name a person_id the people table does
+-- not hold; they are found all the same.
+-- name: ForgetPeople :many
+SELECT person_id FROM people WHERE person_id = @person_id::text
+UNION
+SELECT person_id FROM people WHERE linkedin_url = @linkedin_url::text
+UNION
+SELECT person_id FROM emails WHERE email = @email::text
+UNION
+SELECT person_id FROM phones WHERE phone = @phone::text;
+
+-- ForgetIdentifiers lists every identifier the graph holds for these people, by kind:
+-- person, linkedin, email (with its three hashes) and phone.
+-- name: ForgetIdentifiers :many
+SELECT 'person'::text AS kind, id::text AS value, ''::text AS md5, ''::text AS sha1
+FROM unnest(@person_ids::text[]) AS id
+UNION ALL
+SELECT 'linkedin', linkedin_url, '', '' FROM people
+WHERE person_id = ANY (@person_ids::text[]) AND linkedin_url IS NOT NULL
+UNION ALL
+SELECT 'email', email, md5, sha1 FROM emails WHERE person_id = ANY (@person_ids::text[])
+UNION ALL
+SELECT 'phone', phone, '', '' FROM phones WHERE person_id = ANY (@person_ids::text[]);
+
+-- ForgetDelete deletes these people with their emails, phones and IP observations, and
+-- returns how many of each.
+-- name: ForgetDelete :one
+WITH p AS (
+    DELETE FROM people WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
+), e AS (
+    DELETE FROM emails WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
+), ph AS (
+    DELETE FROM phones WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
+), o AS (
+    DELETE FROM ip_observations WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
+)
+SELECT (SELECT count(*) FROM p) AS people, (SELECT count(*) FROM e) AS emails,
+       (SELECT count(*) FROM ph) AS phones, (SELECT count(*) FROM o) AS observations;
+
+-- SuppressionAddMany adds identifiers' hashes to the suppression list and returns how many
+-- were not on it.
+-- name: SuppressionAddMany :execrows
+INSERT INTO suppressions (hash, kind, source)
+SELECT unnest(@hashes::bytea[]), unnest(@kinds::text[]), @source::text
+ON CONFLICT (hash) DO NOTHING;
+
+-- ErasureBarrier waits for the transactions writing resolutions now to end; the erasure
+-- epoch they read is then older than the erasure's, so their results are refused (see
+-- ResolutionFinishMany), or they committed and the redaction that follows sees them.
+-- name: ErasureBarrier :exec
+LOCK TABLE resolutions IN SHARE MODE;
+
+-- ResolutionRedact redacts the resolutions whose stored request or result holds any of
+-- @needles (normalized identifiers, as the request and result store them): request and
+-- result become {"redacted": true}, the external id is dropped. It reads every stored
+-- resolution: retention bounds how many. A resolution still processing keeps no result; its
+-- resolver answers not_found for a redacted request.
+-- name: ResolutionRedact :execrows
+UPDATE resolutions r
+SET request     = '{"redacted": true}',
+    result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
+    external_id = NULL
+WHERE EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
+              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0);
+
+-- ErasureRecord records an erasure, with counts only, and returns its epoch.
+-- name: ErasureRecord :one
+INSERT INTO erasures (kind, people, emails, phones, observations, resolutions_redacted, suppressed)
+VALUES (@kind, @people, @emails, @phones, @observations, @resolutions_redacted, @suppressed)
+RETURNING id;
+
+-- ErasureSetRedacted completes the record of an erasure with the resolutions it redacted.
+-- name: ErasureSetRedacted :exec
+UPDATE erasures SET resolutions_redacted = @resolutions_redacted WHERE id = @id;
