@@ -236,3 +236,91 @@ func TestClientErrors(t *testing.T) {
 	_, err = c.EmailToHEM(ctx, r)
 	require.True(t, client.IsCode(err, "idempotency_mismatch"), "%v", err)
 }
+
+// TestClientBulk: a bulk method per endpoint, a typed batch callback, and GetBatch.
+func TestClientBulk(t *testing.T) {
+	t.Parallel()
+	apiURL, key := server(t)
+	url, events := receiver(t, key.SigningSecret)
+	ctx := context.Background()
+	c := client.New(apiURL, key.Key)
+
+	a, err := c.EnrichmentBulk(ctx, client.Bulk[client.EnrichmentRequest]{CallbackURL: url, ExternalID: "b-1", SkipInvalid: true,
+		Items: []client.EnrichmentRequest{
+			{Request: client.Request{ExternalID: "row-1"}, CompanyName: "Acme Logistics"},
+			{},
+			{Domain: "globex.com"},
+		}})
+	require.NoError(t, err)
+	require.Equal(t, 3, a.Items)
+	require.Nil(t, a.Resolutions[1])
+	require.Equal(t, []client.Rejected{{Index: 1, Code: "validation_failed", Field: a.Rejected[0].Field, Message: a.Rejected[0].Message}}, a.Rejected)
+
+	e := next(t, events)
+	require.True(t, e.IsBatch())
+	require.Equal(t, a.ID, e.ID)
+	require.Equal(t, webhook.BatchCounts{Completed: 2}, e.Counts)
+	var br client.BatchResult[client.EnrichmentResult]
+	strict(t, e, &br)
+	require.Equal(t, "enrichment", br.Endpoint)
+	require.Equal(t, "b-1", br.ExternalID)
+	require.Len(t, br.Results, 2)
+	require.Equal(t, "row-1", br.Results[0].ExternalID)
+	require.Equal(t, "Acme Logistics", *br.Results[0].CompanyName)
+	require.Equal(t, "Globex Corporation", *br.Results[1].CompanyName)
+	items, err := e.Batch()
+	require.NoError(t, err)
+	first, err := webhook.Parse(items[0])
+	require.NoError(t, err)
+	require.Equal(t, *a.Resolutions[0], first.ID)
+
+	var b *client.Batch
+	require.Eventually(t, func() bool {
+		b, err = c.GetBatch(ctx, a.ID)
+		require.NoError(t, err)
+		return b.Callback.Status == "delivered"
+	}, 5*time.Second, 20*time.Millisecond)
+	require.Equal(t, "completed", b.Status)
+	require.Equal(t, client.BatchCounts{Completed: 2}, b.Counts)
+	var results []client.EnrichmentResult
+	require.NoError(t, b.DecodeResults(&results))
+	require.Len(t, results, 2)
+
+	// Every endpoint has its bulk method: each reaches its route, which checks the items.
+	bulk := map[string]func() (*client.BatchAccepted, error){
+		endpoint.Enrichment: func() (*client.BatchAccepted, error) {
+			return c.EnrichmentBulk(ctx, client.Bulk[client.EnrichmentRequest]{CallbackURL: url, Items: []client.EnrichmentRequest{{}}})
+		},
+		endpoint.Deanonymization: func() (*client.BatchAccepted, error) {
+			return c.DeanonymizationBulk(ctx, client.Bulk[client.DeanonymizationRequest]{CallbackURL: url, Items: []client.DeanonymizationRequest{{}}})
+		},
+		endpoint.LinkedInToPhone: func() (*client.BatchAccepted, error) {
+			return c.LinkedInToPhoneBulk(ctx, client.Bulk[client.LinkedInRequest]{CallbackURL: url, Items: []client.LinkedInRequest{{}}})
+		},
+		endpoint.LinkedInToHEM: func() (*client.BatchAccepted, error) {
+			return c.LinkedInToHEMBulk(ctx, client.Bulk[client.LinkedInRequest]{CallbackURL: url, Items: []client.LinkedInRequest{{}}})
+		},
+		endpoint.EmailToHEM: func() (*client.BatchAccepted, error) {
+			return c.EmailToHEMBulk(ctx, client.Bulk[client.EmailToHEMRequest]{CallbackURL: url, Items: []client.EmailToHEMRequest{{}}})
+		},
+		endpoint.IPToCompany: func() (*client.BatchAccepted, error) {
+			return c.IPToCompanyBulk(ctx, client.Bulk[client.IPToCompanyRequest]{CallbackURL: url, Items: []client.IPToCompanyRequest{{}}})
+		},
+		endpoint.DomainFinder: func() (*client.BatchAccepted, error) {
+			return c.OrganizationDomainFinderBulk(ctx, client.Bulk[client.DomainFinderRequest]{CallbackURL: url, Items: []client.DomainFinderRequest{{}}})
+		},
+		endpoint.KeywordToLead: func() (*client.BatchAccepted, error) {
+			return c.KeywordToLeadBulk(ctx, client.Bulk[client.KeywordToLeadRequest]{CallbackURL: url, Items: []client.KeywordToLeadRequest{{}}})
+		},
+	}
+	for _, ep := range endpoint.All {
+		call, ok := bulk[ep.Name]
+		require.True(t, ok, "no bulk method for %s", ep.Name)
+		_, err := call()
+		var apiErr *client.Error
+		require.True(t, errors.As(err, &apiErr), "%s: %v", ep.Name, err)
+		require.Equal(t, "validation_failed", apiErr.Code, ep.Name)
+		require.Regexp(t, `^items\[0\]`, apiErr.Field, ep.Name)
+	}
+	require.Len(t, bulk, len(endpoint.All))
+}

@@ -9,7 +9,7 @@ WITH doomed AS (
     SELECT id
     FROM resolutions
     WHERE requested_at < @cutoff::timestamptz AND completed_at < @cutoff::timestamptz
-      AND status <> 'processing' AND callback_status <> 'pending'
+      AND status <> 'processing' AND callback_status <> 'pending' AND batch_id IS NULL
     ORDER BY requested_at
     LIMIT @max_rows::int
     FOR UPDATE SKIP LOCKED
@@ -93,3 +93,32 @@ RETURNING id;
 -- ErasureSetRedacted completes the record of an erasure with the resolutions it redacted.
 -- name: ErasureSetRedacted :exec
 UPDATE erasures SET resolutions_redacted = @resolutions_redacted WHERE id = @id;
+
+-- BatchPurge deletes up to @max_rows batches, oldest first, finished before @cutoff and no
+-- longer awaiting delivery, with their items, and returns how many batches it deleted.
+-- name: BatchPurge :one
+WITH doomed AS (
+    SELECT id
+    FROM batches
+    WHERE requested_at < @cutoff::timestamptz AND completed_at < @cutoff::timestamptz
+      AND callback_status <> 'pending'
+    ORDER BY requested_at
+    LIMIT @max_rows::int
+    FOR UPDATE SKIP LOCKED
+), deleted AS (
+    DELETE FROM batches b USING doomed WHERE b.id = doomed.id RETURNING 1
+)
+SELECT count(*) FROM deleted;
+
+-- BatchRedact redacts, in the callback documents of finished batches, each item result that
+-- holds any of @needles (see ResolutionRedact): it keeps its id and status, and says redacted.
+-- name: BatchRedact :execrows
+UPDATE batches b
+SET result = jsonb_set(b.result, '{results}', (
+    SELECT coalesce(jsonb_agg(CASE
+        WHEN EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(e.value::text, n) > 0)
+        THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
+        ELSE e.value END ORDER BY e.i), '[]'::jsonb)
+    FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
+WHERE b.result IS NOT NULL
+  AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(b.result::text, n) > 0);

@@ -31,17 +31,21 @@ WHERE id = @id AND revoked_at IS NULL;
 
 -- ResolutionInsertMany inserts resolutions, one for each element of the arrays, and returns
 -- the ids it inserted: one whose Idempotency-Key its API key already used (before, or earlier
--- in the arrays) is skipped. An empty external id or idempotency key stands for none.
+-- in the arrays) is skipped. An empty external id or idempotency key stands for none; so
+-- does an empty batch id, and an item of a batch (batch id and index) is delivered with it.
 -- name: ResolutionInsertMany :many
 INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
-                         idempotency_key, requested_at)
+                         idempotency_key, requested_at, batch_id, batch_index, callback_status)
 SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, nullif(r.external_id, ''), r.callback_url,
-       nullif(r.idempotency_key, ''), r.requested_at
+       nullif(r.idempotency_key, ''), r.requested_at, nullif(r.batch_id, ''),
+       CASE WHEN r.batch_id <> '' THEN r.batch_index END,
+       CASE WHEN r.batch_id <> '' THEN 'batch' ELSE 'pending' END
 FROM (SELECT unnest(@ids::text[]) AS id, unnest(@api_key_ids::text[]) AS api_key_id,
              unnest(@endpoints::text[]) AS endpoint, unnest(@requests::jsonb[]) AS request,
              unnest(@request_hashes::bytea[]) AS request_hash, unnest(@external_ids::text[]) AS external_id,
              unnest(@callback_urls::text[]) AS callback_url, unnest(@idempotency_keys::text[]) AS idempotency_key,
-             unnest(@requested_ats::timestamptz[]) AS requested_at) AS r
+             unnest(@requested_ats::timestamptz[]) AS requested_at, unnest(@batch_ids::text[]) AS batch_id,
+             unnest(@batch_indexes::int[]) AS batch_index) AS r
 ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
@@ -81,11 +85,11 @@ WITH e AS (
     FROM (SELECT unnest(@ids::text[]) AS id, unnest(@statuses::text[]) AS status,
                  unnest(@results::jsonb[]) AS result, unnest(@epochs::bigint[]) AS epoch) AS x, e
     WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
-    RETURNING r.id, r.callback_attempts
+    RETURNING r.id, r.callback_attempts, r.batch_id
 )
-SELECT f.id, f.callback_attempts, 0::bigint AS epoch FROM f
+SELECT f.id, f.callback_attempts, coalesce(f.batch_id, '')::text AS batch_id, 0::bigint AS epoch FROM f
 UNION ALL
-SELECT '', 0, e.epoch FROM e;
+SELECT '', 0, '', e.epoch FROM e;
 
 -- ResolutionGetForDeliveryMany reads what the callback jobs that start at once deliver, with
 -- the signing secrets of each resolution's key.
@@ -101,7 +105,7 @@ WHERE r.id = ANY (@ids::text[]);
 -- name: ResolutionCallbackReset :one
 UPDATE resolutions
 SET callback_status = 'pending'
-WHERE id = @id AND status <> 'processing' AND callback_status <> 'pending'
+WHERE id = @id AND status <> 'processing' AND callback_status IN ('delivered', 'failed')
 RETURNING callback_attempts;
 
 -- name: APIKeyRotateSecret :execrows
@@ -156,9 +160,10 @@ LIMIT @max_rows::int;
 -- meeting internal errors), or the callback job of a finished one is gone. river_job's GIN
 -- index on args serves the containment test, resolutions_callback_undelivered_idx the rest.
 -- name: ResolutionListOrphans :many
-SELECT r.id, r.status, r.external_id, r.callback_attempts
+SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status
 FROM resolutions r
-WHERE r.callback_status = 'pending' AND r.requested_at < @before
+WHERE (r.callback_status = 'pending' OR (r.callback_status = 'batch' AND r.status = 'processing'))
+  AND r.requested_at < @before
   AND NOT EXISTS (
       SELECT 1 FROM river_job j
       WHERE j.args @> jsonb_build_object('resolution_id', r.id)

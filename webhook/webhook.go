@@ -170,13 +170,17 @@ func (v *Verifier) VerifyRequest(r *http.Request) (*Event, error) {
 }
 
 // Event is a verified callback: the fields every callback has, and the whole body for the
-// endpoint's own fields.
+// endpoint's own fields. A batch's callback (IsBatch) carries its items' results instead:
+// Decode it into a client.BatchResult of the endpoint's result type, or use Batch.
 type Event struct {
-	// ID is the resolution id (also the webhook-id header): deliveries are at least once, so
-	// use it to ignore a repeat.
+	// ID is the resolution id, or the batch id (also the webhook-id header): deliveries are at
+	// least once, so use it to ignore a repeat.
 	ID string `json:"id"`
-	// Status is completed, not_found or failed.
+	// Status is completed, not_found or failed; a batch's is completed.
 	Status string `json:"status"`
+	// Endpoint and Counts are set in a batch's callback only.
+	Endpoint string      `json:"endpoint,omitempty"`
+	Counts   BatchCounts `json:"counts"`
 	// ExternalID is the request's externalId, when it had one.
 	ExternalID string `json:"externalId,omitempty"`
 	// Error says why, when Status is failed.
@@ -195,8 +199,35 @@ func Parse(body []byte) (*Event, error) {
 	return &e, nil
 }
 
-// Decode unmarshals the body into v, such as a client.EnrichmentResult.
+// Decode unmarshals the body into v, such as a client.EnrichmentResult, or a
+// client.BatchResult[client.EnrichmentResult] for a batch.
 func (e *Event) Decode(v any) error { return json.Unmarshal(e.Body, v) }
+
+// IsBatch reports whether the event is a batch's callback (CONTRACT.md section 8).
+func (e *Event) IsBatch() bool { return strings.HasPrefix(e.ID, "bat_") }
+
+// BatchCounts counts a batch's items by outcome.
+type BatchCounts struct {
+	Completed int `json:"completed"`
+	NotFound  int `json:"not_found"`
+	Failed    int `json:"failed"`
+}
+
+// Batch returns a batch callback's results in input order, each the body a single request's
+// callback would have carried: Parse each for its own Event, or Decode it into the
+// endpoint's result type. An error when the event is not a batch's.
+func (e *Event) Batch() ([]json.RawMessage, error) {
+	if !e.IsBatch() {
+		return nil, fmt.Errorf("webhook: %s is not a batch's callback", e.ID)
+	}
+	var doc struct {
+		Results []json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(e.Body, &doc); err != nil {
+		return nil, fmt.Errorf("webhook: batch body: %w", err)
+	}
+	return doc.Results, nil
+}
 
 // Handler returns an http.Handler that verifies each callback and passes it to fn: a nil
 // error answers 204 (delivered), an error 500 (OpenResolve will retry); a callback that does

@@ -101,10 +101,9 @@ func (s *Server) read(c echo.Context, ep endpoint.Endpoint) (resolution.Request,
 	if err != nil {
 		return resolution.Request{}, err
 	}
-	idemKey := c.Request().Header.Get("Idempotency-Key")
-	if len(idemKey) > MaxIdempotencyKeyLength {
-		return resolution.Request{}, request.Invalid("Idempotency-Key",
-			"Idempotency-Key must be at most %d characters.", MaxIdempotencyKeyLength)
+	idemKey, err := idempotencyKey(c)
+	if err != nil {
+		return resolution.Request{}, err
 	}
 	raw, err := json.Marshal(doc)
 	if err != nil {
@@ -116,4 +115,13 @@ func (s *Server) read(c echo.Context, ep endpoint.Endpoint) (resolution.Request,
 	}
 	req.JobMetadata = s.tracing.JobMetadata(c.Request().Context())
 	return req, nil
+}
+
+// idempotencyKey reads the Idempotency-Key header: "" for none.
+func idempotencyKey(c echo.Context) (string, error) {
+	k := c.Request().Header.Get("Idempotency-Key")
+	if len(k) > MaxIdempotencyKeyLength {
+		return "", request.Invalid("Idempotency-Key", "Idempotency-Key must be at most %d characters.", MaxIdempotencyKeyLength)
+	}
+	return k, nil
 }

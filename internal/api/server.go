@@ -127,8 +127,10 @@ func (s *Server) routes(tracing *telemetry.Tracing) {
 	v1 := e.Group("/v1", s.authenticate, s.rateLimit)
 	for _, ep := range endpoint.All {
 		v1.POST("/"+ep.Name, s.accept(ep))
+		v1.POST("/"+ep.Name+"/bulk", s.bulk(ep))
 	}
 	v1.GET("/resolutions/:id", s.getResolution)
+	v1.GET("/batches/:id", s.getBatch)
 
 	lead := e.Group(strings.TrimSuffix(leadPrefix, "/"), s.authenticate, s.rateLimit)
 	for _, ep := range endpoint.All {

@@ -95,6 +95,10 @@ func TestOpenAPI(t *testing.T) {
 		{"/v1/keyword-to-lead", map[string]any{"keyword": "underwater basket weaving", "callbackUrl": cb}},
 		{"/lead/resolution/email_to_hem", map[string]any{"email": "jane@example.com", "callback_url": cb}},
 		{"/lead/resolution/ip_to_company", map[string]any{"ip": "64.207.100.200", "callback_url": cb}},
+		{"/v1/enrichment/bulk", map[string]any{"callbackUrl": cb, "externalId": "b-1", "items": []any{
+			map[string]any{"companyName": "Acme Logistics", "externalId": "row-1"}, map[string]any{"companyName": "Initech"}}}},
+		{"/v1/keyword-to-lead/bulk", map[string]any{"callbackUrl": cb, "skipInvalid": true, "items": []any{
+			map[string]any{"keyword": "supply chain", "limit": 2}, map[string]any{"limit": 2}}}},
 	}
 	// The document and the requests above cover the endpoint table, and the document has no
 	// resolution endpoint the table does not.
@@ -109,12 +113,14 @@ func TestOpenAPI(t *testing.T) {
 		require.True(t, item != nil && item.Post != nil, "POST /v1/%s is not in the document", ep.Name)
 		require.NotNil(t, doc.Webhooks[ep.Result], "no webhook %s for %s", ep.Result, ep.Name)
 		require.True(t, asked["/v1/"+ep.Name], "no request to %s", ep.Name)
+		bulk := doc.Paths.Value("/v1/" + ep.Name + "/bulk")
+		require.True(t, bulk != nil && bulk.Post != nil, "POST /v1/%s/bulk is not in the document", ep.Name)
 		slugs = append(slugs, ep.Slug())
 	}
 	require.ElementsMatch(t, slugs, lead, "the lead style's slugs")
 	for path, item := range doc.Paths.Map() {
 		if item.Post != nil && strings.HasPrefix(path, "/v1/") {
-			_, ok := endpoint.Lookup(strings.TrimPrefix(path, "/v1/"))
+			_, ok := endpoint.Lookup(strings.TrimSuffix(strings.TrimPrefix(path, "/v1/"), "/bulk"))
 			require.True(t, ok, "%s is in the document but not in the endpoint table", path)
 		}
 	}
@@ -129,6 +135,11 @@ func TestOpenAPI(t *testing.T) {
 			id = res["id"].(string)
 		}
 		endpointOf[id] = rq.path
+		if items, ok := m["resolutions"].([]any); ok { // a batch's item is a resolution too
+			require.Eventually(t, func() bool {
+				return check(http.MethodGet, "/v1/resolutions/"+items[0].(string), nil, nil).json(t)["status"] != "processing"
+			}, 5*time.Second, 20*time.Millisecond)
+		}
 	}
 
 	// Errors of each kind the contract lists.
@@ -153,6 +164,7 @@ func TestOpenAPI(t *testing.T) {
 		id := d.Header.Get(webhook.HeaderID)
 		path := endpointOf[id]
 		name := path[strings.LastIndex(path, "/")+1:]
+		webhookOf["bulk"] = "batchResult"
 		hook := doc.Webhooks[webhookOf[name]]
 		require.NotNil(t, hook, "no webhook for %s", path)
 		for _, p := range hook.Post.Parameters {
@@ -165,10 +177,16 @@ func TestOpenAPI(t *testing.T) {
 		require.NoError(t, schema.VisitJSON(v, openapi3.EnableJSONSchema2020()), "%s callback %s", path, d.Body)
 		statuses[v.(map[string]any)["status"].(string)]++
 
+		if name == "bulk" {
+			require.Eventually(t, func() bool {
+				return check(http.MethodGet, "/v1/batches/"+id, nil, nil).json(t)["callback"].(map[string]any)["status"] == "delivered"
+			}, 5*time.Second, 20*time.Millisecond)
+			continue
+		}
 		s.waitCallbackState(id, "delivered", 5*time.Second)
 		require.Equal(t, 200, check(http.MethodGet, "/v1/resolutions/"+id, nil, nil).Status)
 	}
-	require.Equal(t, map[string]int{"completed": 12, "not_found": 4}, statuses)
+	require.Equal(t, map[string]int{"completed": 14, "not_found": 4}, statuses)
 
 	// A failed resolution's callback matches too.
 	var failed map[string]any

@@ -88,6 +88,8 @@ type Worker struct {
 	AttemptDuration *prometheus.HistogramVec
 	// DeliveryLatency is the time from the request's acceptance to its callback's delivery.
 	DeliveryLatency prometheus.Histogram
+	// Batches counts completed batches: every item finished, the batch's callback queued.
+	Batches prometheus.Counter
 }
 
 // NewWorker registers a worker's metrics in a new registry.
@@ -117,7 +119,9 @@ func NewWorker() *Worker {
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 4 * 3600, 24 * 3600},
 		}),
 	}
-	reg.MustRegister(m.Resolutions, m.ResolveDuration, m.CallbackAttempts, m.AttemptDuration, m.DeliveryLatency)
+	m.Batches = prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "batches_completed_total",
+		Help: "Batches whose items have all finished and whose callback is queued."})
+	reg.MustRegister(m.Resolutions, m.ResolveDuration, m.CallbackAttempts, m.AttemptDuration, m.DeliveryLatency, m.Batches)
 	return m
 }
 

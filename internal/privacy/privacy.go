@@ -136,6 +136,9 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 		if e.ResolutionsRedacted, err = q.ResolutionRedact(ctx, tx, needles); err != nil {
 			return err
 		}
+		if _, err = q.BatchRedact(ctx, tx, needles); err != nil {
+			return err
+		}
 		id, err = q.ErasureRecord(ctx, tx, store.ErasureRecordParams{Kind: kind, People: int32(e.People),
 			Emails: int32(e.Emails), Phones: int32(e.Phones), Observations: int32(e.Observations),
 			ResolutionsRedacted: int32(e.ResolutionsRedacted), Suppressed: int32(e.Suppressed)})
@@ -150,6 +153,9 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 		return e, err
 	}
 	more, err := q.ResolutionRedact(ctx, pool, needles)
+	if err == nil {
+		_, err = q.BatchRedact(ctx, pool, needles)
+	}
 	if err != nil || more == 0 {
 		return e, err
 	}

@@ -22,23 +22,75 @@ type Fields map[string]json.RawMessage
 // MaxBodyBytes is the largest request body accepted.
 const MaxBodyBytes = 64 << 10
 
+// MaxBulkBodyBytes is the largest bulk request body accepted.
+const MaxBulkBodyBytes = 4 << 20
+
 // Read checks the media type and size of r's body and decodes it as a JSON object.
-func Read(r *http.Request) (Fields, error) {
+func Read(r *http.Request) (Fields, error) { return read(r, MaxBodyBytes, ErrPayloadTooLarge) }
+
+// ReadBulk is Read for a bulk request, whose body may hold up to MaxBulkBodyBytes.
+func ReadBulk(r *http.Request) (Fields, error) {
+	return read(r, MaxBulkBodyBytes, ErrBulkPayloadTooLarge)
+}
+
+func read(r *http.Request, max int64, tooLarge *Error) (Fields, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return nil, ErrUnsupportedMediaType
 	}
-	if r.ContentLength > MaxBodyBytes {
-		return nil, ErrPayloadTooLarge
+	if r.ContentLength > max {
+		return nil, tooLarge
 	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	raw, err := io.ReadAll(io.LimitReader(r.Body, max+1))
 	if err != nil {
 		return nil, ErrInvalidJSON
 	}
-	if len(raw) > MaxBodyBytes {
-		return nil, ErrPayloadTooLarge
+	if int64(len(raw)) > max {
+		return nil, tooLarge
 	}
 	return Decode(raw)
+}
+
+// Items returns the array member camel of a bulk request: from 1 to max JSON objects, each
+// decoded as a request of its own.
+func (f Fields) Items(camel string, max int) ([]Fields, error) {
+	raw, name, present := f.Lookup(camel)
+	if !present {
+		return nil, Invalid(name, "%s is required: a list of 1 to %d objects.", name, max)
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, Invalid(name, "%s must be a list of 1 to %d objects.", name, max)
+	}
+	if len(list) == 0 || len(list) > max {
+		return nil, Invalid(name, "%s must hold 1 to %d objects, not %d.", name, max, len(list))
+	}
+	items := make([]Fields, len(list))
+	for i, v := range list {
+		item, err := Decode(v)
+		if err != nil {
+			var re *Error
+			if errors.As(err, &re) && re.Code == "invalid_json" && !bytes.HasPrefix(bytes.TrimSpace(v), []byte("{")) {
+				return nil, Invalid(fmt.Sprintf("%s[%d]", name, i), "%s[%d] must be an object.", name, i)
+			}
+			return nil, err
+		}
+		items[i] = item
+	}
+	return items, nil
+}
+
+// Bool returns the boolean member camel; false when absent.
+func (f Fields) Bool(camel string) (bool, error) {
+	raw, name, present := f.Lookup(camel)
+	if !present {
+		return false, nil
+	}
+	var v bool
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return false, Invalid(name, "%s must be true or false.", name)
+	}
+	return v, nil
 }
 
 // Decode parses raw as one JSON object. Invalid UTF-8 is refused rather than silently

@@ -30,6 +30,7 @@ var (
 	ErrNotFound             = fail(http.StatusNotFound, "not_found", "No such resource.")
 	ErrMethodNotAllowed     = fail(http.StatusMethodNotAllowed, "method_not_allowed", "This method is not allowed on this resource.")
 	ErrPayloadTooLarge      = fail(http.StatusRequestEntityTooLarge, "payload_too_large", "The request body is larger than 64 KiB.")
+	ErrBulkPayloadTooLarge  = fail(http.StatusRequestEntityTooLarge, "payload_too_large", "The bulk request body is larger than 4 MiB.")
 	ErrUnsupportedMediaType = fail(http.StatusUnsupportedMediaType, "unsupported_media_type", "The request body must be JSON, sent with Content-Type: application/json.")
 	ErrInvalidJSON          = fail(http.StatusBadRequest, "invalid_json", "The request body is not a JSON object.")
 	ErrIdempotencyMismatch  = fail(http.StatusUnprocessableEntity, "idempotency_mismatch", "This Idempotency-Key was already used with a different request.")

@@ -145,6 +145,8 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]bool, error) 
 		p.CallbackURLs = append(p.CallbackURLs, r.CallbackURL)
 		p.IdempotencyKeys = append(p.IdempotencyKeys, r.IdempotencyKey)
 		p.RequestedAts = append(p.RequestedAts, pd.row.RequestedAt)
+		p.BatchIDs = append(p.BatchIDs, "")
+		p.BatchIndexes = append(p.BatchIndexes, 0)
 	}
 	inserted := make([]bool, len(group))
 	err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {

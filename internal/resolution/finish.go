@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -36,6 +37,19 @@ func AfterAttempt(out callback.Outcome, round int, schedule []time.Duration) (st
 // delivered or failed; the retry schedule starts again from the beginning. rc inserts the job.
 func Replay(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
 	q := store.New()
+	if strings.HasPrefix(id, "bat_") {
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			attempts, err := q.BatchCallbackReset(ctx, tx, id)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("no completed batch %s whose callback is delivered or failed", id)
+			}
+			if err != nil {
+				return err
+			}
+			_, err = rc.InsertTx(ctx, tx, CallbackJob{BatchID: id, FirstAttempt: attempts}, nil)
+			return err
+		})
+	}
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		attempts, err := q.ResolutionCallbackReset(ctx, tx, id)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -43,6 +57,8 @@ func Replay(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], i
 			switch {
 			case gerr != nil:
 				return fmt.Errorf("no resolution %s", id)
+			case r.CallbackStatus == CallbackBatch:
+				return fmt.Errorf("resolution %s is an item of %s and is delivered with it: replay the batch", id, deref(r.BatchID))
 			case r.Status == Processing:
 				return fmt.Errorf("resolution %s is still processing; its callback will follow", id)
 			default:
@@ -86,9 +102,12 @@ func Sweep(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ag
 				done, err := q.ResolutionFinishMany(ctx, tx, store.ResolutionFinishManyParams{
 					IDs: []string{o.ID}, Statuses: []string{Failed}, Results: [][]byte{body},
 					Epochs: []int64{math.MaxInt64}}) // a failure names nobody
-				if err != nil || len(done) < 2 { // the last row is the epoch's
+				if err != nil || len(done) < 2 { // one row is the epoch's
 					return err
 				}
+			}
+			if o.CallbackStatus == CallbackBatch {
+				return nil // an item: its batch's job delivers it
 			}
 			_, err := rc.InsertTx(ctx, tx, CallbackJob{ResolutionID: o.ID, FirstAttempt: o.CallbackAttempts}, nil)
 			return err
@@ -98,5 +117,27 @@ func Sweep(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ag
 		}
 		out = append(out, Swept{ID: o.ID, Status: o.Status})
 	}
+	batches, err := q.BatchListOrphans(ctx, pool, time.Now().Add(-age))
+	if err != nil {
+		return out, err
+	}
+	for _, b := range batches {
+		// A processing batch gets a new completion job; a completed one, a new callback job.
+		var args river.JobArgs = BatchJob{BatchID: b.ID}
+		if b.Status != Processing {
+			args = CallbackJob{BatchID: b.ID, FirstAttempt: b.CallbackAttempts}
+		}
+		if _, err := rc.Insert(ctx, args, nil); err != nil {
+			return out, fmt.Errorf("sweep %s: %w", b.ID, err)
+		}
+		out = append(out, Swept{ID: b.ID, Status: b.Status})
+	}
 	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

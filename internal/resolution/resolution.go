@@ -25,6 +25,8 @@ const (
 	CallbackPending   = "pending"
 	CallbackDelivered = "delivered"
 	CallbackFailed    = "failed"
+	// CallbackBatch is the callback state of a batch's item: delivered with its batch.
+	CallbackBatch = "batch"
 )
 
 // FailureMessage is the error a client is told when a resolution fails for a reason of ours.
@@ -73,9 +75,10 @@ func (ResolveJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueResolve, MaxAttempts: ResolveAttempts}
 }
 
-// CallbackJob delivers one resolution's callback.
+// CallbackJob delivers the callback of one resolution, or of one batch (BatchID set instead).
 type CallbackJob struct {
-	ResolutionID string `json:"resolution_id"`
+	ResolutionID string `json:"resolution_id,omitempty"`
+	BatchID      string `json:"batch_id,omitempty"`
 	// FirstAttempt is how many attempts the resolution's callback had before this job: zero
 	// for the first delivery, more for a replay. The retry schedule counts from it.
 	FirstAttempt int32 `json:"first_attempt"`

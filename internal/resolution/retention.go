@@ -31,7 +31,18 @@ func Purge(ctx context.Context, pool *pgxpool.Pool, olderThan time.Duration) (Pu
 	for {
 		n, err := q.ResolutionPurge(ctx, pool, store.ResolutionPurgeParams{Cutoff: cutoff, MaxRows: purgeBatch})
 		p.Resolutions += n
-		if err != nil || n < purgeBatch {
+		if err != nil {
+			return p, err
+		}
+		if n < purgeBatch {
+			break
+		}
+	}
+	// A batch goes with its items; a few at a time, as each may hold a thousand.
+	for {
+		n, err := q.BatchPurge(ctx, pool, store.BatchPurgeParams{Cutoff: cutoff, MaxRows: purgeBatch / MaxBatchItems * 10})
+		p.Batches += n
+		if err != nil || n < purgeBatch/MaxBatchItems*10 {
 			return p, err
 		}
 	}

@@ -195,18 +195,25 @@ func (s *Steps) finishGroup(ctx context.Context, group []Outcome) ([]bool, error
 		if err != nil {
 			return err
 		}
-		finished := rows[:len(rows)-1]
-		epoch = rows[len(rows)-1].Epoch
-		if len(finished) == 0 {
-			return nil
-		}
-		jobs := make([]river.InsertManyParams, len(finished))
-		for i, f := range finished {
-			done[f.ID] = true
-			jobs[i] = river.InsertManyParams{Args: CallbackJob{ResolutionID: f.ID, FirstAttempt: f.CallbackAttempts}}
-			if m := meta[f.ID]; m != nil {
-				jobs[i].InsertOpts = &river.InsertOpts{Metadata: m}
+		jobs := make([]river.InsertManyParams, 0, len(rows))
+		for _, f := range rows {
+			switch {
+			case f.ID == "": // the row that carries the erasure epoch
+				epoch = f.Epoch
+				continue
+			case f.BatchID != "": // an item: its batch is delivered as a whole (CompleteBatch)
+				done[f.ID] = true
+				continue
 			}
+			done[f.ID] = true
+			job := river.InsertManyParams{Args: CallbackJob{ResolutionID: f.ID, FirstAttempt: f.CallbackAttempts}}
+			if m := meta[f.ID]; m != nil {
+				job.InsertOpts = &river.InsertOpts{Metadata: m}
+			}
+			jobs = append(jobs, job)
+		}
+		if len(jobs) == 0 {
+			return nil
 		}
 		_, err = s.river.InsertManyFastTx(ctx, tx, jobs)
 		return err
@@ -278,4 +285,33 @@ func (s *Steps) recordGroup(ctx context.Context, group []Attempt) ([]bool, error
 		done[a.ID] = false // only the first of an id's attempts in the group was recorded
 	}
 	return out, nil
+}
+
+// LoadBatchDelivery reads what the callback of batch id delivers, as LoadDelivery does for a
+// resolution; ErrNoResolution when there is none. Batches are few: it is not grouped.
+func (s *Steps) LoadBatchDelivery(ctx context.Context, id string) (Delivery, error) {
+	b, err := s.queries.BatchGetForDelivery(ctx, s.pool, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Delivery{}, ErrNoResolution
+	}
+	return Delivery{ID: b.ID, Endpoint: b.Endpoint, Status: b.Status, Result: b.Result, CallbackURL: b.CallbackURL,
+		CallbackStatus: b.CallbackStatus, CallbackAttempts: b.CallbackAttempts, RequestedAt: b.RequestedAt,
+		SigningSecret: b.SigningSecret, PreviousSigningSecret: b.PreviousSigningSecret}, err
+}
+
+// RecordBatchAttempt stores a delivery attempt of a batch's callback and its new state, as
+// RecordAttempt does for a resolution.
+func (s *Steps) RecordBatchAttempt(ctx context.Context, a Attempt) error {
+	out := a.Outcome
+	var lastErr string
+	if out.Err != nil {
+		lastErr = out.Err.Error()
+	}
+	n, err := s.queries.BatchCallbackAttemptRecord(ctx, s.pool, store.BatchCallbackAttemptRecordParams{
+		ID: a.ID, PreviousAttempts: a.Previous, CallbackStatus: a.State, StatusCode: int32(out.StatusCode),
+		Error: lastErr, StartedAt: &out.Started, FinishedAt: out.Started.Add(out.Duration)})
+	if err == nil && n == 0 {
+		err = fmt.Errorf("callback of %s was changed by another worker", a.ID)
+	}
+	return err
 }

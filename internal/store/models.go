@@ -9,6 +9,28 @@ import (
 	"time"
 )
 
+type Batch struct {
+	ID                     string
+	APIKeyID               string
+	Endpoint               string
+	RequestHash            []byte
+	ExternalID             *string
+	CallbackURL            string
+	IdempotencyKey         *string
+	Items                  int32
+	Rejected               []byte
+	Status                 string
+	Result                 []byte
+	RequestedAt            time.Time
+	CompletedAt            *time.Time
+	CallbackStatus         string
+	CallbackAttempts       int32
+	CallbackLastStatusCode *int32
+	CallbackLastError      *string
+	CallbackDeliveredAt    *time.Time
+	CallbackLastAttemptAt  *time.Time
+}
+
 type Company struct {
 	Domain      string
 	Name        string
@@ -81,4 +103,6 @@ type Resolution struct {
 	CallbackLastError      *string
 	CallbackDeliveredAt    *time.Time
 	CallbackLastAttemptAt  *time.Time
+	BatchID                *string
+	BatchIndex             *int32
 }

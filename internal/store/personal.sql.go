@@ -10,6 +10,57 @@ import (
 	"time"
 )
 
+const batchPurge = `-- name: BatchPurge :one
+WITH doomed AS (
+    SELECT id
+    FROM batches
+    WHERE requested_at < $1::timestamptz AND completed_at < $1::timestamptz
+      AND callback_status <> 'pending'
+    ORDER BY requested_at
+    LIMIT $2::int
+    FOR UPDATE SKIP LOCKED
+), deleted AS (
+    DELETE FROM batches b USING doomed WHERE b.id = doomed.id RETURNING 1
+)
+SELECT count(*) FROM deleted
+`
+
+type BatchPurgeParams struct {
+	Cutoff  time.Time
+	MaxRows int32
+}
+
+// BatchPurge deletes up to @max_rows batches, oldest first, finished before @cutoff and no
+// longer awaiting delivery, with their items, and returns how many batches it deleted.
+func (q *Queries) BatchPurge(ctx context.Context, db DBTX, arg BatchPurgeParams) (int64, error) {
+	row := db.QueryRow(ctx, batchPurge, arg.Cutoff, arg.MaxRows)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const batchRedact = `-- name: BatchRedact :execrows
+UPDATE batches b
+SET result = jsonb_set(b.result, '{results}', (
+    SELECT coalesce(jsonb_agg(CASE
+        WHEN EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(e.value::text, n) > 0)
+        THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
+        ELSE e.value END ORDER BY e.i), '[]'::jsonb)
+    FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
+WHERE b.result IS NOT NULL
+  AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(b.result::text, n) > 0)
+`
+
+// BatchRedact redacts, in the callback documents of finished batches, each item result that
+// holds any of @needles (see ResolutionRedact): it keeps its id and status, and says redacted.
+func (q *Queries) BatchRedact(ctx context.Context, db DBTX, needles []string) (int64, error) {
+	result, err := db.Exec(ctx, batchRedact, needles)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const erasureBarrier = `-- name: ErasureBarrier :exec
 LOCK TABLE resolutions IN SHARE MODE
 `
@@ -201,7 +252,7 @@ WITH doomed AS (
     SELECT id
     FROM resolutions
     WHERE requested_at < $1::timestamptz AND completed_at < $1::timestamptz
-      AND status <> 'processing' AND callback_status <> 'pending'
+      AND status <> 'processing' AND callback_status <> 'pending' AND batch_id IS NULL
     ORDER BY requested_at
     LIMIT $2::int
     FOR UPDATE SKIP LOCKED

@@ -337,7 +337,7 @@ func (q *Queries) JobCountByQueueAndState(ctx context.Context, db DBTX) ([]JobCo
 const resolutionCallbackReset = `-- name: ResolutionCallbackReset :one
 UPDATE resolutions
 SET callback_status = 'pending'
-WHERE id = $1 AND status <> 'processing' AND callback_status <> 'pending'
+WHERE id = $1 AND status <> 'processing' AND callback_status IN ('delivered', 'failed')
 RETURNING callback_attempts
 `
 
@@ -357,11 +357,11 @@ WITH e AS (
     FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS status,
                  unnest($3::jsonb[]) AS result, unnest($4::bigint[]) AS epoch) AS x, e
     WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
-    RETURNING r.id, r.callback_attempts
+    RETURNING r.id, r.callback_attempts, r.batch_id
 )
-SELECT f.id, f.callback_attempts, 0::bigint AS epoch FROM f
+SELECT f.id, f.callback_attempts, coalesce(f.batch_id, '')::text AS batch_id, 0::bigint AS epoch FROM f
 UNION ALL
-SELECT '', 0, e.epoch FROM e
+SELECT '', 0, '', e.epoch FROM e
 `
 
 type ResolutionFinishManyParams struct {
@@ -374,6 +374,7 @@ type ResolutionFinishManyParams struct {
 type ResolutionFinishManyRow struct {
 	ID               string
 	CallbackAttempts int32
+	BatchID          string
 	Epoch            int64
 }
 
@@ -396,7 +397,12 @@ func (q *Queries) ResolutionFinishMany(ctx context.Context, db DBTX, arg Resolut
 	var items []ResolutionFinishManyRow
 	for rows.Next() {
 		var i ResolutionFinishManyRow
-		if err := rows.Scan(&i.ID, &i.CallbackAttempts, &i.Epoch); err != nil {
+		if err := rows.Scan(
+			&i.ID,
+			&i.CallbackAttempts,
+			&i.BatchID,
+			&i.Epoch,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -408,7 +414,7 @@ func (q *Queries) ResolutionFinishMany(ctx context.Context, db DBTX, arg Resolut
 }
 
 const resolutionGet = `-- name: ResolutionGet :one
-SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at
+SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at, batch_id, batch_index
 FROM resolutions
 WHERE id = $1
 `
@@ -435,6 +441,8 @@ func (q *Queries) ResolutionGet(ctx context.Context, db DBTX, id string) (Resolu
 		&i.CallbackLastError,
 		&i.CallbackDeliveredAt,
 		&i.CallbackLastAttemptAt,
+		&i.BatchID,
+		&i.BatchIndex,
 	)
 	return i, err
 }
@@ -528,7 +536,7 @@ func (q *Queries) ResolutionGetForDeliveryMany(ctx context.Context, db DBTX, ids
 }
 
 const resolutionGetForKey = `-- name: ResolutionGetForKey :one
-SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at
+SELECT id, api_key_id, endpoint, request, request_hash, status, result, external_id, callback_url, idempotency_key, requested_at, completed_at, callback_status, callback_attempts, callback_last_status_code, callback_last_error, callback_delivered_at, callback_last_attempt_at, batch_id, batch_index
 FROM resolutions
 WHERE id = $1 AND api_key_id = $2
 `
@@ -560,12 +568,14 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 		&i.CallbackLastError,
 		&i.CallbackDeliveredAt,
 		&i.CallbackLastAttemptAt,
+		&i.BatchID,
+		&i.BatchIndex,
 	)
 	return i, err
 }
 
 const resolutionGetMany = `-- name: ResolutionGetMany :many
-SELECT resolutions.id, resolutions.api_key_id, resolutions.endpoint, resolutions.request, resolutions.request_hash, resolutions.status, resolutions.result, resolutions.external_id, resolutions.callback_url, resolutions.idempotency_key, resolutions.requested_at, resolutions.completed_at, resolutions.callback_status, resolutions.callback_attempts, resolutions.callback_last_status_code, resolutions.callback_last_error, resolutions.callback_delivered_at, resolutions.callback_last_attempt_at, (SELECT coalesce(max(id), 0) FROM erasures)::bigint AS erasure_epoch
+SELECT resolutions.id, resolutions.api_key_id, resolutions.endpoint, resolutions.request, resolutions.request_hash, resolutions.status, resolutions.result, resolutions.external_id, resolutions.callback_url, resolutions.idempotency_key, resolutions.requested_at, resolutions.completed_at, resolutions.callback_status, resolutions.callback_attempts, resolutions.callback_last_status_code, resolutions.callback_last_error, resolutions.callback_delivered_at, resolutions.callback_last_attempt_at, resolutions.batch_id, resolutions.batch_index, (SELECT coalesce(max(id), 0) FROM erasures)::bigint AS erasure_epoch
 FROM resolutions
 WHERE id = ANY ($1::text[])
 `
@@ -605,6 +615,8 @@ func (q *Queries) ResolutionGetMany(ctx context.Context, db DBTX, ids []string) 
 			&i.Resolution.CallbackLastError,
 			&i.Resolution.CallbackDeliveredAt,
 			&i.Resolution.CallbackLastAttemptAt,
+			&i.Resolution.BatchID,
+			&i.Resolution.BatchIndex,
 			&i.ErasureEpoch,
 		); err != nil {
 			return nil, err
@@ -619,14 +631,17 @@ func (q *Queries) ResolutionGetMany(ctx context.Context, db DBTX, ids []string) 
 
 const resolutionInsertMany = `-- name: ResolutionInsertMany :many
 INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
-                         idempotency_key, requested_at)
+                         idempotency_key, requested_at, batch_id, batch_index, callback_status)
 SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, nullif(r.external_id, ''), r.callback_url,
-       nullif(r.idempotency_key, ''), r.requested_at
+       nullif(r.idempotency_key, ''), r.requested_at, nullif(r.batch_id, ''),
+       CASE WHEN r.batch_id <> '' THEN r.batch_index END,
+       CASE WHEN r.batch_id <> '' THEN 'batch' ELSE 'pending' END
 FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS api_key_id,
              unnest($3::text[]) AS endpoint, unnest($4::jsonb[]) AS request,
              unnest($5::bytea[]) AS request_hash, unnest($6::text[]) AS external_id,
              unnest($7::text[]) AS callback_url, unnest($8::text[]) AS idempotency_key,
-             unnest($9::timestamptz[]) AS requested_at) AS r
+             unnest($9::timestamptz[]) AS requested_at, unnest($10::text[]) AS batch_id,
+             unnest($11::int[]) AS batch_index) AS r
 ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id
 `
@@ -641,11 +656,14 @@ type ResolutionInsertManyParams struct {
 	CallbackURLs    []string
 	IdempotencyKeys []string
 	RequestedAts    []time.Time
+	BatchIDs        []string
+	BatchIndexes    []int32
 }
 
 // ResolutionInsertMany inserts resolutions, one for each element of the arrays, and returns
 // the ids it inserted: one whose Idempotency-Key its API key already used (before, or earlier
-// in the arrays) is skipped. An empty external id or idempotency key stands for none.
+// in the arrays) is skipped. An empty external id or idempotency key stands for none; so
+// does an empty batch id, and an item of a batch (batch id and index) is delivered with it.
 func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg ResolutionInsertManyParams) ([]string, error) {
 	rows, err := db.Query(ctx, resolutionInsertMany,
 		arg.IDs,
@@ -657,6 +675,8 @@ func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg Resolut
 		arg.CallbackURLs,
 		arg.IdempotencyKeys,
 		arg.RequestedAts,
+		arg.BatchIDs,
+		arg.BatchIndexes,
 	)
 	if err != nil {
 		return nil, err
@@ -677,9 +697,10 @@ func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg Resolut
 }
 
 const resolutionListOrphans = `-- name: ResolutionListOrphans :many
-SELECT r.id, r.status, r.external_id, r.callback_attempts
+SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status
 FROM resolutions r
-WHERE r.callback_status = 'pending' AND r.requested_at < $1
+WHERE (r.callback_status = 'pending' OR (r.callback_status = 'batch' AND r.status = 'processing'))
+  AND r.requested_at < $1
   AND NOT EXISTS (
       SELECT 1 FROM river_job j
       WHERE j.args @> jsonb_build_object('resolution_id', r.id)
@@ -693,6 +714,7 @@ type ResolutionListOrphansRow struct {
 	Status           string
 	ExternalID       *string
 	CallbackAttempts int32
+	CallbackStatus   string
 }
 
 // ResolutionListOrphans lists resolutions requested before @before that wait on a job that no
@@ -713,6 +735,7 @@ func (q *Queries) ResolutionListOrphans(ctx context.Context, db DBTX, before tim
 			&i.Status,
 			&i.ExternalID,
 			&i.CallbackAttempts,
+			&i.CallbackStatus,
 		); err != nil {
 			return nil, err
 		}

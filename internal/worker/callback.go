@@ -35,10 +35,14 @@ func (w *callbackWorker) Timeout(*river.Job[resolution.CallbackJob]) time.Durati
 // not spend River attempts; those are left for internal errors. Only one callback job of a
 // resolution runs at a time, and the attempt counter is updated only if nobody else moved it.
 func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.CallbackJob]) error {
-	id := job.Args.ResolutionID
-	d, err := w.steps.LoadDelivery(ctx, id)
+	id, batch := job.Args.ResolutionID, job.Args.BatchID != ""
+	load, record := w.steps.LoadDelivery, w.steps.RecordAttempt
+	if batch {
+		id, load, record = job.Args.BatchID, w.steps.LoadBatchDelivery, w.steps.RecordBatchAttempt
+	}
+	d, err := load(ctx, id)
 	if errors.Is(err, resolution.ErrNoResolution) {
-		return river.JobCancel(fmt.Errorf("resolution %s does not exist", id))
+		return river.JobCancel(fmt.Errorf("%s does not exist", id))
 	}
 	if err != nil {
 		return err
@@ -47,7 +51,7 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 		return nil
 	}
 	if d.Result == nil {
-		return river.JobCancel(fmt.Errorf("resolution %s has no result to deliver", id))
+		return river.JobCancel(fmt.Errorf("%s has no result to deliver", id))
 	}
 	if resolution.IsRedacted(d.Result) {
 		// Its person was forgotten after it finished: the callback says so, and no more.
@@ -83,7 +87,7 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 	// The attempt happened: record it even if we are being stopped meanwhile.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := w.steps.RecordAttempt(rctx, resolution.Attempt{ID: d.ID, Previous: d.CallbackAttempts, State: state, Outcome: out}); err != nil {
+	if err := record(rctx, resolution.Attempt{ID: d.ID, Previous: d.CallbackAttempts, State: state, Outcome: out}); err != nil {
 		return err
 	}
 
@@ -104,7 +108,11 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 		level, msg, attrs = slog.LevelWarn, "callback failed for good", []slog.Attr{slog.Any("error", out.Err)}
 	}
 	if w.logger.Enabled(ctx, level) {
-		w.logger.LogAttrs(ctx, level, msg, append([]slog.Attr{slog.String("resolution_id", d.ID), slog.Int64("job_id", job.ID),
+		idAttr := slog.String("resolution_id", d.ID)
+		if batch {
+			idAttr = slog.String("batch_id", d.ID)
+		}
+		w.logger.LogAttrs(ctx, level, msg, append([]slog.Attr{idAttr, slog.Int64("job_id", job.ID),
 			slog.String("endpoint", d.Endpoint), slog.String("outcome", outcome), slog.Int("attempt", int(attempt)),
 			slog.String("host", hostOf(d.CallbackURL)), slog.Int("status_code", out.StatusCode),
 			slog.Float64("duration_ms", float64(out.Duration.Microseconds())/1000)}, attrs...)...)
@@ -127,4 +135,11 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return u.Host
+}
+
+// NextRetry waits 1 s after an internal error (the database away while an attempt was
+// recorded, say), doubling up to 30 s. River's default counts attempts, and each snooze of
+// the retry schedule is one: it would put a callback off for hours after a few retries.
+func (w *callbackWorker) NextRetry(job *river.Job[resolution.CallbackJob]) time.Time {
+	return time.Now().Add(min(time.Second<<min(len(job.Errors), 5), 30*time.Second))
 }

@@ -60,6 +60,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 	river.AddWorker(workers, rw)
 	river.AddWorker(workers, cw)
 	river.AddWorker(workers, &sweepWorker{pool: d.Pool, logger: d.Logger, age: cfg.SweepAge})
+	river.AddWorker(workers, &batchWorker{pool: d.Pool, metrics: d.Metrics})
 	river.AddWorker(workers, &purgeWorker{pool: d.Pool, logger: d.Logger, retention: cfg.Retention})
 
 	queue := func(n int) river.QueueConfig {

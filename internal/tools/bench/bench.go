@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,13 +40,26 @@ var Loads = map[string][]harness.Request{"email-to-hem": harness.Only("email-to-
 
 // Report holds a run's figures.
 type Report struct {
-	Options  Options
-	Date     time.Time
-	Machine  string
-	Inserts  float64        // raw single-row insert transactions per second
-	River    RiverYardstick // raw River no-op jobs
-	Loads    []LoadReport
-	MemoryMB map[string]float64
+	Options Options
+	Date    time.Time
+	Machine string
+	Inserts float64        // raw single-row insert transactions per second
+	River   RiverYardstick // raw River no-op jobs
+	Loads   []LoadReport
+	// Bulk is email-to-hem through bulk requests, by batch size; BulkSingle is the same load
+	// of single requests it is compared with (the email-to-hem load's).
+	Bulk       []BulkReport
+	BulkSingle float64
+	// BatchLatency is the time from one 1,000-item request to its callback, on an idle system.
+	BatchLatency time.Duration
+	MemoryMB     map[string]float64
+}
+
+// BulkReport is one batch size's figures: Load counts batches, ItemsPerSecond items.
+type BulkReport struct {
+	Size, Concurrency int
+	Load              Load
+	ItemsPerSecond    float64
 }
 
 // LoadReport is one load's figures.
@@ -193,10 +207,49 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 	}
+	if err := runBulk(ctx, o, &rep, loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url,
+		requests: Loads["email-to-hem"], duration: o.Duration}, rcv, dbURL, logf); err != nil {
+		return rep, err
+	}
 	for _, p := range procs {
 		rep.MemoryMB[p.Name] = peakMB(p.PID())
 	}
 	return rep, nil
+}
+
+// runBulk measures email-to-hem through bulk requests of 100 and of 1,000 items, end to end
+// (items whose batch's callback arrived, per second), and then the time one 1,000-item
+// request takes to its callback on an idle system.
+func runBulk(ctx context.Context, o Options, rep *Report, opts loadOpts, rcv *receiver, dbURL string, logf func(string, ...any)) error {
+	for _, lr := range rep.Loads {
+		if lr.Name == "email-to-hem" {
+			rep.BulkSingle = lr.System.CallbacksPerSecond
+		}
+	}
+	for _, b := range []struct{ size, clients int }{{100, 8}, {1000, 2}} {
+		logf("OpenResolve through bulk requests of %d items, %d clients, %s after %s of warm-up", b.size, b.clients, o.Duration, o.Warmup)
+		x := opts
+		x.batch, x.concurrency, x.warmup = b.size, b.clients, o.Warmup
+		l := measure(ctx, rcv, x)
+		rep.Bulk = append(rep.Bulk, BulkReport{Size: b.size, Concurrency: b.clients, Load: l,
+			ItemsPerSecond: l.CallbacksPerSecond * float64(b.size)})
+		if err := drain(ctx, dbURL); err != nil {
+			return err
+		}
+	}
+	one := opts
+	one.batch = 1000
+	s := send(ctx, &http.Client{Timeout: 30 * time.Second}, one, 1_000_000)
+	if s.id == "" {
+		return fmt.Errorf("a 1,000-item bulk request was answered %d", s.status)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(5 * time.Millisecond) {
+		if at, ok := rcv.arrival(s.id); ok {
+			rep.BatchLatency = at.Sub(s.sent)
+			break
+		}
+	}
+	return nil
 }
 
 // measure runs one load, then waits (bounded) for its callbacks and computes the figures.
@@ -295,6 +348,20 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "composed limit L = 1/(1/C + 2/R + 1/I): %.0f/s    resolutions / L: %.3f    accepted / C: %.1f%%\n",
 			lr.Limit, ratio(lr.System.CallbacksPerSecond, lr.Limit), pctOf(lr.System.PerSecond, lr.Ceiling.PerSecond))
 		printCost(w, lr.Cost)
+	}
+	if len(r.Bulk) > 0 {
+		fmt.Fprintf(w, "\nemail-to-hem through bulk requests\n")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
+		row("", "clients", "batches/s", "accept p50", "accept p99", "items/s end to end", "batch e2e p50", "batch e2e p99", "× single", "missing")
+		for _, b := range r.Bulk {
+			row(fmt.Sprintf("%d items", b.Size), strconv.Itoa(b.Concurrency), fmt.Sprintf("%.1f", b.Load.PerSecond),
+				ms(b.Load.P50), ms(b.Load.P99), fmt.Sprintf("%.0f", b.ItemsPerSecond), ms(b.Load.E2EP50), ms(b.Load.E2EP99),
+				fmt.Sprintf("%.1f", ratio(b.ItemsPerSecond, r.BulkSingle)), strconv.Itoa(b.Load.Missing))
+		}
+		_ = tw.Flush()
+		fmt.Fprintf(w, "single requests in this run: %.0f resolutions/s end to end; one 1,000-item request to its callback, idle: %s\n",
+			r.BulkSingle, ms(r.BatchLatency))
 	}
 	var mem []string
 	for _, k := range sortedKeys(r.MemoryMB) {

@@ -40,6 +40,8 @@ type loadOpts struct {
 	// rate, when positive, paces the load at that many requests per second (open loop);
 	// otherwise every client sends its next request as soon as it has an answer.
 	rate float64
+	// batch, when positive, makes every request a bulk request of that many items.
+	batch int
 }
 
 // runLoad drives the load and keeps the samples sent after the warm-up.
@@ -106,11 +108,18 @@ func send(ctx context.Context, client *http.Client, o loadOpts, i int) sample {
 		reqs = harness.Mix
 	}
 	ep := reqs[i%len(reqs)]
-	body := ep.Body(i)
+	body, path := ep.Body(i), "/v1/"+ep.Path
+	if o.batch > 0 {
+		items := make([]map[string]any, o.batch)
+		for k := range items {
+			items[k] = ep.Body(i*o.batch + k)
+		}
+		body, path = map[string]any{"items": items}, path+"/bulk"
+	}
 	body["callbackUrl"] = o.callbackURL
 	body["externalId"] = strconv.Itoa(i)
 	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, o.baseURL+"/v1/"+ep.Path, bytes.NewReader(raw))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, o.baseURL+path, bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("x-api-key", o.key)
 	s := sample{sent: time.Now()}

@@ -48,7 +48,8 @@ type Report struct {
 	Sent          int
 	Accepted      int            // requests answered 202 (after the client's own retries)
 	Other         map[string]int // final answers that were not 202, by status or error
-	Callbacks     int            // resolutions whose callback the receiver accepted
+	Callbacks     int            // resolutions and batches whose callback the receiver accepted
+	Batches       int            // of which batches, each of BatchItems items
 	Pending       int            // 202s whose callback was still pending at the end
 	Failed        int            // 202s whose callback was given up (retry schedule exhausted)
 	Lost          []string       // 202s whose callback the receiver never accepted
@@ -242,7 +243,8 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	deadline := time.Now().Add(o.Grace)
 	for {
 		var pending int
-		err := conn.QueryRow(ctx, `SELECT count(*) FROM resolutions WHERE id = ANY($1) AND callback_status = 'pending'`, keys(ids)).Scan(&pending)
+		err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM resolutions WHERE id = ANY($1) AND callback_status = 'pending')
+			+ (SELECT count(*) FROM batches WHERE id = ANY($1) AND callback_status = 'pending')`, keys(ids)).Scan(&pending)
 		if err != nil {
 			return rep, err
 		}
@@ -253,6 +255,20 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		sleep(ctx, time.Second)
 	}
 	rep.Elapsed = time.Since(start)
+	if rep.Pending > 0 { // say where each pending batch is stuck, for the log
+		rows, _ := conn.Query(ctx, `SELECT b.id, b.status, b.callback_status, (SELECT count(*) FROM resolutions r WHERE r.batch_id = b.id AND r.status = 'processing'),
+			(SELECT string_agg(j.kind || ':' || j.state || ':' || j.attempt || ':' || coalesce(j.scheduled_at::text,'') || ':' || coalesce(j.errors::text, ''), ' | ') FROM river_job j WHERE j.args->>'batch_id' = b.id),
+			(SELECT string_agg(j.state || ':' || j.attempt || ':' || coalesce(j.errors::text,''), ' | ') FROM river_job j JOIN resolutions r ON j.args->>'resolution_id' = r.id WHERE r.batch_id = b.id AND r.status = 'processing')
+			FROM batches b WHERE b.callback_status = 'pending'`)
+		for rows.Next() {
+			var id, st, cst string
+			var n int
+			var jobs, items *string
+			_ = rows.Scan(&id, &st, &cst, &n, &jobs, &items)
+			logf("pending batch %s %s %s processing=%d jobs=%v items=%v", id, st, cst, n, deref(jobs), deref(items))
+		}
+		rows.Close()
+	}
 	return reconcile(ctx, conn, rcv, ids, rep)
 }
 
@@ -342,9 +358,24 @@ func load(ctx context.Context, o Options, apiURL, key, cbBase string, out chan<-
 	wg.Wait()
 }
 
+// BatchEvery makes every BatchEvery-th request of a run a bulk request of BatchItems items,
+// so that batches go through the same faults as single requests.
+const (
+	BatchEvery = 10
+	BatchItems = 20
+)
+
 func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, i int, within time.Duration) result {
 	ep := harness.Mix[i%len(harness.Mix)]
-	body := ep.Body(i)
+	body, path := ep.Body(i), "/v1/"+ep.Path
+	if i%BatchEvery == BatchEvery-1 {
+		items := make([]map[string]any, BatchItems)
+		for k := range items {
+			items[k] = ep.Body(i*BatchItems + k)
+			items[k]["externalId"] = strconv.Itoa(k)
+		}
+		body, path = map[string]any{"items": items}, path+"/bulk"
+	}
 	body["callbackUrl"] = fmt.Sprintf("%s/cb/%d", cbBase, i)
 	body["externalId"] = strconv.Itoa(i)
 	raw, _ := json.Marshal(body)
@@ -352,7 +383,7 @@ func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, 
 	deadline := time.Now().Add(within)
 	var res result
 	for attempt := 1; ; attempt++ {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+"/v1/"+ep.Path, bytes.NewReader(raw))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+path, bytes.NewReader(raw))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("x-api-key", key)
 		req.Header.Set("Idempotency-Key", idem)
@@ -389,7 +420,8 @@ func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[strin
 	accepted, _, bad := rcv.snapshot()
 	rep.BadSignatures = bad
 	stored := map[string]string{}
-	rows, err := conn.Query(ctx, `SELECT id, callback_status FROM resolutions WHERE id = ANY($1)`, keys(ids))
+	rows, err := conn.Query(ctx, `SELECT id, callback_status FROM resolutions WHERE id = ANY($1)
+		UNION ALL SELECT id, callback_status FROM batches WHERE id = ANY($1)`, keys(ids))
 	if err != nil {
 		return rep, err
 	}
@@ -404,8 +436,10 @@ func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[strin
 		return rep, err
 	}
 	recorded := map[string]int{}
+	// A batch keeps no row per attempt: its delivered state counts as one recorded delivery.
 	rows, err = conn.Query(ctx, `SELECT resolution_id, count(*) FROM callback_attempts
-		WHERE resolution_id = ANY($1) AND status_code BETWEEN 200 AND 299 GROUP BY 1`, keys(ids))
+		WHERE resolution_id = ANY($1) AND status_code BETWEEN 200 AND 299 GROUP BY 1
+		UNION ALL SELECT id, 1 FROM batches WHERE id = ANY($1) AND callback_status = 'delivered'`, keys(ids))
 	if err != nil {
 		return rep, err
 	}
@@ -434,6 +468,9 @@ func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[strin
 			continue
 		}
 		rep.Callbacks++
+		if strings.HasPrefix(id, "bat_") {
+			rep.Batches++
+		}
 		if len(times) > 1 {
 			rep.Duplicates = append(rep.Duplicates, Duplicate{ID: id, Times: len(times), Reason: whyDuplicate(times, recorded[id])})
 		}
@@ -467,7 +504,7 @@ func (r Report) Print(w io.Writer) {
 	}
 	sort.Strings(other)
 	fmt.Fprintf(tw, "other final answers\t%s\n", orNone(strings.Join(other, ", ")))
-	fmt.Fprintf(tw, "callbacks accepted\t%d\n", r.Callbacks)
+	fmt.Fprintf(tw, "callbacks accepted\t%d (%d of them batches of %d items)\n", r.Callbacks, r.Batches, BatchItems)
 	fmt.Fprintf(tw, "still pending after the grace period\t%d\n", r.Pending)
 	fmt.Fprintf(tw, "callbacks given up (schedule exhausted)\t%d\n", r.Failed)
 	fmt.Fprintf(tw, "duplicates delivered\t%d\n", len(r.Duplicates))
@@ -487,4 +524,11 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
 }

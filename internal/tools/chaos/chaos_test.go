@@ -37,6 +37,7 @@ func TestChaosShort(t *testing.T) {
 	require.True(t, rep.OK(), "%s\n%s", log.String(), table.String())
 	require.Equal(t, rep.Sent, rep.Accepted, "every request was eventually accepted")
 	require.Equal(t, rep.Accepted, rep.Callbacks)
+	require.Equal(t, rep.Sent/BatchEvery, rep.Batches, "every batch delivered too")
 	require.Zero(t, rep.Pending)
 	require.Zero(t, rep.Failed)
 }
