@@ -16,6 +16,7 @@ run:
 
 test:
 	@scripts/chromium.sh
+	@scripts/parts.sh
 	DATABASE_URL="$$(scripts/devdb.sh)" $(GO) test -race -count=1 -timeout 8m ./...
 
 # screenshot refreshes the README's picture of River UI, taken by the browser test.

@@ -182,6 +182,10 @@ GROUP BY 1, 2;
 -- name: APIKeyChangesListen :exec
 LISTEN openresolve_api_keys;
 
+-- APIKeyChangeCount is how many changes api_keys has had, for an API that polls instead.
+-- name: APIKeyChangeCount :one
+SELECT changes FROM api_key_changes;
+
 -- APIKeySecretForResolution is the signing secret of the API key a resolution was made with,
 -- for `openresolve listen` to verify callbacks.
 -- name: APIKeySecretForResolution :one

@@ -16,6 +16,8 @@ import (
 // every change to api_keys (migration 00004): each announcement empties it, so a revoked key is
 // refused as soon as the revocation's announcement arrives, milliseconds after its commit.
 // Without the listening connection the cache is off and every request asks the database.
+// With DATABASE_POLL_ONLY (a transaction-mode pooler holds no LISTEN) it polls the change
+// count of api_key_changes every keyPollInterval instead (see poll).
 // Unknown keys are never cached, so random keys cannot fill it.
 type keyCache struct {
 	mu   sync.Mutex
@@ -89,6 +91,37 @@ func (c *keyCache) listen(ctx context.Context, pool *pgxpool.Pool, logger *slog.
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Second):
+		}
+	}
+}
+
+// keyPollInterval is how often an API that cannot listen reads the change count: a revoked
+// key is refused within this time (the contract allows 5 s).
+const keyPollInterval = 2 * time.Second
+
+// poll reads the change count of api_keys every keyPollInterval until ctx ends, emptying
+// the cache whenever it moved; the cache is off while the count cannot be read.
+func (c *keyCache) poll(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) {
+	var last int64
+	live := false
+	for ctx.Err() == nil {
+		qctx, cancel := context.WithTimeout(ctx, keyPollInterval)
+		n, err := store.New().APIKeyChangeCount(qctx, pool)
+		cancel()
+		switch {
+		case err != nil:
+			if live && ctx.Err() == nil {
+				logger.Debug("API key cache off until the database is reachable", slog.Any("error", err))
+			}
+			c.reset(false)
+			live = false
+		case !live || n != last:
+			c.reset(true)
+			last, live = n, true
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(keyPollInterval):
 		}
 	}
 }

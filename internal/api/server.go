@@ -81,7 +81,11 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
-	go s.keys.listen(ctx, d.Pool, d.Logger)
+	if cfg.PollOnly {
+		go s.keys.poll(ctx, d.Pool, d.Logger)
+	} else {
+		go s.keys.listen(ctx, d.Pool, d.Logger)
+	}
 	s.routes(d.Tracing)
 	if err := s.mountDocs(); err != nil {
 		s.Close()

@@ -97,7 +97,8 @@ func (c *closers) close() {
 // connect opens a pool on url, sized by cfg, and refuses a database whose migrations are not
 // all applied.
 func connect(ctx context.Context, url string, cfg config.Config, logger *slog.Logger) (*pgxpool.Pool, error) {
-	pool, err := store.Connect(ctx, url, store.PoolConfig{MaxConns: int32(cfg.MaxConns), Wait: 30 * time.Second}, logger)
+	pool, err := store.Connect(ctx, url, store.PoolConfig{MaxConns: int32(cfg.MaxConns), Wait: 30 * time.Second,
+		NoPreparedStatements: cfg.PollOnly}, logger)
 	if err != nil {
 		return nil, err
 	}

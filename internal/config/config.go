@@ -19,6 +19,11 @@ import (
 // -ldflags "-X github.com/openresolve/openresolve/internal/config.Version=...".
 var Version = "0.1.0-dev"
 
+// MinRescueAfter is the shortest WORKER_RESCUE_AFTER, and its default: the longest a job
+// may run (worker.JobTimeout). River's rescuer looks every 30 s, so a dead worker's jobs run
+// again within about 50 s.
+const MinRescueAfter = 15 * time.Second
+
 // MinRetention is the shortest RESOLUTION_RETENTION: an Idempotency-Key stays usable for at
 // least a day.
 const MinRetention = 24 * time.Hour
@@ -59,14 +64,17 @@ type Config struct {
 	// cores, 12 connections accepted twice as much as 40: more backends than cores only adds
 	// switching; raise it with a bigger Postgres.
 	MaxConns int
-	// PollOnly makes workers poll for jobs instead of listening for notifications
-	// (WORKER_POLL_ONLY=true), for connection poolers such as PgBouncer in transaction mode,
-	// which cannot hold a LISTEN.
+	// PollOnly is for a DATABASE_URL through a transaction-mode pooler (PgBouncer), which can
+	// hold neither a LISTEN nor a prepared statement across transactions
+	// (DATABASE_POLL_ONLY=true; WORKER_POLL_ONLY is its old name): no process LISTENs, workers
+	// poll for jobs, the API polls the API keys' change count, and statements are described
+	// but never prepared by name (store.PoolConfig.NoPreparedStatements).
 	PollOnly bool
 	// PprofAddr, when set (PPROF_ADDR), serves net/http/pprof there, for profiling under load.
 	PprofAddr string
 	// RescueStuckJobsAfter is how long a job may run before River assumes its worker died and
-	// runs it elsewhere (WORKER_RESCUE_AFTER, at least 30s).
+	// runs it elsewhere (WORKER_RESCUE_AFTER, 15s, at least MinRescueAfter): every job's
+	// timeout is within it, so a running job is never taken for a dead one.
 	RescueStuckJobsAfter time.Duration
 	// WorkerMetricsAddr is where a worker serves /metrics and /healthz (WORKER_METRICS_ADDR;
 	// off when empty).
@@ -121,7 +129,7 @@ func Default() Config {
 		JobRetention:          10 * time.Minute,
 		Retention:             720 * time.Hour,
 		MaxConns:              16,
-		RescueStuckJobsAfter:  2 * time.Minute,
+		RescueStuckJobsAfter:  MinRescueAfter,
 		DBTimeout:             2 * time.Second,
 		FetchCooldown:         5 * time.Millisecond,
 		NotifyCooldown:        2 * time.Millisecond,
@@ -182,15 +190,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("RESOLUTION_RETENTION: %q is not a duration of at least 24h", s)
 		}
 	}
-	if s := strings.TrimSpace(getenv("WORKER_POLL_ONLY")); s != "" {
-		if cfg.PollOnly, err = strconv.ParseBool(s); err != nil {
-			return Config{}, fmt.Errorf("WORKER_POLL_ONLY: %q is not true or false", s)
+	for _, name := range []string{"WORKER_POLL_ONLY", "DATABASE_POLL_ONLY"} { // the new name wins
+		if s := strings.TrimSpace(getenv(name)); s != "" {
+			if cfg.PollOnly, err = strconv.ParseBool(s); err != nil {
+				return Config{}, fmt.Errorf("%s: %q is not true or false", name, s)
+			}
 		}
 	}
 	if s := strings.TrimSpace(getenv("WORKER_RESCUE_AFTER")); s != "" {
 		d, err := time.ParseDuration(s)
-		if err != nil || d < 30*time.Second {
-			return Config{}, fmt.Errorf("WORKER_RESCUE_AFTER: %q is not a duration of at least 30s", s)
+		if err != nil || d < MinRescueAfter {
+			return Config{}, fmt.Errorf("WORKER_RESCUE_AFTER: %q is not a duration of at least %s", s, MinRescueAfter)
 		}
 		cfg.RescueStuckJobsAfter = d
 	}

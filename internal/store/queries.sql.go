@@ -10,6 +10,18 @@ import (
 	"time"
 )
 
+const aPIKeyChangeCount = `-- name: APIKeyChangeCount :one
+SELECT changes FROM api_key_changes
+`
+
+// APIKeyChangeCount is how many changes api_keys has had, for an API that polls instead.
+func (q *Queries) APIKeyChangeCount(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, aPIKeyChangeCount)
+	var changes int64
+	err := row.Scan(&changes)
+	return changes, err
+}
+
 const aPIKeyChangesListen = `-- name: APIKeyChangesListen :exec
 LISTEN openresolve_api_keys
 `

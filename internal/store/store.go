@@ -31,6 +31,10 @@ type PoolConfig struct {
 	MaxConns int32
 	// Wait is how long Connect keeps trying to reach the database before it gives up.
 	Wait time.Duration
+	// NoPreparedStatements is for a transaction-mode pooler, whose server connections change
+	// between transactions: statements go as unnamed ones, described once per connection
+	// (pgx's QueryExecModeCacheDescribe) instead of prepared by name.
+	NoPreparedStatements bool
 }
 
 // Connect opens a pool and waits up to cfg.Wait for the database to answer, so that processes
@@ -45,6 +49,9 @@ func Connect(ctx context.Context, url string, cfg PoolConfig, logger *slog.Logge
 	}
 	if pc.ConnConfig.ConnectTimeout == 0 || pc.ConnConfig.ConnectTimeout > 5*time.Second {
 		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	if cfg.NoPreparedStatements {
+		pc.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
 	// Dead connections are noticed by the health check within this time even when idle.
 	pc.HealthCheckPeriod = 5 * time.Second

@@ -27,7 +27,7 @@ type callbackWorker struct {
 }
 
 func (w *callbackWorker) Timeout(*river.Job[resolution.CallbackJob]) time.Duration {
-	return w.timeout + 20*time.Second
+	return min(w.timeout+5*time.Second, JobTimeout)
 }
 
 // Work makes one delivery attempt and records it. The retry schedule is ours, not River's: a

@@ -17,7 +17,7 @@ import (
 )
 
 // resolverTimeout bounds one run of a resolver.
-const resolverTimeout = 20 * time.Second
+const resolverTimeout = 10 * time.Second
 
 type resolveWorker struct {
 	river.WorkerDefaults[resolution.ResolveJob]
@@ -36,7 +36,7 @@ func (w *resolveWorker) NextRetry(job *river.Job[resolution.ResolveJob]) time.Ti
 }
 
 func (w *resolveWorker) Timeout(*river.Job[resolution.ResolveJob]) time.Duration {
-	return resolverTimeout + 10*time.Second
+	return resolverTimeout + 5*time.Second
 }
 
 // Work runs the endpoint's resolver on the stored request and finishes the resolution with

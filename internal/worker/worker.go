@@ -37,8 +37,11 @@ type Deps struct {
 	Tracing *telemetry.Tracing
 }
 
-// jobTimeout bounds every job; each worker's own Timeout is within it.
-const jobTimeout = 30 * time.Second
+// JobTimeout bounds every job; each worker's own Timeout is within it. River's rescuer runs
+// every 30 s and reruns a job that has been running longer than its timeout (its worker
+// presumed dead), so a killed worker's jobs run again within JobTimeout + 30 s and a few
+// seconds of scheduling: under the contract's minute (config.MinRescueAfter).
+const JobTimeout = config.MinRescueAfter
 
 // stepTimeout bounds each group of resolution.Steps.
 const stepTimeout = 10 * time.Second
@@ -76,7 +79,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 		FetchCooldown:     cfg.FetchCooldown,
 		FetchPollInterval: cfg.FetchPollInterval,
 		PollOnly:          cfg.PollOnly,
-		JobTimeout:        jobTimeout,
+		JobTimeout:        JobTimeout,
 		// The resolutions table is the record; River's rows are transient. Completed jobs go
 		// after JobRetention so the job table (and what River scans) stays small at any rate;
 		// cancelled and discarded ones stay a week for inspection.
@@ -91,7 +94,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return resolution.PurgeJob{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
-		RescueStuckJobsAfter: max(cfg.RescueStuckJobsAfter, jobTimeout),
+		RescueStuckJobsAfter: max(cfg.RescueStuckJobsAfter, JobTimeout),
 		Plugins:              d.Tracing.RiverPlugins(),
 	})
 	if err != nil {

@@ -32,6 +32,9 @@ type Options struct {
 	Env []string
 	// Loads are the loads measured, each a name of Loads: email-to-hem and mix when empty.
 	Loads []string
+	// PgBouncer puts a real PgBouncer in transaction mode between OpenResolve and Postgres,
+	// with DATABASE_POLL_ONLY, and counts its CPU.
+	PgBouncer bool
 }
 
 // Loads are the loads a run can measure: email-to-hem alone (the cheapest resolver, so that
@@ -144,7 +147,17 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	apiURL := "http://127.0.0.1:" + strconv.Itoa(apiPort)
-	env := []string{"DATABASE_URL=" + dbURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort), "API_RATE_LIMIT=0",
+	appURL := dbURL
+	var bouncer *harness.PgBouncer
+	if o.PgBouncer {
+		if bouncer, err = harness.StartPgBouncer(ctx, workDir, site.Cluster); err != nil {
+			return rep, err
+		}
+		defer bouncer.Close()
+		appURL = bouncer.URL("openresolve")
+		o.Env = append(o.Env, "DATABASE_POLL_ONLY=true")
+	}
+	env := []string{"DATABASE_URL=" + appURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort), "API_RATE_LIMIT=0",
 		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "DNS_RESOLVER=127.0.0.1:9"}
 	env = append(env, o.Env...)
 	api, err := harness.NewProc("api", filepath.Join(o.BinDir, "api"), env, workDir)
@@ -171,6 +184,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	m, err := newMeter(ctx, site.Cluster, dbURL, procs)
 	if err != nil {
 		return rep, err
+	}
+	if bouncer != nil {
+		m.extra = map[string]int{"pgbouncer": bouncer.PID()}
 	}
 	defer m.close(ctx)
 	for i := range rep.Loads {

@@ -44,7 +44,8 @@ type meter struct {
 	cluster *harness.Cluster
 	conn    *pgx.Conn
 	procs   []*harness.Proc
-	own     int // statements the meter itself ran since the last reset
+	extra   map[string]int // other processes, by name: their pid, whose whole tree is counted
+	own     int            // statements the meter itself ran since the last reset
 }
 
 func newMeter(ctx context.Context, cluster *harness.Cluster, url string, procs []*harness.Proc) (*meter, error) {
@@ -84,6 +85,11 @@ func (m *meter) read(ctx context.Context) (reading, error) {
 	}
 	if r.cpu["postgres"], err = treeCPU(pm); err != nil {
 		return r, err
+	}
+	for name, pid := range m.extra {
+		if r.cpu[name], err = treeCPU(pid); err != nil {
+			return r, err
+		}
 	}
 	for _, p := range m.procs {
 		self, _, err := procCPU(p.PID())

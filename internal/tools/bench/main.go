@@ -28,6 +28,7 @@ func Main(args []string) int {
 	graph := fs.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
 	queries := fs.Int("queries", 200, "with --graph: queries per resolver and size")
 	steady := fs.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
+	fs.BoolVar(&o.PgBouncer, "pgbouncer", false, "run OpenResolve through a real PgBouncer in transaction mode (DATABASE_POLL_ONLY)")
 	purgeAfter := fs.Duration("purge-older-than", 0, "with --steady: purge resolutions finished this long ago every 10s")
 	fs.Func("load", "a load to measure, email-to-hem or mix (repeatable; both when not given)", func(name string) error {
 		o.Loads = append(o.Loads, name)

@@ -59,6 +59,8 @@ type Report struct {
 	BadSignatures int
 	// Outage is what the API answered while Postgres was down: a request and /readyz.
 	Outage OutageProbe
+	// Recoveries are the killed workers' jobs: how long until the others had run them all.
+	Recoveries []Recovery
 	// WorkDir holds the processes' logs, kept after the run.
 	WorkDir string
 	Faults  []Fault
@@ -70,6 +72,55 @@ type Duplicate struct {
 	ID     string
 	Times  int
 	Reason string
+}
+
+// Recovery is what became of the jobs a killed worker was running.
+type Recovery struct {
+	Worker string
+	Jobs   int           // running when it was killed
+	Took   time.Duration // from the kill until every one of them had completed
+	Done   bool          // false when some had not within two minutes
+}
+
+// watchRecovery finds the jobs that were running when a worker was killed (a second later,
+// the other workers' jobs of that moment have long finished: theirs take milliseconds) and
+// waits, up to two minutes, until all have completed elsewhere.
+func watchRecovery(ctx context.Context, dbURL, worker string, killed time.Time) Recovery {
+	r := Recovery{Worker: worker}
+	sleep(ctx, time.Until(killed.Add(time.Second)))
+	var ids []int64
+	deadline := killed.Add(2 * time.Minute)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		conn, err := connect(ctx, dbURL, 5*time.Second)
+		if err != nil {
+			continue
+		}
+		if ids == nil {
+			rows, err := conn.Query(ctx, `SELECT id FROM river_job WHERE state = 'running' AND attempted_at < $1`, killed)
+			if err == nil {
+				ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+			}
+			if err != nil {
+				ids = nil
+				conn.Close(ctx)
+				continue
+			}
+			r.Jobs = len(ids)
+			if ids == nil {
+				ids = []int64{}
+			}
+		}
+		var left int
+		err = conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1) AND state NOT IN ('completed', 'cancelled', 'discarded')`, ids).Scan(&left)
+		conn.Close(ctx)
+		if err == nil && left == 0 {
+			r.Took, r.Done = time.Since(killed), true
+			return r
+		}
+		sleep(ctx, 250*time.Millisecond)
+	}
+	r.Took = time.Since(killed)
+	return r
 }
 
 // OutageProbe is the API's answers while the database was down.
@@ -87,6 +138,11 @@ type Fault struct {
 
 // OK reports whether the run kept the promises: nothing lost, nothing unstored.
 func (r Report) OK() bool {
+	for _, x := range r.Recoveries {
+		if !x.Done || x.Took > time.Minute {
+			return false
+		}
+	}
 	return len(r.Lost) == 0 && len(r.Unstored) == 0 && r.Mismatched == 0 && r.BadSignatures == 0 &&
 		r.Outage.Status == http.StatusServiceUnavailable && r.Outage.Took < 3*time.Second &&
 		r.Outage.ReadyStatus == http.StatusServiceUnavailable
@@ -120,7 +176,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	apiURL := "http://127.0.0.1:" + strconv.Itoa(apiPort)
 	env := []string{
 		"DATABASE_URL=" + dbURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort), "API_RATE_LIMIT=0",
-		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "WORKER_RESCUE_AFTER=30s",
+		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn",
+		// WORKER_RESCUE_AFTER is left at its default: a killed worker's jobs must run again
+		// within a minute as they are (Report.Recoveries).
 		// The receiver's outages last seconds; so does the schedule, but it outlasts them.
 		"CALLBACK_RETRY_SCHEDULE=500ms,1s,2s,3s,5s,5s,5s,10s,10s,10s,10s,10s,10s,10s,10s",
 		// Only names in the graph are asked for; should a domain finder ever ask DNS, it gets
@@ -167,10 +225,22 @@ func Run(ctx context.Context, o Options) (Report, error) {
 
 	// The faults, at fixed fractions of the run.
 	d := o.Duration
+	var recoveries []Recovery
+	var recoveriesMu sync.Mutex
+	var watchers sync.WaitGroup
 	restart := func(p *harness.Proc, sig syscall.Signal, down time.Duration) {
 		name := map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM"}[sig]
 		fault(fmt.Sprintf("%s %s, restart after %s", name, p.Name, down))
+		killed := time.Now()
 		p.Signal(sig, 30*time.Second)
+		if sig == syscall.SIGKILL && p != api {
+			watchers.Go(func() {
+				r := watchRecovery(ctx, dbURL, p.Name, killed)
+				recoveriesMu.Lock()
+				recoveries = append(recoveries, r)
+				recoveriesMu.Unlock()
+			})
+		}
 		sleep(ctx, down)
 		if err := p.Start(); err != nil {
 			logf("restart %s: %v", p.Name, err)
@@ -218,8 +288,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	logf("%6.1fs load done; waiting up to %s for callbacks", time.Since(start).Seconds(), o.Grace)
 	wg.Wait()
 	close(results)
+	watchers.Wait()
 
-	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage, WorkDir: workDir}
+	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage, WorkDir: workDir, Recoveries: recoveries}
 	ids := map[string]bool{}
 	for r := range results {
 		rep.Sent++
@@ -496,6 +567,13 @@ func (r Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(tw, "with Postgres down: a request\tHTTP %d in %s\n", r.Outage.Status, r.Outage.Took.Round(time.Millisecond))
 	fmt.Fprintf(tw, "with Postgres down: /readyz\tHTTP %d\n", r.Outage.ReadyStatus)
+	for _, x := range r.Recoveries {
+		state := "all run again"
+		if !x.Done {
+			state = "NOT all run again"
+		}
+		fmt.Fprintf(tw, "SIGKILL %s: the %d jobs running then\t%s, completed within %s\n", x.Worker, x.Jobs, state, x.Took.Round(100*time.Millisecond))
+	}
 	fmt.Fprintf(tw, "requests sent\t%d\n", r.Sent)
 	fmt.Fprintf(tw, "answered 202\t%d\n", r.Accepted)
 	var other []string
