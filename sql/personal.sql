@@ -84,11 +84,26 @@ SET request     = '{"redacted": true}',
 WHERE EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
               WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0);
 
--- ErasureRecord records an erasure, with counts only, and returns its epoch.
+-- ErasureRecord records an erasure, with counts only, and returns its id.
 -- name: ErasureRecord :one
 INSERT INTO erasures (kind, people, emails, phones, observations, resolutions_redacted, suppressed)
 VALUES (@kind, @people, @emails, @phones, @observations, @resolutions_redacted, @suppressed)
 RETURNING id;
+
+-- ErasureEpochBump moves the erasure epoch: outcomes resolved from a graph read before it are
+-- refused at finish.
+-- name: ErasureEpochBump :exec
+UPDATE erasure_epoch SET epoch = epoch + 1;
+
+-- WALPosition is how far the primary's WAL is written: past every commit made before it.
+-- name: WALPosition :one
+SELECT pg_current_wal_lsn()::text;
+
+-- ReplicasBehind counts the streaming replicas that have not replayed the WAL up to @lsn;
+-- replicas whose position this role may not see count as behind.
+-- name: ReplicasBehind :one
+SELECT count(*) FROM pg_stat_replication
+WHERE replay_lsn IS NULL OR replay_lsn < CAST(sqlc.arg(lsn)::text AS pg_lsn);
 
 -- ErasureSetRedacted completes the record of an erasure with the resolutions it redacted.
 -- name: ErasureSetRedacted :exec

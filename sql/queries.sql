@@ -65,9 +65,9 @@ FROM resolutions
 WHERE id = @id AND api_key_id = @api_key_id;
 
 -- ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once, with
--- the erasure epoch (the last erasure's id) their results will be checked against.
+-- the erasure epoch their results will be checked against.
 -- name: ResolutionGetMany :many
-SELECT sqlc.embed(resolutions), (SELECT coalesce(max(id), 0) FROM erasures)::bigint AS erasure_epoch
+SELECT sqlc.embed(resolutions), (SELECT epoch FROM erasure_epoch)::bigint AS erasure_epoch
 FROM resolutions
 WHERE id = ANY (@ids::text[]);
 
@@ -78,7 +78,7 @@ WHERE id = ANY (@ids::text[]);
 -- read the graph before an erasure (@epochs older than the current one), to be resolved again.
 -- name: ResolutionFinishMany :many
 WITH e AS (
-    SELECT coalesce(max(id), 0)::bigint AS epoch FROM erasures
+    SELECT epoch FROM erasure_epoch
 ), f AS (
     UPDATE resolutions r
     SET status = x.status, result = x.result, completed_at = now()

@@ -17,8 +17,8 @@ import (
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
 
-// TestPollOnly checks that WORKER_POLL_ONLY reaches River: a worker that polls holds no
-// LISTEN (PgBouncer in transaction mode could not keep one), and still works every job.
+// TestPollOnly checks that DATABASE_POLL_ONLY reaches River and the API: with it, no process
+// holds a LISTEN (PgBouncer in transaction mode could not keep one), and every job is worked.
 func TestPollOnly(t *testing.T) {
 	t.Parallel()
 	for _, pollOnly := range []bool{false, true} {
@@ -35,7 +35,7 @@ func TestPollOnly(t *testing.T) {
 			listeners := func() int {
 				var n int
 				require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
-					WHERE datname = current_database() AND query ILIKE 'listen%' AND query NOT ILIKE '%openresolve_api_keys%'`).Scan(&n))
+					WHERE datname = current_database() AND query ILIKE 'listen%'`).Scan(&n))
 				return n
 			}
 			if pollOnly {

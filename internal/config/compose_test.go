@@ -53,7 +53,9 @@ func TestComposeFile(t *testing.T) {
 	require.NoError(t, err)
 
 	svc := compose.Services
-	require.ElementsMatch(t, []string{"postgres", "migrate", "api", "worker"}, keys(svc))
+	require.ElementsMatch(t, []string{"postgres", "pgbouncer", "migrate", "api", "worker"}, keys(svc))
+	require.Equal(t, "service_healthy", svc["pgbouncer"].DependsOn["postgres"].Condition)
+	require.Equal(t, "transaction", svc["pgbouncer"].Environment["POOL_MODE"])
 	require.Equal(t, "service_healthy", svc["migrate"].DependsOn["postgres"].Condition)
 	for _, name := range []string{"api", "worker"} {
 		require.Equal(t, "service_completed_successfully", svc[name].DependsOn["migrate"].Condition, name)
@@ -61,7 +63,7 @@ func TestComposeFile(t *testing.T) {
 	require.Equal(t, 2, svc["worker"].Deploy.Replicas, "two workers")
 
 	for name, s := range svc {
-		if name == "postgres" {
+		if s.Image != "" { // Postgres, PgBouncer
 			continue
 		}
 		require.Equal(t, ".", s.Build, name)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -67,6 +68,10 @@ func Normalize(kind, value, defaultCountry string) (string, error) {
 	return "", fmt.Errorf("unknown kind of identifier %q", kind)
 }
 
+// ReplicaWait is how long Forget waits for streaming replicas to replay an erasure. A replica
+// this database role cannot see the position of (grant it pg_monitor) counts as not caught up.
+const ReplicaWait = 30 * time.Second
+
 // Erasure counts what Forget did.
 type Erasure struct {
 	People              int64 `json:"people"`
@@ -83,15 +88,17 @@ type Erasure struct {
 // redacted; the erasure is recorded with its counts only. Forgetting again finds nothing.
 //
 // A resolve job that read the graph before the erasure cannot store what it read: the
-// erasure's record moves the epoch its finish is checked against (resolution.ErrErased),
-// and the barrier below waits for those that committed earlier, so that the second redaction
-// sees their results.
+// erasure moves the epoch its finish is checked against (resolution.ErrErased), and moves it
+// again once every streaming replica has replayed the erasure (resolvers may read a replica,
+// GRAPH_DATABASE_URL), waiting up to ReplicaWait; the barrier below then waits for the
+// finishes in flight, so that the second redaction sees their results.
 func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure, error) {
 	q := store.New()
 	var (
 		e       Erasure
 		needles []string
 		id      int64
+		lsn     string
 	)
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		find := store.ForgetPeopleParams{}
@@ -142,10 +149,35 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 		id, err = q.ErasureRecord(ctx, tx, store.ErasureRecordParams{Kind: kind, People: int32(e.People),
 			Emails: int32(e.Emails), Phones: int32(e.Phones), Observations: int32(e.Observations),
 			ResolutionsRedacted: int32(e.ResolutionsRedacted), Suppressed: int32(e.Suppressed)})
-		return err
+		if err != nil {
+			return err
+		}
+		return q.ErasureEpochBump(ctx, tx)
 	})
 	if err != nil {
 		return Erasure{}, err
+	}
+	if lsn, err = q.WALPosition(ctx, pool); err != nil {
+		return e, err
+	}
+	// Once the replicas hold the erasure too, a resolver that reads one finds nobody: what was
+	// read before is refused from here on.
+	for deadline := time.Now().Add(ReplicaWait); ; {
+		n, err := q.ReplicasBehind(ctx, pool, lsn)
+		if err != nil {
+			return e, err
+		}
+		if n == 0 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return e, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if err := q.ErasureEpochBump(ctx, pool); err != nil {
+		return e, err
 	}
 	// Wait for the resolve jobs that finished while the erasure committed, then redact what
 	// they stored.

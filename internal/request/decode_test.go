@@ -139,3 +139,34 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBulkItems: a bulk request's items are 1 to max objects or a validation error naming
+// items or one item; never a panic, never another kind of error for valid JSON.
+func FuzzBulkItems(f *testing.F) {
+	for _, s := range []string{
+		`{"items":[{"email":"a@b.co"}]}`, `{"items":[]}`, `{"items":"x"}`, `{"items":[1,{"a":2}]}`,
+		`{"items":[{"a":1},{"a":1,"a":2}]}`, `{"items":null}`, `{"items":[{},{},{}]}`, "{\"items\":[\"\xff\"]}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fl, err := Decode(body)
+		if err != nil {
+			return
+		}
+		items, err := fl.Items("items", 3)
+		if err != nil {
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || (apiErr.Code != "validation_failed" && apiErr.Code != "invalid_json") {
+				t.Fatalf("items error %v is neither validation_failed nor invalid_json", err)
+			}
+			if apiErr.Code == "validation_failed" && !strings.HasPrefix(apiErr.Field, "items") {
+				t.Fatalf("items error names %q", apiErr.Field)
+			}
+			return
+		}
+		if len(items) < 1 || len(items) > 3 {
+			t.Fatalf("%d items accepted", len(items))
+		}
+	})
+}

@@ -73,6 +73,17 @@ func (q *Queries) ErasureBarrier(ctx context.Context, db DBTX) error {
 	return err
 }
 
+const erasureEpochBump = `-- name: ErasureEpochBump :exec
+UPDATE erasure_epoch SET epoch = epoch + 1
+`
+
+// ErasureEpochBump moves the erasure epoch: outcomes resolved from a graph read before it are
+// refused at finish.
+func (q *Queries) ErasureEpochBump(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, erasureEpochBump)
+	return err
+}
+
 const erasureRecord = `-- name: ErasureRecord :one
 INSERT INTO erasures (kind, people, emails, phones, observations, resolutions_redacted, suppressed)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -89,7 +100,7 @@ type ErasureRecordParams struct {
 	Suppressed          int32
 }
 
-// ErasureRecord records an erasure, with counts only, and returns its epoch.
+// ErasureRecord records an erasure, with counts only, and returns its id.
 func (q *Queries) ErasureRecord(ctx context.Context, db DBTX, arg ErasureRecordParams) (int64, error) {
 	row := db.QueryRow(ctx, erasureRecord,
 		arg.Kind,
@@ -246,6 +257,20 @@ func (q *Queries) ForgetPeople(ctx context.Context, db DBTX, arg ForgetPeoplePar
 	return items, nil
 }
 
+const replicasBehind = `-- name: ReplicasBehind :one
+SELECT count(*) FROM pg_stat_replication
+WHERE replay_lsn IS NULL OR replay_lsn < CAST($1::text AS pg_lsn)
+`
+
+// ReplicasBehind counts the streaming replicas that have not replayed the WAL up to @lsn;
+// replicas whose position this role may not see count as behind.
+func (q *Queries) ReplicasBehind(ctx context.Context, db DBTX, lsn string) (int64, error) {
+	row := db.QueryRow(ctx, replicasBehind, lsn)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const resolutionPurge = `-- name: ResolutionPurge :one
 
 WITH doomed AS (
@@ -321,4 +346,16 @@ func (q *Queries) SuppressionAddMany(ctx context.Context, db DBTX, arg Suppressi
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const wALPosition = `-- name: WALPosition :one
+SELECT pg_current_wal_lsn()::text
+`
+
+// WALPosition is how far the primary's WAL is written: past every commit made before it.
+func (q *Queries) WALPosition(ctx context.Context, db DBTX) (string, error) {
+	row := db.QueryRow(ctx, wALPosition)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
 }

@@ -362,7 +362,7 @@ func (q *Queries) ResolutionCallbackReset(ctx context.Context, db DBTX, id strin
 
 const resolutionFinishMany = `-- name: ResolutionFinishMany :many
 WITH e AS (
-    SELECT coalesce(max(id), 0)::bigint AS epoch FROM erasures
+    SELECT epoch FROM erasure_epoch
 ), f AS (
     UPDATE resolutions r
     SET status = x.status, result = x.result, completed_at = now()
@@ -587,7 +587,7 @@ func (q *Queries) ResolutionGetForKey(ctx context.Context, db DBTX, arg Resoluti
 }
 
 const resolutionGetMany = `-- name: ResolutionGetMany :many
-SELECT resolutions.id, resolutions.api_key_id, resolutions.endpoint, resolutions.request, resolutions.request_hash, resolutions.status, resolutions.result, resolutions.external_id, resolutions.callback_url, resolutions.idempotency_key, resolutions.requested_at, resolutions.completed_at, resolutions.callback_status, resolutions.callback_attempts, resolutions.callback_last_status_code, resolutions.callback_last_error, resolutions.callback_delivered_at, resolutions.callback_last_attempt_at, resolutions.batch_id, resolutions.batch_index, (SELECT coalesce(max(id), 0) FROM erasures)::bigint AS erasure_epoch
+SELECT resolutions.id, resolutions.api_key_id, resolutions.endpoint, resolutions.request, resolutions.request_hash, resolutions.status, resolutions.result, resolutions.external_id, resolutions.callback_url, resolutions.idempotency_key, resolutions.requested_at, resolutions.completed_at, resolutions.callback_status, resolutions.callback_attempts, resolutions.callback_last_status_code, resolutions.callback_last_error, resolutions.callback_delivered_at, resolutions.callback_last_attempt_at, resolutions.batch_id, resolutions.batch_index, (SELECT epoch FROM erasure_epoch)::bigint AS erasure_epoch
 FROM resolutions
 WHERE id = ANY ($1::text[])
 `
@@ -598,7 +598,7 @@ type ResolutionGetManyRow struct {
 }
 
 // ResolutionGetMany reads resolutions by id, for the resolve jobs that start at once, with
-// the erasure epoch (the last erasure's id) their results will be checked against.
+// the erasure epoch their results will be checked against.
 func (q *Queries) ResolutionGetMany(ctx context.Context, db DBTX, ids []string) ([]ResolutionGetManyRow, error) {
 	rows, err := db.Query(ctx, resolutionGetMany, ids)
 	if err != nil {

@@ -43,6 +43,9 @@ type Deps struct {
 // seconds of scheduling: under the contract's minute (config.MinRescueAfter).
 const JobTimeout = config.MinRescueAfter
 
+// pollOnlyInterval is how often a worker that cannot listen (config.Config.PollOnly) polls.
+const pollOnlyInterval = 50 * time.Millisecond
+
 // stepTimeout bounds each group of resolution.Steps.
 const stepTimeout = 10 * time.Second
 
@@ -66,8 +69,15 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 	river.AddWorker(workers, &batchWorker{pool: d.Pool, metrics: d.Metrics})
 	river.AddWorker(workers, &purgeWorker{pool: d.Pool, logger: d.Logger, retention: cfg.Retention})
 
+	poll := cfg.FetchPollInterval
+	if cfg.PollOnly {
+		// Polling is all there is: every step of a resolution waits for the next poll, so poll
+		// often. An idle worker then asks twenty times a second per queue, which costs Postgres
+		// a fraction of a millisecond each.
+		poll = min(poll, pollOnlyInterval)
+	}
 	queue := func(n int) river.QueueConfig {
-		return river.QueueConfig{MaxWorkers: n, FetchCooldown: cfg.FetchCooldown, FetchPollInterval: cfg.FetchPollInterval}
+		return river.QueueConfig{MaxWorkers: n, FetchCooldown: cfg.FetchCooldown, FetchPollInterval: poll}
 	}
 	client, err := river.NewClient(riverpgxv5.New(d.Pool), &river.Config{
 		Logger:  slog.New(quieter{d.Logger.Handler(), slog.LevelWarn}).With(slog.String("component", "river")),
@@ -77,7 +87,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 			resolution.QueueCallback: queue(cfg.CallbackWorkers),
 		},
 		FetchCooldown:     cfg.FetchCooldown,
-		FetchPollInterval: cfg.FetchPollInterval,
+		FetchPollInterval: poll,
 		PollOnly:          cfg.PollOnly,
 		JobTimeout:        JobTimeout,
 		// The resolutions table is the record; River's rows are transient. Completed jobs go

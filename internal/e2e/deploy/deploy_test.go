@@ -26,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/apikey"
+	"github.com/openresolve/openresolve/internal/privacy"
 	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/tools/apptest"
 	"github.com/openresolve/openresolve/internal/tools/harness"
@@ -264,6 +265,35 @@ func TestGraphOnReplica(t *testing.T) {
 		return replica.QueryRow(ctx, `SELECT count(*) FROM companies WHERE domain = 'initech.com'`).Scan(&n) == nil && n == 1
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Equal(t, "completed", ask("initech.com")["status"])
+
+	// A person forgotten on the primary: forget waits for the standby to replay the erasure
+	// before it counts as done, so no resolver reading the standby can still find them.
+	_, err = replica.Exec(ctx, `SELECT pg_wal_replay_pause()`)
+	require.NoError(t, err)
+	forgot := make(chan error, 1)
+	go func() {
+		_, err := privacy.Forget(ctx, pool, privacy.Email, "jane.doe@acmelogistics.com")
+		forgot <- err
+	}()
+	select {
+	case err := <-forgot:
+		t.Fatalf("forget returned before the standby replayed the erasure: %v", err)
+	case <-time.After(time.Second):
+	}
+	_, err = replica.Exec(ctx, `SELECT pg_wal_replay_resume()`)
+	require.NoError(t, err)
+	require.NoError(t, <-forgot)
+	status, id := post(t, apiURL, key.Key, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/janedoe", "callbackUrl": rcv.URL})
+	require.Equal(t, http.StatusAccepted, status)
+	require.Eventually(t, func() bool {
+		for _, d := range rcv.Deliveries() {
+			var b map[string]any
+			if json.Unmarshal(d.Body, &b) == nil && b["id"] == id {
+				return b["status"] == "not_found"
+			}
+		}
+		return false
+	}, 10*time.Second, 20*time.Millisecond)
 
 	// The standby goes away: resolutions retry, then fail, each with its callback.
 	require.NoError(t, standby.Crash(ctx))

@@ -35,6 +35,8 @@ type Options struct {
 	// PgBouncer puts a real PgBouncer in transaction mode between OpenResolve and Postgres,
 	// with DATABASE_POLL_ONLY, and counts its CPU.
 	PgBouncer bool
+	// NoBulk skips the bulk requests' measures.
+	NoBulk bool
 }
 
 // Loads are the loads a run can measure: email-to-hem alone (the cheapest resolver, so that
@@ -63,6 +65,7 @@ type BulkReport struct {
 	Size, Concurrency int
 	Load              Load
 	ItemsPerSecond    float64
+	Cost              Cost // per item
 }
 
 // LoadReport is one load's figures.
@@ -223,7 +226,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 	}
-	if err := runBulk(ctx, o, &rep, loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url,
+	if o.NoBulk {
+		// measured elsewhere
+	} else if err := runBulk(ctx, o, &rep, m, loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url,
 		requests: Loads["email-to-hem"], duration: o.Duration}, rcv, dbURL, logf); err != nil {
 		return rep, err
 	}
@@ -236,7 +241,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 // runBulk measures email-to-hem through bulk requests of 100 and of 1,000 items, end to end
 // (items whose batch's callback arrived, per second), and then the time one 1,000-item
 // request takes to its callback on an idle system.
-func runBulk(ctx context.Context, o Options, rep *Report, opts loadOpts, rcv *receiver, dbURL string, logf func(string, ...any)) error {
+func runBulk(ctx context.Context, o Options, rep *Report, m *meter, opts loadOpts, rcv *receiver, dbURL string, logf func(string, ...any)) error {
 	for _, lr := range rep.Loads {
 		if lr.Name == "email-to-hem" {
 			rep.BulkSingle = lr.System.CallbacksPerSecond
@@ -245,13 +250,28 @@ func runBulk(ctx context.Context, o Options, rep *Report, opts loadOpts, rcv *re
 	for _, b := range []struct{ size, clients int }{{100, 8}, {1000, 2}} {
 		logf("OpenResolve through bulk requests of %d items, %d clients, %s after %s of warm-up", b.size, b.clients, o.Duration, o.Warmup)
 		x := opts
-		x.batch, x.concurrency, x.warmup = b.size, b.clients, o.Warmup
-		l := measure(ctx, rcv, x)
-		rep.Bulk = append(rep.Bulk, BulkReport{Size: b.size, Concurrency: b.clients, Load: l,
-			ItemsPerSecond: l.CallbacksPerSecond * float64(b.size)})
+		x.batch, x.concurrency = b.size, b.clients
+		warm := x
+		warm.duration = o.Warmup
+		runLoad(ctx, warm)
 		if err := drain(ctx, dbURL); err != nil {
 			return err
 		}
+		from, err := m.start(ctx)
+		if err != nil {
+			return err
+		}
+		l := measure(ctx, rcv, x)
+		if err := drain(ctx, dbURL); err != nil {
+			return err
+		}
+		// The cost per item: every item is a resolution.
+		c, err := m.cost(ctx, from, l.Callbacks*b.size)
+		if err != nil {
+			return err
+		}
+		rep.Bulk = append(rep.Bulk, BulkReport{Size: b.size, Concurrency: b.clients, Load: l, Cost: c,
+			ItemsPerSecond: l.CallbacksPerSecond * float64(b.size)})
 	}
 	one := opts
 	one.batch = 1000
@@ -378,6 +398,10 @@ func (r Report) Print(w io.Writer) {
 		_ = tw.Flush()
 		fmt.Fprintf(w, "single requests in this run: %.0f resolutions/s end to end; one 1,000-item request to its callback, idle: %s\n",
 			r.BulkSingle, ms(r.BatchLatency))
+		for _, b := range r.Bulk {
+			fmt.Fprintf(w, "cost per item, batches of %d:\n", b.Size)
+			printCost(w, b.Cost)
+		}
 	}
 	var mem []string
 	for _, k := range sortedKeys(r.MemoryMB) {

@@ -28,6 +28,8 @@ func Main(args []string) int {
 	graph := fs.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
 	queries := fs.Int("queries", 200, "with --graph: queries per resolver and size")
 	steady := fs.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
+	replicaLag := fs.Int("replica-lag", 0, "instead: import this many people into a primary with a streaming replica, and measure the replica's lag")
+	bulk := fs.Bool("bulk", true, "also measure bulk requests of 100 and 1,000 items")
 	fs.BoolVar(&o.PgBouncer, "pgbouncer", false, "run OpenResolve through a real PgBouncer in transaction mode (DATABASE_POLL_ONLY)")
 	purgeAfter := fs.Duration("purge-older-than", 0, "with --steady: purge resolutions finished this long ago every 10s")
 	fs.Func("load", "a load to measure, email-to-hem or mix (repeatable; both when not given)", func(name string) error {
@@ -44,6 +46,7 @@ func Main(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	o.NoBulk = !*bulk
 	o.Log = os.Stderr
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -53,6 +56,11 @@ func Main(args []string) int {
 		var rows []SteadyRow
 		rows, err = RunSteady(ctx, o, *steady, 30*time.Second, 2*time.Minute, *purgeAfter)
 		PrintSteady(os.Stdout, rows)
+	case *replicaLag > 0:
+		var r ReplicaLag
+		if r, err = RunReplicaLag(ctx, o.BinDir, *replicaLag, o.Log); err == nil {
+			r.Print(os.Stdout)
+		}
 	case *graph != "":
 		err = graphMain(ctx, o.BinDir, *graph, *queries, *plans)
 	default:
