@@ -28,6 +28,7 @@ func Main(args []string) int {
 	graph := fs.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
 	queries := fs.Int("queries", 200, "with --graph: queries per resolver and size")
 	steady := fs.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
+	retention := fs.Int("retention-compare", 0, "instead: compare batched deletes with dropping time partitions on two tables of this many rows, under 1,000 inserts/s")
 	replicaLag := fs.Int("replica-lag", 0, "instead: import this many people into a primary with a streaming replica, and measure the replica's lag")
 	bulk := fs.Bool("bulk", true, "also measure bulk requests of 100 and 1,000 items")
 	fs.BoolVar(&o.PgBouncer, "pgbouncer", false, "run OpenResolve through a real PgBouncer in transaction mode (DATABASE_POLL_ONLY)")
@@ -56,6 +57,11 @@ func Main(args []string) int {
 		var rows []SteadyRow
 		rows, err = RunSteady(ctx, o, *steady, 30*time.Second, 2*time.Minute, *purgeAfter)
 		PrintSteady(os.Stdout, rows)
+	case *retention > 0:
+		var ways []RetentionWay
+		if ways, err = RunRetentionCompare(ctx, *retention, 1000, o.Log); err == nil {
+			PrintRetention(os.Stdout, ways)
+		}
 	case *replicaLag > 0:
 		var r ReplicaLag
 		if r, err = RunReplicaLag(ctx, o.BinDir, *replicaLag, o.Log); err == nil {
