@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -70,11 +71,8 @@ func (s *Server) acceptWith(ep endpoint.Endpoint, answer func(echo.Context, Acce
 		}
 		ctx := c.Request().Context()
 		a, err := s.accepter.Accept(ctx, req)
-		switch {
-		case errors.Is(err, resolution.ErrIdempotencyMismatch):
-			return request.ErrIdempotencyMismatch
-		case err != nil:
-			return s.dbError(ctx, "accept resolution", err)
+		if err != nil {
+			return s.acceptError(ctx, "accept resolution", err)
 		}
 		c.Set(ctxResolutionID, a.ID)
 		return answer(c, Accepted{ID: a.ID, Status: resolution.Processing, Message: acceptedMessage,
@@ -124,4 +122,13 @@ func idempotencyKey(c echo.Context) (string, error) {
 		return "", request.Invalid("Idempotency-Key", "Idempotency-Key must be at most %d characters.", MaxIdempotencyKeyLength)
 	}
 	return k, nil
+}
+
+// acceptError answers a failed accept: 422 idempotency_mismatch for a reused key, else the
+// database's error (see dbError); nothing was stored either way.
+func (s *Server) acceptError(ctx context.Context, what string, err error) error {
+	if errors.Is(err, resolution.ErrIdempotencyMismatch) {
+		return request.ErrIdempotencyMismatch
+	}
+	return s.dbError(ctx, what, err)
 }

@@ -92,11 +92,8 @@ func (s *Server) bulk(ep endpoint.Endpoint) echo.HandlerFunc {
 
 		ctx := c.Request().Context()
 		acc, err := s.accepter.AcceptBatch(ctx, b)
-		switch {
-		case errors.Is(err, resolution.ErrIdempotencyMismatch):
-			return request.ErrIdempotencyMismatch
-		case err != nil:
-			return s.dbError(ctx, "accept batch", err)
+		if err != nil {
+			return s.acceptError(ctx, "accept batch", err)
 		}
 		c.Set(ctxResolutionID, acc.ID)
 		ids := make([]*string, len(acc.Resolutions))
@@ -156,10 +153,7 @@ func (s *Server) getBatch(c echo.Context) error {
 		ID: c.Param("id"), APIKeyID: c.Get(ctxAPIKeyID).(string),
 	})
 	if err != nil {
-		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return request.ErrNotFound
-		}
-		return s.dbError(ctx, "get batch", err)
+		return s.lookupError(ctx, "get batch", err)
 	}
 	c.Set(ctxResolutionID, b.ID)
 	items, err := s.queries.BatchItems(ctx, s.pool, &b.ID)

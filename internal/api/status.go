@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -39,10 +40,7 @@ func (s *Server) getResolution(c echo.Context) error {
 		ID: c.Param("id"), APIKeyID: c.Get(ctxAPIKeyID).(string),
 	})
 	if err != nil {
-		if errors.Is(store.NotFound(err), store.ErrNotFound) {
-			return request.ErrNotFound
-		}
-		return s.dbError(ctx, "get resolution", err)
+		return s.lookupError(ctx, "get resolution", err)
 	}
 	c.Set(ctxResolutionID, r.ID)
 	result := json.RawMessage(r.Result)
@@ -67,4 +65,13 @@ func formatTimePtr(t *time.Time) *string {
 	}
 	s := formatTime(*t)
 	return &s
+}
+
+// lookupError answers a failed look-up by id: 404 when there is no such row (for this key),
+// 503 or 500 for the database (see dbError).
+func (s *Server) lookupError(ctx context.Context, what string, err error) error {
+	if errors.Is(store.NotFound(err), store.ErrNotFound) {
+		return request.ErrNotFound
+	}
+	return s.dbError(ctx, what, err)
 }
