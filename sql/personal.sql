@@ -3,14 +3,17 @@
 
 -- ResolutionPurge deletes up to @max_rows finished resolutions, oldest first, requested and
 -- finished before @cutoff and no longer awaiting delivery, with their delivery attempts, and
--- returns how many it deleted. Rows another transaction holds are left for the next call.
+-- returns how many it deleted. Ids are ULIDs and sort by time: @before_id, the smallest id of
+-- @cutoff's millisecond, bounds a range of the primary key. Rows another transaction holds
+-- are left for the next call.
 -- name: ResolutionPurge :one
 WITH doomed AS (
     SELECT id
     FROM resolutions
-    WHERE requested_at < @cutoff::timestamptz AND completed_at < @cutoff::timestamptz
+    WHERE id < @before_id::text
+      AND requested_at < @cutoff::timestamptz AND completed_at < @cutoff::timestamptz
       AND status <> 'processing' AND callback_status <> 'pending' AND batch_id IS NULL
-    ORDER BY requested_at
+    ORDER BY id
     LIMIT @max_rows::int
     FOR UPDATE SKIP LOCKED
 ), deleted AS (

@@ -175,19 +175,22 @@ func TestPurge(t *testing.T) {
 	t.Parallel()
 	s := newStack(t, stackOpts{})
 	rcv := testkit.NewReceiver(t)
-	old := s.accept(rcv.URL, nil)
 	recent := s.accept(rcv.URL, nil)
-	s.waitCallbackState(old, "delivered", 10*time.Second)
 	s.waitCallbackState(recent, "delivered", 10*time.Second)
-	// Two more that are old but not done: one still processing, one awaiting delivery.
-	processing, pending := resolution.NewID(), resolution.NewID()
+	// Three made 50 hours ago (ids are ULIDs, which carry their time): one finished and
+	// delivered, with its delivery attempt; one still processing; one awaiting delivery.
+	at := time.Now().Add(-50 * time.Hour)
+	old, processing, pending := resolution.IDAt(at), resolution.IDAt(at.Add(time.Millisecond)), resolution.IDAt(at.Add(2*time.Millisecond))
 	_, err := s.pool.Exec(context.Background(), `
 		INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, callback_url, requested_at, status, result, completed_at, callback_status)
-		SELECT x.id, api_key_id, endpoint, request, request_hash, callback_url, requested_at, x.status, result, completed_at, 'pending'
-		FROM resolutions, (VALUES ($2, 'processing'), ($3, 'completed')) AS x(id, status) WHERE resolutions.id = $1`, old, processing, pending)
+		SELECT x.id, api_key_id, endpoint, request, request_hash, callback_url, now() - interval '50 hours', x.status, result,
+		       CASE WHEN x.status = 'processing' THEN NULL ELSE now() - interval '49 hours' END, x.callback_status
+		FROM resolutions, (VALUES ($2, 'completed', 'delivered'), ($3, 'processing', 'pending'), ($4, 'completed', 'pending'))
+		    AS x(id, status, callback_status)
+		WHERE resolutions.id = $1`, recent, old, processing, pending)
 	require.NoError(t, err)
-	_, err = s.pool.Exec(context.Background(), `UPDATE resolutions SET requested_at = now() - interval '50 hours',
-		completed_at = CASE WHEN status = 'processing' THEN NULL ELSE now() - interval '49 hours' END WHERE id <> $1`, recent)
+	_, err = s.pool.Exec(context.Background(), `INSERT INTO callback_attempts (resolution_id, attempt, started_at, duration_ms, status_code)
+		VALUES ($1, 1, now() - interval '49 hours', 3, 204)`, old)
 	require.NoError(t, err)
 
 	code, out, errOut := s.cliRun("purge", "--older-than", "48h", "--json")

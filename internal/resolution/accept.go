@@ -19,6 +19,14 @@ import (
 // NewID returns a new resolution id: "res_" and a ULID, so ids sort by creation.
 func NewID() string { return "res_" + ulid.Make().String() }
 
+// IDAt is the smallest resolution id of t's millisecond: ids made before t sort below it,
+// and those made after above.
+func IDAt(t time.Time) string {
+	var u ulid.ULID
+	_ = u.SetTime(ulid.Timestamp(t)) // fails only after the year 10889
+	return "res_" + u.String()
+}
+
 // Request is an accepted request to store: a resolution of Endpoint with its normalized
 // Request document.
 type Request struct {

@@ -90,3 +90,16 @@ func TestRequestHash(t *testing.T) {
 		require.NotEqual(t, r.hash(), other.hash(), name)
 	}
 }
+
+func TestIDAt(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	before, after := NewID(), ""
+	time.Sleep(2 * time.Millisecond)
+	cut := IDAt(time.Now())
+	time.Sleep(2 * time.Millisecond)
+	after = NewID()
+	require.Less(t, before, cut, "an id made before the cutoff sorts below it")
+	require.Less(t, cut, after, "an id made after sorts above it")
+	require.Less(t, IDAt(now.Add(-time.Hour)), IDAt(now))
+}

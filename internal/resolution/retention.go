@@ -29,7 +29,7 @@ func Purge(ctx context.Context, pool *pgxpool.Pool, olderThan time.Duration) (Pu
 	cutoff := time.Now().Add(-olderThan)
 	var p Purged
 	for {
-		n, err := q.ResolutionPurge(ctx, pool, store.ResolutionPurgeParams{Cutoff: cutoff, MaxRows: purgeBatch})
+		n, err := q.ResolutionPurge(ctx, pool, store.ResolutionPurgeParams{BeforeID: IDAt(cutoff), Cutoff: cutoff, MaxRows: purgeBatch})
 		p.Resolutions += n
 		if err != nil {
 			return p, err

@@ -276,10 +276,11 @@ const resolutionPurge = `-- name: ResolutionPurge :one
 WITH doomed AS (
     SELECT id
     FROM resolutions
-    WHERE requested_at < $1::timestamptz AND completed_at < $1::timestamptz
+    WHERE id < $1::text
+      AND requested_at < $2::timestamptz AND completed_at < $2::timestamptz
       AND status <> 'processing' AND callback_status <> 'pending' AND batch_id IS NULL
-    ORDER BY requested_at
-    LIMIT $2::int
+    ORDER BY id
+    LIMIT $3::int
     FOR UPDATE SKIP LOCKED
 ), deleted AS (
     DELETE FROM resolutions r USING doomed WHERE r.id = doomed.id RETURNING 1
@@ -288,17 +289,20 @@ SELECT count(*) FROM deleted
 `
 
 type ResolutionPurgeParams struct {
-	Cutoff  time.Time
-	MaxRows int32
+	BeforeID string
+	Cutoff   time.Time
+	MaxRows  int32
 }
 
 // Personal data: retention, erasure and suppression (CONTRACT.md section 9,
 // migrations/00009_personal_data.sql).
 // ResolutionPurge deletes up to @max_rows finished resolutions, oldest first, requested and
 // finished before @cutoff and no longer awaiting delivery, with their delivery attempts, and
-// returns how many it deleted. Rows another transaction holds are left for the next call.
+// returns how many it deleted. Ids are ULIDs and sort by time: @before_id, the smallest id of
+// @cutoff's millisecond, bounds a range of the primary key. Rows another transaction holds
+// are left for the next call.
 func (q *Queries) ResolutionPurge(ctx context.Context, db DBTX, arg ResolutionPurgeParams) (int64, error) {
-	row := db.QueryRow(ctx, resolutionPurge, arg.Cutoff, arg.MaxRows)
+	row := db.QueryRow(ctx, resolutionPurge, arg.BeforeID, arg.Cutoff, arg.MaxRows)
 	var count int64
 	err := row.Scan(&count)
 	return count, err
