@@ -75,7 +75,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		accepter:  resolution.NewAccepter(d.Pool, rc, cfg.DBTimeout),
 		keys:      newKeyCache(),
 		dbTimeout: cfg.DBTimeout,
-		metrics:   metrics.NewAPI(d.Pool, d.Logger, resolution.QueueResolve, resolution.QueueCallback),
+		metrics:   metrics.NewAPI(d.Pool, d.Logger, resolution.QueueResolve, resolution.QueueCallback, resolution.QueueBatch),
 		usage:     newUsage(),
 		tracing:   d.Tracing,
 	}

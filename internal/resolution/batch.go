@@ -169,7 +169,7 @@ func (BatchJob) Kind() string { return "batch" }
 // InsertOpts implements river.JobArgsWithInsertOpts: waiting for items snoozes, which spends
 // no attempt; attempts are left for internal errors.
 func (BatchJob) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: QueueResolve, MaxAttempts: 25}
+	return river.InsertOpts{Queue: QueueBatch, MaxAttempts: 25}
 }
 
 // ErrBatchPending is returned by CompleteBatch while an item is still processing.

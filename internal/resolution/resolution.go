@@ -57,6 +57,9 @@ func FailureBody(id string, externalID *string) ([]byte, error) {
 const (
 	QueueResolve  = "resolve"
 	QueueCallback = "callback"
+	// QueueBatch completes batches: each job waits for its batch's items, so batches have
+	// workers of their own and never hold the items' goroutines.
+	QueueBatch = "batch"
 )
 
 // ResolveAttempts is how many times a resolver is tried before the resolution is failed.

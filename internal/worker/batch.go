@@ -13,33 +13,42 @@ import (
 	"github.com/openresolve/openresolve/internal/resolution"
 )
 
-// batchWorker completes a batch when its items have finished (resolution.CompleteBatch). Until
-// then it looks again after a short wait that doubles from 50 ms up to 2 s: a look is one
-// index scan of the batch's items, and the batch's callback follows its last item within
-// that wait.
+// batchWorker completes a batch when its items have finished (resolution.CompleteBatch). It
+// looks, and while items are processing looks again after 20 ms, doubling up to 500 ms, for
+// up to batchHold; then it snoozes and a later run goes on. A look is one index scan of the
+// batch's items, so the callback follows the last item by at most the current wait. Batch
+// jobs have a queue of their own (resolution.QueueBatch), so that waiting holds no goroutine
+// the items need.
 type batchWorker struct {
 	river.WorkerDefaults[resolution.BatchJob]
 	pool    *pgxpool.Pool
 	metrics *metrics.Worker
 }
 
-func (w *batchWorker) Work(ctx context.Context, job *river.Job[resolution.BatchJob]) error {
-	err := resolution.CompleteBatch(ctx, w.pool, river.ClientFromContext[pgx.Tx](ctx), job.Args.BatchID)
-	if errors.Is(err, resolution.ErrBatchPending) {
-		return river.JobSnooze(batchWait(job.Attempt))
-	}
-	if err == nil {
-		w.metrics.Batches.Inc()
-	}
-	return err
-}
+// batchHold is how long one run of a batch job waits for its items before it snoozes.
+const batchHold = 10 * time.Second
 
-// batchWait is the wait before the next look at a batch, after attempt looks.
-func batchWait(attempt int) time.Duration {
-	if attempt > 6 {
-		return 2 * time.Second
+func (w *batchWorker) Work(ctx context.Context, job *river.Job[resolution.BatchJob]) error {
+	rc := river.ClientFromContext[pgx.Tx](ctx)
+	wait, until := 20*time.Millisecond, time.Now().Add(batchHold)
+	for {
+		err := resolution.CompleteBatch(ctx, w.pool, rc, job.Args.BatchID)
+		if !errors.Is(err, resolution.ErrBatchPending) {
+			if err == nil {
+				w.metrics.Batches.Inc()
+			}
+			return err
+		}
+		if time.Now().Add(wait).After(until) {
+			return river.JobSnooze(time.Second)
+		}
+		select {
+		case <-ctx.Done():
+			return river.JobSnooze(0)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 500*time.Millisecond)
 	}
-	return min(50*time.Millisecond<<(attempt-1), 2*time.Second)
 }
 
 // NextRetry waits 1 s after an error, doubling up to 30 s with each further error. River's

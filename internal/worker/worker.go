@@ -43,6 +43,10 @@ type Deps struct {
 // seconds of scheduling: under the contract's minute (config.MinRescueAfter).
 const JobTimeout = config.MinRescueAfter
 
+// batchWorkers is how many batches one worker process completes at once: each waits for its
+// items, looking every few hundred milliseconds at most.
+const batchWorkers = 20
+
 // pollOnlyInterval is how often a worker that cannot listen (config.Config.PollOnly) polls.
 const pollOnlyInterval = 50 * time.Millisecond
 
@@ -85,6 +89,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 		Queues: map[string]river.QueueConfig{
 			resolution.QueueResolve:  queue(cfg.ResolveWorkers),
 			resolution.QueueCallback: queue(cfg.CallbackWorkers),
+			resolution.QueueBatch:    queue(batchWorkers),
 		},
 		FetchCooldown:     cfg.FetchCooldown,
 		FetchPollInterval: poll,
