@@ -11,5 +11,6 @@ CREATE TABLE river_job (
     queue        text            NOT NULL,
     state        river_job_state NOT NULL,
     scheduled_at timestamptz     NOT NULL,
+    attempted_at timestamptz,
     created_at   timestamptz     NOT NULL
 );

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // Cost is what resolutions cost: CPU of each process, and the statements and commits
@@ -66,7 +67,7 @@ type reading struct {
 
 // start resets pg_stat_statements and reads the counters.
 func (m *meter) start(ctx context.Context) (reading, error) {
-	if _, err := m.conn.Exec(ctx, "SELECT pg_stat_statements_reset() /* bench */"); err != nil {
+	if err := toolsdb.New().BenchStatementsReset(ctx, m.conn); err != nil {
 		return reading{}, err
 	}
 	m.own = 1
@@ -76,7 +77,8 @@ func (m *meter) start(ctx context.Context) (reading, error) {
 func (m *meter) read(ctx context.Context) (reading, error) {
 	r := reading{cpu: map[string]time.Duration{}}
 	m.own++
-	if err := m.conn.QueryRow(ctx, `SELECT xact_commit FROM pg_stat_database WHERE datname = current_database() /* bench */`).Scan(&r.commits); err != nil {
+	var err error
+	if r.commits, err = toolsdb.New().BenchCommits(ctx, m.conn); err != nil {
 		return r, err
 	}
 	pm, err := m.cluster.PostmasterPID()
@@ -115,22 +117,16 @@ func (m *meter) cost(ctx context.Context, from reading, resolutions int) (Cost, 
 	for k, v := range to.cpu {
 		c.CPU[k] = (v - from.cpu[k]) / time.Duration(resolutions)
 	}
-	rows, err := m.conn.Query(ctx, `SELECT query, calls, total_exec_time FROM pg_stat_statements
-		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%/* bench */%'`)
+	stats, err := toolsdb.New().BenchStatements(ctx, m.conn)
 	if err != nil {
 		return c, err
 	}
 	byName := map[string]*Statement{}
 	var calls int64
 	var total time.Duration
-	for rows.Next() {
-		var q string
-		var n int64
-		var ms float64
-		if err := rows.Scan(&q, &n, &ms); err != nil {
-			return c, err
-		}
-		name, t := statementName(q), time.Duration(ms*float64(time.Millisecond))
+	for _, st := range stats {
+		n := st.Calls
+		name, t := statementName(st.Query), time.Duration(st.TotalExecTime*float64(time.Millisecond))
 		if byName[name] == nil {
 			byName[name] = &Statement{Name: name}
 		}
@@ -138,9 +134,6 @@ func (m *meter) cost(ctx context.Context, from reading, resolutions int) (Cost, 
 		byName[name].Total += t
 		calls += n
 		total += t
-	}
-	if err := rows.Err(); err != nil {
-		return c, err
 	}
 	var all []Statement
 	for _, s := range byName {

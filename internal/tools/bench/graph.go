@@ -21,6 +21,7 @@ import (
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/tools/harness"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // GraphRow is one graph size's figures: how fast the demo graph of that size loaded, and each
@@ -117,34 +118,18 @@ func RunGraph(ctx context.Context, binDir string, sizes []int, queries int, plan
 // timeResolvers runs each resolver n times on inputs sampled from the graph. With each set, it
 // calls each before and after every resolver call (explainResolvers records the statements).
 func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[string][2]time.Duration, each func(name string, done bool) error) error {
-	type company struct{ domain, name string }
-	var companies []company
-	rows, err := pool.Query(ctx, `SELECT domain, name FROM companies ORDER BY random() LIMIT 500`)
+	q := toolsdb.New()
+	companies, err := q.BenchSampleCompanies(ctx, pool)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var c company
-		if err := rows.Scan(&c.domain, &c.name); err != nil {
-			return err
-		}
-		companies = append(companies, c)
+	profiles, err := q.BenchSampleProfiles(ctx, pool)
+	if err != nil {
+		return err
 	}
-	var profiles, ips []string
-	for _, q := range []struct {
-		sql string
-		dst *[]string
-	}{
-		{`SELECT linkedin_url FROM people WHERE linkedin_url IS NOT NULL ORDER BY random() LIMIT 500`, &profiles},
-		{`SELECT host(ip) FROM ip_observations ORDER BY random() LIMIT 500`, &ips},
-	} {
-		r, err := pool.Query(ctx, q.sql)
-		if err != nil {
-			return err
-		}
-		if *q.dst, err = pgx.CollectRows(r, pgx.RowTo[string]); err != nil {
-			return err
-		}
+	ips, err := q.BenchSampleIPs(ctx, pool)
+	if err != nil {
+		return err
 	}
 	if len(companies) == 0 || len(profiles) == 0 || len(ips) == 0 {
 		return fmt.Errorf("the graph is empty")
@@ -153,13 +138,13 @@ func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[strin
 	rnd := rand.New(rand.NewPCG(1, 2))
 	reqs := map[string]func() (string, any){
 		"enrichment/domain": func() (string, any) {
-			return endpoint.Enrichment, resolve.EnrichmentRequest{Domain: companies[rnd.IntN(len(companies))].domain}
+			return endpoint.Enrichment, resolve.EnrichmentRequest{Domain: companies[rnd.IntN(len(companies))].Domain}
 		},
 		"enrichment/name": func() (string, any) {
-			return endpoint.Enrichment, resolve.EnrichmentRequest{CompanyName: companies[rnd.IntN(len(companies))].name + " Inc."}
+			return endpoint.Enrichment, resolve.EnrichmentRequest{CompanyName: companies[rnd.IntN(len(companies))].Name + " Inc."}
 		},
 		"enrichment/fuzzy": func() (string, any) {
-			name := companies[rnd.IntN(len(companies))].name
+			name := companies[rnd.IntN(len(companies))].Name
 			i := 1 + rnd.IntN(len(name)-2)
 			return endpoint.Enrichment, resolve.EnrichmentRequest{CompanyName: name[:i] + name[i+1:]}
 		},
@@ -176,7 +161,7 @@ func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[strin
 			return endpoint.IPToCompany, resolve.IPRequest{IP: ips[rnd.IntN(len(ips))]}
 		},
 		"domain-finder": func() (string, any) {
-			return endpoint.DomainFinder, resolve.DomainFinderRequest{CompanyName: companies[rnd.IntN(len(companies))].name}
+			return endpoint.DomainFinder, resolve.DomainFinderRequest{CompanyName: companies[rnd.IntN(len(companies))].Name}
 		},
 		"keyword-to-lead": func() (string, any) {
 			kw := []string{"supply chain", "machine learning", "payments", "solar", "recruiting"}[rnd.IntN(5)]

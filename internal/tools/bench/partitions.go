@@ -7,11 +7,14 @@ import (
 	"os"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
+	"github.com/openresolve/openresolve/sql/tools/schema"
 )
 
 // RetentionWay is one way of removing old rows, measured while inserts go on.
@@ -24,10 +27,10 @@ type RetentionWay struct {
 }
 
 // RunRetentionCompare measures the two ways of keeping resolutions for a retention period, on
-// tables shaped like resolutions (the same columns and a payload of the same size), each
-// holding rows spread over ten minutes: batched deletes of the oldest half, 2,000 rows per
-// statement (what resolution.Purge does), and, on a copy partitioned by requested_at into
-// one-minute partitions, dropping the five oldest partitions. Single-row inserts run at rate
+// tables shaped like resolutions (sql/tools/schema/tables.sql), each holding rows spread over
+// ten minutes: batched deletes of the oldest half by id, 2,000 rows per statement (what
+// resolution.Purge does), and, on a copy partitioned by requested_at into one-minute
+// partitions, dropping the five oldest partitions in one statement. Single-row inserts run at rate
 // per second throughout; their p99 is what removal costs the accepts.
 func RunRetentionCompare(ctx context.Context, rows int, rate float64, log io.Writer) ([]RetentionWay, error) {
 	workDir, err := os.MkdirTemp("", "openresolve-retention-")
@@ -41,82 +44,69 @@ func RunRetentionCompare(ctx context.Context, rows int, rate float64, log io.Wri
 		return nil, err
 	}
 	defer pg.Stop()
-	pool, err := pgxpool.New(ctx, pg.URL("openresolve"))
+	cfg, err := pgxpool.ParseConfig(pg.URL("openresolve"))
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = 16 // inserts never wait for a connection the remover holds
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
-	base := time.Now().Add(-10 * time.Minute).Truncate(time.Minute)
-	cols := `id text, requested_at timestamptz NOT NULL, status text NOT NULL, request jsonb NOT NULL, result jsonb, callback_status text NOT NULL`
-	ddl := []string{
-		`CREATE TABLE plain (` + cols + `, PRIMARY KEY (id)) WITH (fillfactor = 70)`,
-		`CREATE INDEX ON plain (requested_at)`,
-		`CREATE TABLE parted (` + cols + `, PRIMARY KEY (id, requested_at)) PARTITION BY RANGE (requested_at)`,
-	}
-	for m := range 12 {
-		from := base.Add(time.Duration(m) * time.Minute)
-		ddl = append(ddl, fmt.Sprintf(`CREATE TABLE parted_%d PARTITION OF parted FOR VALUES FROM ('%s') TO ('%s')`,
-			m, from.Format(time.RFC3339), from.Add(time.Minute).Format(time.RFC3339)))
-	}
-	for _, t := range []string{"plain", "parted"} {
-		ddl = append(ddl, fmt.Sprintf(`INSERT INTO %s SELECT 'res_' || i, '%s'::timestamptz + (i * interval '600 seconds' / %d),
-			'completed', '{"email": "someone@example.com"}', '{"id": "res", "status": "completed", "md5": "0123456789abcdef0123456789abcdef", "sha256": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}', 'delivered'
-			FROM generate_series(1, %d) AS i`, t, base.Format(time.RFC3339), rows, rows))
-	}
-	ddl = append(ddl, `VACUUM ANALYZE plain`, `VACUUM ANALYZE parted`)
+	q := toolsdb.New()
 	fmt.Fprintf(log, "bench: two tables of %d rows over ten minutes, one partitioned by minute\n", rows)
-	for _, q := range ddl {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			return nil, fmt.Errorf("%s: %w", q, err)
+	if _, err := pool.Exec(ctx, schema.Tables); err != nil {
+		return nil, err
+	}
+	for _, step := range []func(context.Context, toolsdb.DBTX) error{
+		func(ctx context.Context, db toolsdb.DBTX) error {
+			return q.BenchRetentionFillPlain(ctx, db, int32(rows))
+		},
+		q.BenchRetentionFillParted, q.BenchRetentionAnalyze,
+	} {
+		if err := step(ctx, pool); err != nil {
+			return nil, err
 		}
 	}
-	cut := base.Add(5 * time.Minute)
+	// The oldest half: ids are time-ordered, as resolutions' ULIDs are.
+	beforeID := fmt.Sprintf("res_%010d", rows/2)
 	ways := []struct {
-		name, table string
-		remove      func(ctx context.Context) (int64, error)
+		name   string
+		insert func(context.Context, toolsdb.DBTX, string) error
+		remove func(ctx context.Context) (int64, error)
 	}{
-		{"batched DELETE, 2,000 rows a statement", "plain", func(ctx context.Context) (int64, error) {
+		{"batched DELETE, 2,000 rows a statement", q.BenchRetentionInsertPlain, func(ctx context.Context) (int64, error) {
 			var total int64
 			for {
-				tag, err := pool.Exec(ctx, `DELETE FROM plain WHERE id IN (SELECT id FROM plain WHERE requested_at < $1
-					ORDER BY requested_at LIMIT 2000 FOR UPDATE SKIP LOCKED)`, cut)
-				if err != nil {
+				n, err := q.BenchRetentionDelete(ctx, pool, beforeID)
+				total += n
+				if err != nil || n < 2000 {
 					return total, err
-				}
-				total += tag.RowsAffected()
-				if tag.RowsAffected() < 2000 {
-					return total, nil
 				}
 			}
 		}},
-		{"DROP of the five oldest one-minute partitions", "parted", func(ctx context.Context) (int64, error) {
-			var total int64
-			if err := pool.QueryRow(ctx, `SELECT count(*) FROM parted WHERE requested_at < $1`, cut).Scan(&total); err != nil {
+		{"DROP of the five oldest one-minute partitions", q.BenchRetentionInsertParted, func(ctx context.Context) (int64, error) {
+			total, err := q.BenchRetentionOldParted(ctx, pool)
+			if err != nil {
 				return 0, err
 			}
-			for m := range 5 {
-				if _, err := pool.Exec(ctx, fmt.Sprintf(`DROP TABLE parted_%d`, m)); err != nil {
-					return 0, err
-				}
-			}
-			return total, nil
+			return total, q.BenchRetentionDropOld(ctx, pool)
 		}},
 	}
 	var out []RetentionWay
 	for _, w := range ways {
-		insert := func(ctx context.Context, n *int) time.Duration {
-			*n++
+		var seq atomic.Int64
+		insert := func(ctx context.Context) time.Duration {
 			start := time.Now()
-			_, err := pool.Exec(ctx, fmt.Sprintf(`INSERT INTO %s VALUES ($1, now(), 'processing', '{"email": "x@example.com"}', NULL, 'pending')`, w.table),
-				fmt.Sprintf("new_%s_%d", w.table, *n))
-			if err != nil {
+			id := fmt.Sprintf("res_%010d_%d", rows+1, seq.Add(1)) // newer than every row
+			if err := w.insert(ctx, pool, id); err != nil {
 				return -1
 			}
 			return time.Since(start)
 		}
 		load := func(ctx context.Context, d time.Duration) []time.Duration {
 			var lat []time.Duration
-			n := 0
 			var mu sync.Mutex
 			tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
 			defer tick.Stop()
@@ -131,12 +121,11 @@ func RunRetentionCompare(ctx context.Context, rows int, rate float64, log io.Wri
 					wg.Wait()
 					return lat
 				case <-tick.C:
-					mu.Lock()
-					n++
-					i := n
-					mu.Unlock()
 					wg.Go(func() {
-						l := insert(ctx, &i)
+						l := insert(ctx)
+						if l < 0 { // cancelled at the end of the run
+							return
+						}
 						mu.Lock()
 						lat = append(lat, l)
 						mu.Unlock()

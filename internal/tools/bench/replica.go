@@ -11,7 +11,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // ReplicaLag is how far a streaming replica fell behind while the primary imported people.
@@ -61,12 +63,11 @@ func RunReplicaLag(ctx context.Context, binDir string, people int, log io.Writer
 	}
 
 	behind := func() (float64, error) {
-		var lsn string
-		if err := primary.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+		lsn, err := store.New().WALPosition(ctx, primary)
+		if err != nil {
 			return 0, err
 		}
-		var b float64
-		err := replica.QueryRow(ctx, `SELECT coalesce(pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn()), 0)`, lsn).Scan(&b)
+		b, err := toolsdb.New().BenchReplayBehind(ctx, replica, lsn)
 		return b / (1 << 20), err
 	}
 	fmt.Fprintf(log, "bench: importing %d people into a primary with a streaming replica\n", people)

@@ -16,6 +16,7 @@ import (
 	"github.com/openresolve/openresolve/internal/resolution"
 
 	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // SteadyRow is one sampling interval of a sustained run.
@@ -117,13 +118,11 @@ func RunSteady(ctx context.Context, o Options, rate float64, interval, retention
 			CallbacksPerSecond: float64(len(e2e)) / interval.Seconds()}
 		row.E2EP50, _, _ = percentiles(e2e)
 		row.Purged, row.PurgeTime = purged.Swap(0), time.Duration(purgeNanos.Swap(0))
-		if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM river_job),
-			coalesce((SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'river_job'), 0),
-			coalesce((SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'resolutions'), 0),
-			(SELECT count(*) FROM resolutions)`).
-			Scan(&row.Jobs, &row.JobDead, &row.ResolutionsDead, &row.Resolutions); err != nil {
+		sample, err := toolsdb.New().BenchSteadySample(ctx, conn)
+		if err != nil {
 			return rows, err
 		}
+		row.Jobs, row.JobDead, row.ResolutionsDead, row.Resolutions = sample.Jobs, sample.JobDead, sample.ResolutionsDead, sample.Resolutions
 		rows = append(rows, row)
 		fmt.Fprintf(o.Log, "bench: %s accepted %.0f/s, accept p99 %s, e2e p50 %s, %d jobs, %d dead job tuples\n",
 			row.At, row.Accepted, ms(row.AcceptP99), ms(row.E2EP50), row.Jobs, row.JobDead)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 func httpGet(ctx context.Context, url string) error {
@@ -32,8 +34,8 @@ func drain(ctx context.Context, url string) error {
 	defer conn.Close(ctx)
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		var left int
-		if err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled') AND kind <> 'sweep' /* bench */`).Scan(&left); err != nil {
+		left, err := toolsdb.New().BenchBacklog(ctx, conn)
+		if err != nil {
 			return err
 		}
 		if left == 0 {

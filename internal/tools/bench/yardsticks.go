@@ -10,6 +10,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
+	"github.com/openresolve/openresolve/sql/tools/schema"
 )
 
 // rawInserts measures single-row insert transactions per second on the database, from
@@ -25,9 +28,10 @@ func rawInserts(ctx context.Context, url string, concurrency int, d time.Duratio
 		return 0, err
 	}
 	defer pool.Close()
-	if _, err := pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+	if _, err := pool.Exec(ctx, schema.Tables); err != nil {
 		return 0, err
 	}
+	payload := []byte(`{"email":"jane.doe@example.com"}`)
 	var n atomic.Int64
 	var firstErr error
 	var once sync.Once
@@ -36,7 +40,7 @@ func rawInserts(ctx context.Context, url string, concurrency int, d time.Duratio
 	for range concurrency {
 		wg.Go(func() {
 			for time.Now().Before(end) && ctx.Err() == nil {
-				if _, err := pool.Exec(ctx, `INSERT INTO bench_raw (payload) VALUES ($1)`, `{"email":"jane.doe@example.com"}`); err != nil {
+				if err := toolsdb.New().BenchRawInsert(ctx, pool, payload); err != nil {
 					once.Do(func() { firstErr = err })
 					return
 				}
@@ -107,8 +111,8 @@ func rawRiver(ctx context.Context, url string, postmaster int, jobs int) (RiverY
 	}
 	deadline := start.Add(5 * time.Minute)
 	for {
-		var left int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed'`).Scan(&left); err != nil {
+		left, err := toolsdb.New().BenchNoopJobsLeft(ctx, pool)
+		if err != nil {
 			return y, err
 		}
 		if left == 0 {

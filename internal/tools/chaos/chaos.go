@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/openresolve/openresolve/internal/tools/harness"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // Options shape a run.
@@ -89,6 +90,7 @@ func watchRecovery(ctx context.Context, dbURL, worker string, killed time.Time) 
 	r := Recovery{Worker: worker}
 	sleep(ctx, time.Until(killed.Add(time.Second)))
 	var ids []int64
+	q := toolsdb.New()
 	deadline := killed.Add(2 * time.Minute)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		conn, err := connect(ctx, dbURL, 5*time.Second)
@@ -96,11 +98,7 @@ func watchRecovery(ctx context.Context, dbURL, worker string, killed time.Time) 
 			continue
 		}
 		if ids == nil {
-			rows, err := conn.Query(ctx, `SELECT id FROM river_job WHERE state = 'running' AND attempted_at < $1`, killed)
-			if err == nil {
-				ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
-			}
-			if err != nil {
+			if ids, err = q.ChaosJobsRunningSince(ctx, conn, &killed); err != nil {
 				ids = nil
 				conn.Close(ctx)
 				continue
@@ -110,8 +108,7 @@ func watchRecovery(ctx context.Context, dbURL, worker string, killed time.Time) 
 				ids = []int64{}
 			}
 		}
-		var left int
-		err = conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1) AND state NOT IN ('completed', 'cancelled', 'discarded')`, ids).Scan(&left)
+		left, err := q.ChaosJobsUnfinished(ctx, conn, ids)
 		conn.Close(ctx)
 		if err == nil && left == 0 {
 			r.Took, r.Done = time.Since(killed), true
@@ -313,33 +310,17 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	defer conn.Close(ctx)
 	deadline := time.Now().Add(o.Grace)
 	for {
-		var pending int
-		err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM resolutions WHERE id = ANY($1) AND callback_status = 'pending')
-			+ (SELECT count(*) FROM batches WHERE id = ANY($1) AND callback_status = 'pending')`, keys(ids)).Scan(&pending)
+		pending, err := toolsdb.New().ChaosPending(ctx, conn, keys(ids))
 		if err != nil {
 			return rep, err
 		}
-		rep.Pending = pending
+		rep.Pending = int(pending)
 		if pending == 0 || time.Now().After(deadline) {
 			break
 		}
 		sleep(ctx, time.Second)
 	}
 	rep.Elapsed = time.Since(start)
-	if rep.Pending > 0 { // say where each pending batch is stuck, for the log
-		rows, _ := conn.Query(ctx, `SELECT b.id, b.status, b.callback_status, (SELECT count(*) FROM resolutions r WHERE r.batch_id = b.id AND r.status = 'processing'),
-			(SELECT string_agg(j.kind || ':' || j.state || ':' || j.attempt || ':' || coalesce(j.scheduled_at::text,'') || ':' || coalesce(j.errors::text, ''), ' | ') FROM river_job j WHERE j.args->>'batch_id' = b.id),
-			(SELECT string_agg(j.state || ':' || j.attempt || ':' || coalesce(j.errors::text,''), ' | ') FROM river_job j JOIN resolutions r ON j.args->>'resolution_id' = r.id WHERE r.batch_id = b.id AND r.status = 'processing')
-			FROM batches b WHERE b.callback_status = 'pending'`)
-		for rows.Next() {
-			var id, st, cst string
-			var n int
-			var jobs, items *string
-			_ = rows.Scan(&id, &st, &cst, &n, &jobs, &items)
-			logf("pending batch %s %s %s processing=%d jobs=%v items=%v", id, st, cst, n, deref(jobs), deref(items))
-		}
-		rows.Close()
-	}
 	return reconcile(ctx, conn, rcv, ids, rep)
 }
 
@@ -490,40 +471,22 @@ func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, 
 func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[string]bool, rep Report) (Report, error) {
 	accepted, _, bad := rcv.snapshot()
 	rep.BadSignatures = bad
-	stored := map[string]string{}
-	rows, err := conn.Query(ctx, `SELECT id, callback_status FROM resolutions WHERE id = ANY($1)
-		UNION ALL SELECT id, callback_status FROM batches WHERE id = ANY($1)`, keys(ids))
+	q := toolsdb.New()
+	storedRows, err := q.ChaosStored(ctx, conn, keys(ids))
 	if err != nil {
 		return rep, err
 	}
-	for rows.Next() {
-		var id, st string
-		if err := rows.Scan(&id, &st); err != nil {
-			return rep, err
-		}
-		stored[id] = st
+	stored := map[string]string{}
+	for _, r := range storedRows {
+		stored[r.ID] = r.CallbackStatus
 	}
-	if err := rows.Err(); err != nil {
+	recordedRows, err := q.ChaosRecorded(ctx, conn, keys(ids))
+	if err != nil {
 		return rep, err
 	}
 	recorded := map[string]int{}
-	// A batch keeps no row per attempt: its delivered state counts as one recorded delivery.
-	rows, err = conn.Query(ctx, `SELECT resolution_id, count(*) FROM callback_attempts
-		WHERE resolution_id = ANY($1) AND status_code BETWEEN 200 AND 299 GROUP BY 1
-		UNION ALL SELECT id, 1 FROM batches WHERE id = ANY($1) AND callback_status = 'delivered'`, keys(ids))
-	if err != nil {
-		return rep, err
-	}
-	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return rep, err
-		}
-		recorded[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return rep, err
+	for _, r := range recordedRows {
+		recorded[r.ID] = int(r.Deliveries)
 	}
 	for _, id := range keys(ids) {
 		st, ok := stored[id]
@@ -602,11 +565,4 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return "<nil>"
-	}
-	return *s
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // Cluster is a throwaway PostgreSQL cluster of the run's own, so that restarting it touches
@@ -107,8 +109,7 @@ func NewCluster(ctx context.Context, workDir string) (*Cluster, error) {
 		return nil, err
 	}
 	defer db.Close(ctx)
-	_, err = db.Exec(ctx, "CREATE EXTENSION pg_stat_statements")
-	return c, err
+	return c, toolsdb.New().BenchStatementsExtension(ctx, db)
 }
 
 // PostmasterPID is the process id of the server's postmaster, the parent of every other
