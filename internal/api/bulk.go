@@ -166,9 +166,8 @@ func (s *Server) getBatch(c echo.Context) error {
 	}
 	out := Batch{ID: b.ID, Endpoint: b.Endpoint, Status: b.Status, ExternalID: b.ExternalID,
 		RequestedAt: formatTime(b.RequestedAt), CompletedAt: formatTimePtr(b.CompletedAt), Items: b.Items, Counts: counts,
-		Callback: CallbackState{Status: b.CallbackStatus, Attempts: b.CallbackAttempts,
-			LastStatusCode: b.CallbackLastStatusCode, LastError: b.CallbackLastError,
-			DeliveredAt: formatTimePtr(b.CallbackDeliveredAt)}}
+		Callback: callbackState(b.CallbackStatus, b.CallbackAttempts, b.CallbackLastStatusCode, b.CallbackLastError,
+			b.CallbackDeliveredAt)}
 	if b.Result != nil {
 		var doc struct {
 			Results json.RawMessage `json:"results"`

@@ -47,16 +47,26 @@ func (s *Server) getResolution(c echo.Context) error {
 	if r.Result == nil {
 		result = json.RawMessage("null")
 	}
+	cb := callbackState(r.CallbackStatus, r.CallbackAttempts, r.CallbackLastStatusCode, r.CallbackLastError, r.CallbackDeliveredAt)
+	if r.BatchID != nil {
+		// An item of a batch is delivered with it: its callback is the batch's.
+		b, err := s.queries.BatchGetForKey(ctx, s.pool, store.BatchGetForKeyParams{ID: *r.BatchID, APIKeyID: r.APIKeyID})
+		if err != nil {
+			return s.dbError(ctx, "get the batch of a resolution", err)
+		}
+		cb = callbackState(b.CallbackStatus, b.CallbackAttempts, b.CallbackLastStatusCode, b.CallbackLastError, b.CallbackDeliveredAt)
+	}
 	return c.JSON(http.StatusOK, Resolution{
 		ID: r.ID, Endpoint: r.Endpoint, Status: r.Status, ExternalID: r.ExternalID,
 		RequestedAt: formatTime(r.RequestedAt), CompletedAt: formatTimePtr(r.CompletedAt),
-		Result: result,
-		Callback: CallbackState{
-			Status: r.CallbackStatus, Attempts: r.CallbackAttempts,
-			LastStatusCode: r.CallbackLastStatusCode, LastError: r.CallbackLastError,
-			DeliveredAt: formatTimePtr(r.CallbackDeliveredAt),
-		},
+		Result: result, Callback: cb,
 	})
+}
+
+// callbackState is the callback part of a status answer (CONTRACT.md section 5).
+func callbackState(status string, attempts int32, code *int32, lastErr *string, delivered *time.Time) CallbackState {
+	return CallbackState{Status: status, Attempts: attempts, LastStatusCode: code, LastError: lastErr,
+		DeliveredAt: formatTimePtr(delivered)}
 }
 
 func formatTimePtr(t *time.Time) *string {
