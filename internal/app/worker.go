@@ -24,12 +24,11 @@ const workerShutdownTimeout = 25 * time.Second
 // Worker is the worker process: its pools (the main database, and the graph's when it is
 // elsewhere), its River client and its metrics server.
 type Worker struct {
-	logger      *slog.Logger
-	worker      *worker.Worker
-	metrics     *metrics.Worker
-	metricsAddr string
-	metricsLn   net.Listener
-	closers     closers
+	logger    *slog.Logger
+	worker    *worker.Worker
+	metrics   *metrics.Worker
+	metricsLn net.Listener
+	closers   closers
 }
 
 // NewWorker connects to cfg.DatabaseURL (which must be migrated) and to cfg.GraphURL, and

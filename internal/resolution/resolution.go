@@ -108,10 +108,8 @@ func (SweepJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueResolve, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
 }
 
-// Redacted is what a redacted request or result holds (privacy.Forget).
-var Redacted = []byte(`{"redacted": true}`)
-
-// IsRedacted reports whether a stored request or result was redacted.
+// IsRedacted reports whether a stored request or result was redacted ({"redacted": true},
+// by privacy.Forget).
 func IsRedacted(doc []byte) bool {
 	var v struct {
 		Redacted bool `json:"redacted"`

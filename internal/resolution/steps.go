@@ -294,9 +294,7 @@ func (s *Steps) LoadBatchDelivery(ctx context.Context, id string) (Delivery, err
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Delivery{}, ErrNoResolution
 	}
-	return Delivery{ID: b.ID, Endpoint: b.Endpoint, Status: b.Status, Result: b.Result, CallbackURL: b.CallbackURL,
-		CallbackStatus: b.CallbackStatus, CallbackAttempts: b.CallbackAttempts, RequestedAt: b.RequestedAt,
-		SigningSecret: b.SigningSecret, PreviousSigningSecret: b.PreviousSigningSecret}, err
+	return Delivery(b), err // the same columns as a resolution's
 }
 
 // RecordBatchAttempt stores a delivery attempt of a batch's callback and its new state, as

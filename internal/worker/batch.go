@@ -50,10 +50,3 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[resolution.BatchJ
 		wait = min(2*wait, 500*time.Millisecond)
 	}
 }
-
-// NextRetry waits 1 s after an error, doubling up to 30 s with each further error. River's
-// default counts attempts, and every look that snoozed is one: after a few looks a single
-// error (the database restarting, say) would put the batch off for hours.
-func (w *batchWorker) NextRetry(job *river.Job[resolution.BatchJob]) time.Time {
-	return time.Now().Add(min(time.Second<<min(len(job.Errors), 5), 30*time.Second))
-}

@@ -136,10 +136,3 @@ func hostOf(raw string) string {
 	}
 	return u.Host
 }
-
-// NextRetry waits 1 s after an internal error (the database away while an attempt was
-// recorded, say), doubling up to 30 s. River's default counts attempts, and each snooze of
-// the retry schedule is one: it would put a callback off for hours after a few retries.
-func (w *callbackWorker) NextRetry(job *river.Job[resolution.CallbackJob]) time.Time {
-	return time.Now().Add(min(time.Second<<min(len(job.Errors), 5), 30*time.Second))
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/config"
@@ -94,6 +95,7 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 		FetchCooldown:     cfg.FetchCooldown,
 		FetchPollInterval: poll,
 		PollOnly:          cfg.PollOnly,
+		RetryPolicy:       errorBackoff{},
 		JobTimeout:        JobTimeout,
 		// The resolutions table is the record; River's rows are transient. Completed jobs go
 		// after JobRetention so the job table (and what River scans) stays small at any rate;
@@ -169,4 +171,15 @@ func (q quieter) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (q quieter) WithGroup(name string) slog.Handler {
 	return quieter{q.Handler.WithGroup(name), q.min}
+}
+
+// errorBackoff retries a job 1 s after an internal error, doubling up to 30 s with each
+// further error. River's default counts attempts, and our jobs snooze (a callback's retry
+// schedule, a batch waiting for its items), which counts as attempts: after a few snoozes a
+// single error (the database restarting, say) would put a job off for hours. The resolve
+// worker keeps its own schedule (resolveWorker.NextRetry).
+type errorBackoff struct{}
+
+func (errorBackoff) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(min(time.Second<<min(len(job.Errors), 5), 30*time.Second))
 }

@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sort"
 	"time"
 
@@ -11,19 +10,6 @@ import (
 
 	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
-
-func httpGet(ctx context.Context, url string) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %d", url, resp.StatusCode)
-	}
-	return nil
-}
 
 // drain waits until the worker has no backlog left, so the next load starts from rest.
 func drain(ctx context.Context, url string) error {

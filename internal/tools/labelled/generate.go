@@ -91,7 +91,6 @@ type generator struct {
 	domains map[string]bool
 	brands  map[string]bool
 	set     Set
-	people  int
 }
 
 // Generate makes a graph and its questions; the same seed and sizes give the same set.
