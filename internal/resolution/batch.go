@@ -178,31 +178,25 @@ var ErrBatchPending = errors.New("batch has items still processing")
 // CompleteBatch writes the callback document of batch id and queues its callback job, in one
 // transaction, when every item has finished; ErrBatchPending while one has not. A batch
 // completed already is left as it is: its one callback job exists.
-func CompleteBatch(ctx context.Context, db *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // after Commit this does nothing
+func CompleteBatch(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
 	q := store.New()
-	done, err := q.BatchComplete(ctx, tx, id)
-	if err != nil {
-		return err
-	}
-	if len(done) == 0 {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		done, err := q.BatchComplete(ctx, tx, id)
+		if err != nil || len(done) > 0 {
+			if err == nil {
+				_, err = rc.InsertTx(ctx, tx, CallbackJob{BatchID: id, FirstAttempt: done[0].CallbackAttempts}, nil)
+			}
+			return err
+		}
 		// Completed already, or an item still processing when the statement began (it may
 		// have finished since: the next look will see it).
 		status, err := q.BatchStatus(ctx, tx, id)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && status != Processing) {
+		switch {
+		case errors.Is(err, pgx.ErrNoRows) || (err == nil && status != Processing):
 			return nil
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		return ErrBatchPending
-	}
-	if _, err := rc.InsertTx(ctx, tx, CallbackJob{BatchID: id, FirstAttempt: done[0].CallbackAttempts}, nil); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	})
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 	"github.com/openresolve/openresolve/migrations"
 )
 
@@ -145,13 +146,14 @@ func ensureTemplate(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(7234001)"); err != nil {
+	q := toolsdb.New()
+	if err := q.TestTemplateLock(ctx, conn); err != nil {
 		return "", err
 	}
-	defer conn.Exec(ctx, "SELECT pg_advisory_unlock(7234001)") //nolint:errcheck
+	defer q.TestTemplateUnlock(ctx, conn) //nolint:errcheck
 
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+	exists, err := q.TestDatabaseExists(ctx, conn, name)
+	if err != nil {
 		return "", err
 	}
 	if exists {
