@@ -91,11 +91,7 @@ func applyTermDelta(ctx context.Context, tx pgx.Tx, delta map[string]int32, word
 	}
 	var v store.CompanyTermVariantsInsertParams
 	for _, a := range added {
-		vs := names.Variants(a.Term)
-		if a.Text != a.Term {
-			vs = append(vs, names.Variants(a.Text)...)
-		}
-		for _, variant := range vs {
+		for _, variant := range names.WordVariants(names.Word{Text: a.Text, Term: a.Term}) {
 			v.Variants = append(v.Variants, variant)
 			v.Terms = append(v.Terms, a.Term)
 		}

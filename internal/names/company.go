@@ -221,6 +221,16 @@ func CompanyTerms(name string, aliases []string) []string {
 // minFuzzyLength is the shortest term matched with a typo; shorter ones must match exactly.
 const minFuzzyLength = 4
 
+// WordVariants are the variants of a word as written and of its term, when they differ: a
+// misspelling is one edit from what was typed, not always from the term it folds to.
+func WordVariants(w Word) []string {
+	vs := Variants(w.Term)
+	if w.Text != w.Term {
+		vs = append(vs, Variants(w.Text)...)
+	}
+	return vs
+}
+
 // Variants returns term and every string made by deleting one of its letters. Two terms
 // within one edit of each other (a letter inserted, deleted or replaced, or two neighbouring
 // letters swapped) share at least one variant, so an index of variants finds a misspelt word's

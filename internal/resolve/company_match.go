@@ -85,11 +85,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string) ([]C
 	}
 	var ep store.CompanyTermExpandParams
 	for i, p := range probes {
-		vs := names.Variants(p.Term)
-		if p.Text != p.Term {
-			vs = append(vs, names.Variants(p.Text)...)
-		}
-		for _, v := range vs {
+		for _, v := range names.WordVariants(p) {
 			ep.Variants = append(ep.Variants, v)
 			ep.Owners = append(ep.Owners, int32(i))
 		}
