@@ -126,51 +126,66 @@ WHERE cidr >>= @ip::inet
 ORDER BY masklen(cidr) DESC
 LIMIT 1;
 
--- LeadSearch finds people whose title or keywords, or whose company's industry, keywords or
--- description, match the query; each side through its own full-text index. The filters apply
--- while matching and only the page of best-ranked people is joined for its columns, so a common
--- keyword costs one rank per match rather than a join per match.
--- name: LeadSearch :many
+-- Keyword-to-lead (migrations/00014_lead_terms.sql): LeadMatch counts the matches up to
+-- @count_to, segment by segment, and answers the best @max_rows of those it counted, which are
+-- the best of all when it counted fewer than @count_to. Otherwise LeadWalk finds the best by
+-- walking people_lead_order_idx. @query is lead_query's answer, n terms a segment.
+-- name: LeadMatch :many
 WITH q AS (
-    SELECT websearch_to_tsquery('english', @keyword::text) AS q
-), matched AS (
-    SELECT p.person_id, ts_rank(p.search, q.q) AS rank
-    FROM people p, q
-    WHERE p.search @@ q.q
-      AND (@title::text = '' OR p.title ILIKE '%' || @title::text || '%')
-      AND (@country::text = '' OR p.country = @country::text)
-      AND (@seniority::text = '' OR p.seniority = @seniority::text)
-    UNION ALL
-    SELECT p.person_id, mc.rank * 0.5 AS rank
-    FROM (
-        SELECT c.domain, ts_rank(c.search, q.q) AS rank
-        FROM companies c, q
-        WHERE c.search @@ q.q
-    ) mc
-    JOIN people p ON p.company_domain = mc.domain
-    WHERE (@title::text = '' OR p.title ILIKE '%' || @title::text || '%')
-      AND (@country::text = '' OR p.country = @country::text)
-      AND (@seniority::text = '' OR p.seniority = @seniority::text)
-), ranked AS (
-    SELECT person_id, sum(rank)::float8 AS rank, count(*) OVER () AS total
-    FROM matched
-    GROUP BY person_id
-    ORDER BY rank DESC, person_id
-    LIMIT @max_results::int
+    SELECT @query::text[] AS terms, @n::int AS n, @title::text AS title
+), m AS (
+    SELECT p.person_id, lead_rank(p.seniority) AS rank
+    FROM q, generate_series(0, 63) AS g(s),
+         LATERAL (SELECT person_id, seniority
+                  FROM people
+                  WHERE lead_terms @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                    AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
+    WHERE q.n > 0
+    LIMIT @count_to::int
 )
+SELECT person_id, (SELECT count(*) FROM m) AS total
+FROM m
+ORDER BY rank DESC, person_id
+LIMIT @max_rows::int;
+
+-- name: LeadWalk :many
+WITH q AS (
+    SELECT @query::text[] AS terms, @n::int AS n, @title::text AS title
+)
+SELECT p.person_id
+FROM people p, q
+WHERE p.lead_terms @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
+  AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
+ORDER BY lead_rank(p.seniority) DESC, p.person_id
+LIMIT @max_rows::int;
+
+-- LeadQuery is lead_query: what a keyword and its filters look for in each segment.
+-- name: LeadQuery :one
+SELECT lead_query(@keyword::text, @country::text, @seniority::text)::text[];
+
+-- LeadListByID answers the leads in the order of @person_ids, leaving out the suppressed.
+-- name: LeadListByID :many
 SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country,
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
         AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
-        ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email,
-       r.rank, r.total
-FROM ranked r
-JOIN people p ON p.person_id = r.person_id
+        ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email
+FROM unnest(@person_ids::text[]) WITH ORDINALITY AS x(person_id, ord)
+JOIN people p ON p.person_id = x.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
 WHERE NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
-ORDER BY r.rank DESC, p.person_id;
+ORDER BY x.ord;
+
+-- PeopleLeadTermsRefresh writes anew the lead_terms of the people of these companies, where
+-- their company's words changed.
+-- name: PeopleLeadTermsRefresh :execrows
+UPDATE people p
+SET lead_terms = lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search)
+FROM companies c
+WHERE c.domain = ANY (@domains::text[]) AND p.company_domain = c.domain
+  AND p.lead_terms IS DISTINCT FROM lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search);
 
 -- The importer's upkeep of the company-name index (see migrations/00006_company_terms.sql).
 

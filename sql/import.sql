@@ -15,7 +15,9 @@ WITH staged AS (
     SELECT DISTINCT ON (domain) * FROM staged ORDER BY domain, line DESC
 ), merged AS (
     INSERT INTO companies (domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded)
-    SELECT domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded FROM src WHERE NOT suppressed
+    SELECT src.domain, src.name, src.aliases, src.name_terms, src.linkedin_url, src.address, src.city, src.region, src.postal_code, src.country, src.employees, src.industry, src.description, src.keywords, src.founded
+    FROM src
+    WHERE NOT src.suppressed
     ON CONFLICT (domain) DO UPDATE SET
         name = excluded.name,
         aliases = excluded.aliases,
@@ -50,8 +52,10 @@ WITH staged AS (
 ), src AS (
     SELECT DISTINCT ON (person_id) * FROM staged ORDER BY person_id, line DESC
 ), merged AS (
-    INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords)
-    SELECT person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords FROM src WHERE NOT suppressed
+    INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_terms)
+    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_terms_of(src.person_id, src.title, src.keywords, src.country, src.seniority, c.search)
+    FROM src LEFT JOIN companies c ON c.domain = src.company_domain
+    WHERE NOT src.suppressed
     ON CONFLICT (person_id) DO UPDATE SET
         full_name = excluded.full_name,
         first_name = excluded.first_name,
@@ -62,6 +66,7 @@ WITH staged AS (
         linkedin_url = excluded.linkedin_url,
         country = excluded.country,
         keywords = excluded.keywords,
+        lead_terms = excluded.lead_terms,
         updated_at = now()
     RETURNING (xmax = 0) AS inserted
 )
@@ -82,7 +87,9 @@ WITH staged AS (
     SELECT DISTINCT ON (email) * FROM staged ORDER BY email, line DESC
 ), merged AS (
     INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-    SELECT email, person_id, type, verified, md5, sha1, sha256 FROM src WHERE NOT suppressed
+    SELECT src.email, src.person_id, src.type, src.verified, src.md5, src.sha1, src.sha256
+    FROM src
+    WHERE NOT src.suppressed
     ON CONFLICT (email) DO UPDATE SET
         person_id = excluded.person_id,
         type = excluded.type,
@@ -109,7 +116,9 @@ WITH staged AS (
     SELECT DISTINCT ON (phone, person_id) * FROM staged ORDER BY phone, person_id, line DESC
 ), merged AS (
     INSERT INTO phones (phone, person_id, type, country, verified)
-    SELECT phone, person_id, type, country, verified FROM src WHERE NOT suppressed
+    SELECT src.phone, src.person_id, src.type, src.country, src.verified
+    FROM src
+    WHERE NOT src.suppressed
     ON CONFLICT (phone, person_id) DO UPDATE SET
         type = excluded.type,
         country = excluded.country,
@@ -133,7 +142,9 @@ WITH staged AS (
     SELECT DISTINCT ON (cidr) * FROM staged ORDER BY cidr, line DESC
 ), merged AS (
     INSERT INTO networks (cidr, company_domain, type, asn, as_org)
-    SELECT cidr, company_domain, type, asn, as_org FROM src WHERE NOT suppressed
+    SELECT src.cidr, src.company_domain, src.type, src.asn, src.as_org
+    FROM src
+    WHERE NOT src.suppressed
     ON CONFLICT (cidr) DO UPDATE SET
         company_domain = excluded.company_domain,
         type = excluded.type,
@@ -158,7 +169,9 @@ WITH staged AS (
     SELECT DISTINCT ON (ip, person_id) * FROM staged ORDER BY ip, person_id, seen_at DESC
 ), merged AS (
     INSERT INTO ip_observations (ip, person_id, seen_at)
-    SELECT ip, person_id, seen_at FROM src WHERE NOT suppressed
+    SELECT src.ip, src.person_id, src.seen_at
+    FROM src
+    WHERE NOT src.suppressed
     ON CONFLICT (ip, person_id) DO UPDATE SET
         seen_at = greatest(ip_observations.seen_at, excluded.seen_at)
     RETURNING (xmax = 0) AS inserted
@@ -180,7 +193,9 @@ WITH staged AS (
     SELECT DISTINCT ON (hash) * FROM staged ORDER BY hash, line DESC
 ), merged AS (
     INSERT INTO suppressions (hash, kind, source)
-    SELECT hash, kind, source FROM src WHERE NOT suppressed
+    SELECT src.hash, src.kind, src.source
+    FROM src
+    WHERE NOT src.suppressed
     ON CONFLICT (hash) DO UPDATE SET
         kind = suppressions.kind,
         source = suppressions.source

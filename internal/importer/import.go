@@ -146,10 +146,14 @@ func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inse
 			return err
 		}
 		counts, err := k.merge(ctx, tx)
-		if err == nil {
-			inserted, suppressed = counts[0], counts[1]
+		if err != nil {
+			return err
 		}
-		return err
+		inserted, suppressed = counts[0], counts[1]
+		if k.after != nil {
+			return k.after(ctx, tx, rows)
+		}
+		return nil
 	})
 	return inserted, suppressed, err
 }

@@ -27,12 +27,14 @@ var Kinds = []string{"companies", "people", "emails", "phones", "networks", "ip_
 // record into its staging row; stage copies a batch of rows into the kind's staging table and
 // merge moves the transaction's staged rows into the graph, returning how many it inserted
 // and how many it skipped for a suppressed identifier
-// (sql/import.sql). prepare, when set, runs first in each batch's transaction.
+// (sql/import.sql). prepare, when set, runs first in each batch's transaction, and after
+// last.
 type kind[T any] struct {
 	convert func(f fields, line int32) (T, error)
 	stage   func(ctx context.Context, db store.DBTX, rows []T) (int64, error)
 	merge   func(ctx context.Context, db store.DBTX) ([]int64, error)
 	prepare func(ctx context.Context, tx pgx.Tx, rows []T) error
+	after   func(ctx context.Context, tx pgx.Tx, rows []T) error
 }
 
 // importer imports one kind, whatever its row type.
@@ -43,13 +45,13 @@ type importer interface {
 var kinds = func() map[string]importer {
 	q := store.New()
 	return map[string]importer{
-		"companies":       kind[store.ImportCompaniesStageParams]{convertCompany, q.ImportCompaniesStage, q.ImportCompaniesMerge, indexCompanyTerms},
-		"people":          kind[store.ImportPeopleStageParams]{convertPerson, q.ImportPeopleStage, q.ImportPeopleMerge, nil},
-		"emails":          kind[store.ImportEmailsStageParams]{convertEmail, q.ImportEmailsStage, q.ImportEmailsMerge, nil},
-		"phones":          kind[store.ImportPhonesStageParams]{convertPhone, q.ImportPhonesStage, q.ImportPhonesMerge, nil},
-		"networks":        kind[store.ImportNetworksStageParams]{convertNetwork, q.ImportNetworksStage, q.ImportNetworksMerge, nil},
-		"ip_observations": kind[store.ImportIPObservationsStageParams]{convertObservation, q.ImportIPObservationsStage, q.ImportIPObservationsMerge, nil},
-		"suppressions":    kind[store.ImportSuppressionsStageParams]{convertSuppression, q.ImportSuppressionsStage, q.ImportSuppressionsMerge, nil},
+		"companies":       kind[store.ImportCompaniesStageParams]{convertCompany, q.ImportCompaniesStage, q.ImportCompaniesMerge, indexCompanyTerms, refreshLeadTerms},
+		"people":          kind[store.ImportPeopleStageParams]{convertPerson, q.ImportPeopleStage, q.ImportPeopleMerge, nil, nil},
+		"emails":          kind[store.ImportEmailsStageParams]{convertEmail, q.ImportEmailsStage, q.ImportEmailsMerge, nil, nil},
+		"phones":          kind[store.ImportPhonesStageParams]{convertPhone, q.ImportPhonesStage, q.ImportPhonesMerge, nil, nil},
+		"networks":        kind[store.ImportNetworksStageParams]{convertNetwork, q.ImportNetworksStage, q.ImportNetworksMerge, nil, nil},
+		"ip_observations": kind[store.ImportIPObservationsStageParams]{convertObservation, q.ImportIPObservationsStage, q.ImportIPObservationsMerge, nil, nil},
+		"suppressions":    kind[store.ImportSuppressionsStageParams]{convertSuppression, q.ImportSuppressionsStage, q.ImportSuppressionsMerge, nil, nil},
 	}
 }()
 

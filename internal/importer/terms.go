@@ -143,3 +143,14 @@ func IndexCompanyNames(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 		total += n
 	}
 }
+
+// refreshLeadTerms writes anew the lead terms of the people of a batch's companies, which hold
+// their company's words (migrations/00014_lead_terms.sql).
+func refreshLeadTerms(ctx context.Context, tx pgx.Tx, rows []store.ImportCompaniesStageParams) error {
+	domains := make([]string, len(rows))
+	for i, r := range rows {
+		domains[i] = r.Domain
+	}
+	_, err := store.New().PeopleLeadTermsRefresh(ctx, tx, domains)
+	return err
+}

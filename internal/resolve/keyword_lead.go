@@ -17,12 +17,26 @@ type KeywordLeadRequest struct {
 	Limit     int    `json:"limit"`
 }
 
-// KeywordToLead finds people by full-text relevance of the keyword over their titles and
-// keywords and over their companies' industries, keywords and descriptions, best first.
+// KeywordToLead finds people whose title or keywords, or whose company's industry, keywords
+// or description, hold every word of the keyword, the most senior first (then by person id), and
+// counts them exactly up to LeadCountTo (migrations/00014_lead_terms.sql). It never ranks every
+// match: a count stops at its cap, and when more people match than that, the best are found by
+// walking the people in the order answered, which takes a few hundred rows for a common keyword.
 type KeywordToLead struct{ g graph }
 
 // DefaultLeadLimit is how many leads are answered when the request gives no limit.
 const DefaultLeadLimit = 25
+
+// LeadCountTo is how far keyword-to-lead counts: total is exact up to it, and a lower bound of
+// it ("gte") beyond, as search engines count hits.
+const LeadCountTo = 10_000
+
+// leadSpare is how many more leads than asked a search fetches, so that the suppressed people
+// LeadListByID leaves out do not shorten the page.
+const leadSpare = 16
+
+// leadSegments is the number of segments lead_query writes its terms for.
+const leadSegments = 64
 
 // Resolve implements Resolver.
 func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result, error) {
@@ -33,17 +47,24 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 	if req.Limit <= 0 {
 		req.Limit = DefaultLeadLimit
 	}
-	rows, err := k.g.q.LeadSearch(ctx, k.g.db, store.LeadSearchParams{
-		Keyword: req.Keyword, Title: req.Title, Country: req.Country, Seniority: req.Seniority,
-		MaxResults: int32(req.Limit),
-	})
+	ids, total, err := k.search(ctx, req)
 	if err != nil {
 		return Result{}, err
 	}
-	leads := make([]any, len(rows))
-	var total int64
-	for i, r := range rows {
-		total = r.Total
+	relation := "eq"
+	if total > LeadCountTo {
+		total, relation = LeadCountTo, "gte"
+	}
+	out := map[string]any{"keyword": req.Keyword, "total": total, "totalRelation": relation, "leads": []any{}}
+	if len(ids) == 0 {
+		return Result{Fields: out}, nil
+	}
+	rows, err := k.g.q.LeadListByID(ctx, k.g.db, ids)
+	if err != nil {
+		return Result{}, err
+	}
+	leads := make([]any, 0, min(len(rows), req.Limit))
+	for _, r := range rows[:min(len(rows), req.Limit)] {
 		var email *string
 		if r.Email != "" {
 			email = &r.Email
@@ -53,14 +74,38 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 			co = map[string]any{"companyName": r.CompanyName, "domain": r.CompanyDomain,
 				"industry": r.CompanyIndustry, "employees": r.CompanyEmployees}
 		}
-		leads[i] = map[string]any{
+		leads = append(leads, map[string]any{
 			"fullName": r.FullName, "title": r.Title, "seniority": r.Seniority, "email": email,
 			"linkedinUrl": r.LinkedInURL, "country": r.Country, "company": co,
+		})
+	}
+	out["leads"] = leads
+	return Result{Found: len(leads) > 0, Fields: out}, nil
+}
+
+// search returns the ids of the best matches, best first (a few more than asked), and how
+// many people match, counted up to LeadCountTo+1.
+func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]string, int64, error) {
+	query, err := k.g.q.LeadQuery(ctx, k.g.db, store.LeadQueryParams{
+		Keyword: req.Keyword, Country: req.Country, Seniority: req.Seniority})
+	if err != nil || len(query) == 0 {
+		return nil, 0, err
+	}
+	n := int32(len(query) / leadSegments)
+	rows, err := k.g.q.LeadMatch(ctx, k.g.db, store.LeadMatchParams{
+		Query: query, N: n, Title: req.Title, CountTo: LeadCountTo + 1, MaxRows: int32(req.Limit + leadSpare)})
+	if err != nil || len(rows) == 0 {
+		return nil, 0, err
+	}
+	total := rows[0].Total
+	if total <= LeadCountTo { // every match was counted, so these are the best
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.PersonID
 		}
+		return ids, total, nil
 	}
-	out := map[string]any{"keyword": req.Keyword, "total": total, "leads": leads}
-	if len(rows) == 0 {
-		return Result{Fields: out}, nil
-	}
-	return Result{Found: true, Fields: out}, nil
+	ids, err := k.g.q.LeadWalk(ctx, k.g.db, store.LeadWalkParams{
+		Query: query, N: n, Title: req.Title, MaxRows: int32(req.Limit + leadSpare)})
+	return ids, total, err
 }

@@ -331,10 +331,11 @@ func TestKeywordToLead(t *testing.T) {
 
 	res, m := resolveJSON(t, r, KeywordLeadRequest{Keyword: "supply chain", Limit: 25})
 	require.True(t, res.Found)
-	// Jane and Max match on their own keywords and title; Max's title says it too, and
-	// Jane's company's keywords add to her rank.
-	require.ElementsMatch(t, []string{"Jane Doe", "Max Müller"}, names(m))
+	// Jane and Max match on their own keywords and title, Jane's company's keywords too; the
+	// more senior comes first (Jane is a VP).
+	require.Equal(t, []string{"Jane Doe", "Max Müller"}, names(m))
 	require.EqualValues(t, 2, m["total"])
+	require.Equal(t, "eq", m["totalRelation"])
 	lead := m["leads"].([]any)[0].(map[string]any)
 	require.Contains(t, lead, "company")
 	require.Contains(t, lead, "email")

@@ -436,58 +436,22 @@ func (q *Queries) GraphImportLock(ctx context.Context, db DBTX) error {
 	return err
 }
 
-const leadSearch = `-- name: LeadSearch :many
-WITH q AS (
-    SELECT websearch_to_tsquery('english', $1::text) AS q
-), matched AS (
-    SELECT p.person_id, ts_rank(p.search, q.q) AS rank
-    FROM people p, q
-    WHERE p.search @@ q.q
-      AND ($2::text = '' OR p.title ILIKE '%' || $2::text || '%')
-      AND ($3::text = '' OR p.country = $3::text)
-      AND ($4::text = '' OR p.seniority = $4::text)
-    UNION ALL
-    SELECT p.person_id, mc.rank * 0.5 AS rank
-    FROM (
-        SELECT c.domain, ts_rank(c.search, q.q) AS rank
-        FROM companies c, q
-        WHERE c.search @@ q.q
-    ) mc
-    JOIN people p ON p.company_domain = mc.domain
-    WHERE ($2::text = '' OR p.title ILIKE '%' || $2::text || '%')
-      AND ($3::text = '' OR p.country = $3::text)
-      AND ($4::text = '' OR p.seniority = $4::text)
-), ranked AS (
-    SELECT person_id, sum(rank)::float8 AS rank, count(*) OVER () AS total
-    FROM matched
-    GROUP BY person_id
-    ORDER BY rank DESC, person_id
-    LIMIT $5::int
-)
+const leadListByID = `-- name: LeadListByID :many
 SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country,
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
         AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
-        ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email,
-       r.rank, r.total
-FROM ranked r
-JOIN people p ON p.person_id = r.person_id
+        ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email
+FROM unnest($1::text[]) WITH ORDINALITY AS x(person_id, ord)
+JOIN people p ON p.person_id = x.person_id
 LEFT JOIN companies c ON c.domain = p.company_domain
 WHERE NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
-ORDER BY r.rank DESC, p.person_id
+ORDER BY x.ord
 `
 
-type LeadSearchParams struct {
-	Keyword    string
-	Title      string
-	Country    string
-	Seniority  string
-	MaxResults int32
-}
-
-type LeadSearchRow struct {
+type LeadListByIDRow struct {
 	PersonID         string
 	FullName         string
 	Title            *string
@@ -499,29 +463,18 @@ type LeadSearchRow struct {
 	CompanyIndustry  *string
 	CompanyEmployees *int32
 	Email            string
-	Rank             float64
-	Total            int64
 }
 
-// LeadSearch finds people whose title or keywords, or whose company's industry, keywords or
-// description, match the query; each side through its own full-text index. The filters apply
-// while matching and only the page of best-ranked people is joined for its columns, so a common
-// keyword costs one rank per match rather than a join per match.
-func (q *Queries) LeadSearch(ctx context.Context, db DBTX, arg LeadSearchParams) ([]LeadSearchRow, error) {
-	rows, err := db.Query(ctx, leadSearch,
-		arg.Keyword,
-		arg.Title,
-		arg.Country,
-		arg.Seniority,
-		arg.MaxResults,
-	)
+// LeadListByID answers the leads in the order of @person_ids, leaving out the suppressed.
+func (q *Queries) LeadListByID(ctx context.Context, db DBTX, personIds []string) ([]LeadListByIDRow, error) {
+	rows, err := db.Query(ctx, leadListByID, personIds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []LeadSearchRow
+	var items []LeadListByIDRow
 	for rows.Next() {
-		var i LeadSearchRow
+		var i LeadListByIDRow
 		if err := rows.Scan(
 			&i.PersonID,
 			&i.FullName,
@@ -534,12 +487,134 @@ func (q *Queries) LeadSearch(ctx context.Context, db DBTX, arg LeadSearchParams)
 			&i.CompanyIndustry,
 			&i.CompanyEmployees,
 			&i.Email,
-			&i.Rank,
-			&i.Total,
 		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const leadMatch = `-- name: LeadMatch :many
+WITH q AS (
+    SELECT $2::text[] AS terms, $3::int AS n, $4::text AS title
+), m AS (
+    SELECT p.person_id, lead_rank(p.seniority) AS rank
+    FROM q, generate_series(0, 63) AS g(s),
+         LATERAL (SELECT person_id, seniority
+                  FROM people
+                  WHERE lead_terms @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                    AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
+    WHERE q.n > 0
+    LIMIT $5::int
+)
+SELECT person_id, (SELECT count(*) FROM m) AS total
+FROM m
+ORDER BY rank DESC, person_id
+LIMIT $1::int
+`
+
+type LeadMatchParams struct {
+	MaxRows int32
+	Query   []string
+	N       int32
+	Title   string
+	CountTo int32
+}
+
+type LeadMatchRow struct {
+	PersonID string
+	Total    int64
+}
+
+// Keyword-to-lead (migrations/00014_lead_terms.sql): LeadMatch counts the matches up to
+// @count_to, segment by segment, and answers the best @max_rows of those it counted, which are
+// the best of all when it counted fewer than @count_to. Otherwise LeadWalk finds the best by
+// walking people_lead_order_idx. @query is lead_query's answer, n terms a segment.
+func (q *Queries) LeadMatch(ctx context.Context, db DBTX, arg LeadMatchParams) ([]LeadMatchRow, error) {
+	rows, err := db.Query(ctx, leadMatch,
+		arg.MaxRows,
+		arg.Query,
+		arg.N,
+		arg.Title,
+		arg.CountTo,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []LeadMatchRow
+	for rows.Next() {
+		var i LeadMatchRow
+		if err := rows.Scan(&i.PersonID, &i.Total); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const leadQuery = `-- name: LeadQuery :one
+SELECT lead_query($1::text, $2::text, $3::text)::text[]
+`
+
+type LeadQueryParams struct {
+	Keyword   string
+	Country   string
+	Seniority string
+}
+
+// LeadQuery is lead_query: what a keyword and its filters look for in each segment.
+func (q *Queries) LeadQuery(ctx context.Context, db DBTX, arg LeadQueryParams) ([]string, error) {
+	row := db.QueryRow(ctx, leadQuery, arg.Keyword, arg.Country, arg.Seniority)
+	var column_1 []string
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const leadWalk = `-- name: LeadWalk :many
+WITH q AS (
+    SELECT $2::text[] AS terms, $3::int AS n, $4::text AS title
+)
+SELECT p.person_id
+FROM people p, q
+WHERE p.lead_terms @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
+  AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
+ORDER BY lead_rank(p.seniority) DESC, p.person_id
+LIMIT $1::int
+`
+
+type LeadWalkParams struct {
+	MaxRows int32
+	Query   []string
+	N       int32
+	Title   string
+}
+
+func (q *Queries) LeadWalk(ctx context.Context, db DBTX, arg LeadWalkParams) ([]string, error) {
+	rows, err := db.Query(ctx, leadWalk,
+		arg.MaxRows,
+		arg.Query,
+		arg.N,
+		arg.Title,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var person_id string
+		if err := rows.Scan(&person_id); err != nil {
+			return nil, err
+		}
+		items = append(items, person_id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -589,8 +664,26 @@ func (q *Queries) ObservationLatestByIP(ctx context.Context, db DBTX, ip netip.A
 	return i, err
 }
 
+const peopleLeadTermsRefresh = `-- name: PeopleLeadTermsRefresh :execrows
+UPDATE people p
+SET lead_terms = lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search)
+FROM companies c
+WHERE c.domain = ANY ($1::text[]) AND p.company_domain = c.domain
+  AND p.lead_terms IS DISTINCT FROM lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search)
+`
+
+// PeopleLeadTermsRefresh writes anew the lead_terms of the people of these companies, where
+// their company's words changed.
+func (q *Queries) PeopleLeadTermsRefresh(ctx context.Context, db DBTX, domains []string) (int64, error) {
+	result, err := db.Exec(ctx, peopleLeadTermsRefresh, domains)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const personGetByEmail = `-- name: PersonGetByEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = $1
@@ -613,14 +706,14 @@ func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (
 		&i.LinkedInURL,
 		&i.Country,
 		&i.Keywords,
-		&i.Search,
 		&i.UpdatedAt,
+		&i.LeadTerms,
 	)
 	return i, err
 }
 
 const personGetByHashedEmail = `-- name: PersonGetByHashedEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE (e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1)
@@ -645,15 +738,15 @@ func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash stri
 		&i.LinkedInURL,
 		&i.Country,
 		&i.Keywords,
-		&i.Search,
 		&i.UpdatedAt,
+		&i.LeadTerms,
 	)
 	return i, err
 }
 
 const personGetByID = `-- name: PersonGetByID :one
 
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
 FROM people p
 WHERE p.person_id = $1
   AND NOT EXISTS (SELECT 1 FROM suppressions s
@@ -677,14 +770,14 @@ func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (
 		&i.LinkedInURL,
 		&i.Country,
 		&i.Keywords,
-		&i.Search,
 		&i.UpdatedAt,
+		&i.LeadTerms,
 	)
 	return i, err
 }
 
 const personGetByLinkedIn = `-- name: PersonGetByLinkedIn :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.search, p.updated_at
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
 FROM people p
 WHERE p.linkedin_url = $1
   AND NOT EXISTS (SELECT 1 FROM suppressions s
@@ -707,8 +800,8 @@ func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl 
 		&i.LinkedInURL,
 		&i.Country,
 		&i.Keywords,
-		&i.Search,
 		&i.UpdatedAt,
+		&i.LeadTerms,
 	)
 	return i, err
 }

@@ -80,8 +80,8 @@ type Person struct {
 	LinkedInURL   *string
 	Country       *string
 	Keywords      string
-	Search        interface{}
 	UpdatedAt     time.Time
+	LeadTerms     []string
 }
 
 type Resolution struct {

@@ -28,6 +28,11 @@ type Kind struct {
 	Touch bool
 	// Update gives the new value of a column on update, where it is not the incoming one.
 	Update map[string]string
+	// Derived are columns of the graph table that the merge computes, in order: each a column
+	// name and an SQL expression of the staged row (src) and of Join's tables.
+	Derived [][2]string
+	// Join adds tables to what Derived reads, as a FROM clause continues after src.
+	Join string
 	// Suppressed names, for a staged row, the suppressed identifiers it carries (SQL
 	// expressions of its columns whose SHA-256 is looked up in suppressions); such a row is
 	// skipped and counted.
@@ -39,6 +44,8 @@ type Kind struct {
 var Kinds = []Kind{
 	{Table: "companies", Key: []string{"domain"}, Touch: true},
 	{Table: "people", Key: []string{"person_id"}, Touch: true,
+		Derived:    [][2]string{{"lead_terms", "lead_terms_of(src.person_id, src.title, src.keywords, src.country, src.seniority, c.search)"}},
+		Join:       "LEFT JOIN companies c ON c.domain = src.company_domain",
 		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
 	{Table: "emails", Key: []string{"email"}, Suppressed: []string{"email", "person_id"}},
 	{Table: "phones", Key: []string{"phone", "person_id"}, Suppressed: []string{"phone", "person_id"}},
@@ -78,8 +85,19 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	fmt.Fprintf(b, "-- name: Import%sStage :copyfrom\n", name)
 	fmt.Fprintf(b, "INSERT INTO import_%s (line, %s)\nVALUES (%s);\n", k.Table, strings.Join(cols, ", "), strings.Join(params, ", "))
 
+	insert, values := append([]string(nil), cols...), make([]string, len(cols))
+	for i, c := range cols {
+		values[i] = "src." + c
+	}
+	for _, d := range k.Derived {
+		insert, values = append(insert, d[0]), append(values, d[1])
+	}
+	from := "src"
+	if k.Join != "" {
+		from += " " + k.Join
+	}
 	var set []string
-	for _, c := range cols {
+	for _, c := range insert {
 		if !contains(k.Key, c) {
 			expr := k.Update[c]
 			if expr == "" {
@@ -110,7 +128,8 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	fmt.Fprintf(b, "-- name: Import%sMerge :one\n", name)
 	fmt.Fprintf(b, "WITH staged AS (\n    DELETE FROM import_%s WHERE batch = txid_current() RETURNING *, %s AS suppressed\n", k.Table, suppressed)
 	fmt.Fprintf(b, "), src AS (\n    SELECT DISTINCT ON (%s) * FROM staged ORDER BY %s, %s\n", key, key, order)
-	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s FROM src WHERE NOT suppressed\n", k.Table, strings.Join(cols, ", "), strings.Join(cols, ", "))
+	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s\n    FROM %s\n    WHERE NOT src.suppressed\n",
+		k.Table, strings.Join(insert, ", "), strings.Join(values, ", "), from)
 	fmt.Fprintf(b, "    ON CONFLICT (%s) DO UPDATE SET\n        %s\n", key, strings.Join(set, ",\n        "))
 	fmt.Fprintf(b, "    RETURNING (xmax = 0) AS inserted\n)\n")
 	fmt.Fprintf(b, "SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];\n")

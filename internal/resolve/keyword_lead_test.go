@@ -1,0 +1,78 @@
+package resolve
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openresolve/openresolve/internal/importer"
+	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
+)
+
+// TestKeywordToLeadAtCount checks the two ways keyword-to-lead finds its page against an
+// exhaustive ranking of every match: below LeadCountTo the page comes from the counted
+// matches, beyond it from the walk of people_lead_order_idx, and total stops at the cap.
+func TestKeywordToLeadAtCount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	// Every demo company's description says "company", so every person matches it.
+	require.NoError(t, importer.Demo{Seed: 3, Companies: 400, People: 12_000}.Load(ctx, &importer.Importer{Pool: pool}, nil))
+	r := NewKeywordToLead(Deps{Graph: pool})
+	q := store.New()
+
+	// best is every match ranked, the first n.
+	best := func(keyword, country, seniority string, n int) ([]string, int) {
+		query, err := q.LeadQuery(ctx, pool, store.LeadQueryParams{Keyword: keyword, Country: country, Seniority: seniority})
+		require.NoError(t, err)
+		rows, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: query, N: int32(len(query) / leadSegments),
+			CountTo: 1_000_000, MaxRows: int32(n)})
+		require.NoError(t, err)
+		var ids []string
+		for _, r := range rows {
+			ids = append(ids, r.PersonID)
+		}
+		if len(rows) == 0 {
+			return nil, 0
+		}
+		return ids, int(rows[0].Total)
+	}
+	ids := func(m map[string]any) []string {
+		var out []string
+		for _, l := range m["leads"].([]any) {
+			url := l.(map[string]any)["linkedinUrl"].(string)
+			var id string
+			require.NoError(t, pool.QueryRow(ctx, "SELECT person_id FROM people WHERE linkedin_url = $1", url).Scan(&id))
+			out = append(out, id)
+		}
+		return out
+	}
+
+	for _, tc := range []struct {
+		name, keyword, country, seniority string
+		gte                               bool
+	}{
+		{"every person, beyond the cap", "company", "", "", true},
+		{"a common word", "supply chain", "", "", false},
+		{"filtered by country and seniority", "company", "DE", "vp", false},
+		{"a rare word", "forwarding", "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, m := resolveJSON(t, r, KeywordLeadRequest{Keyword: tc.keyword, Country: tc.country, Seniority: tc.seniority, Limit: 30})
+			want, total := best(tc.keyword, tc.country, tc.seniority, 30)
+			require.NotEmpty(t, want)
+			require.Equal(t, want, ids(m))
+			if tc.gte {
+				require.Greater(t, total, LeadCountTo)
+				require.EqualValues(t, LeadCountTo, m["total"])
+				require.Equal(t, "gte", m["totalRelation"])
+			} else {
+				require.LessOrEqual(t, total, LeadCountTo)
+				require.EqualValues(t, total, m["total"])
+				require.Equal(t, "eq", m["totalRelation"])
+			}
+		})
+	}
+}

@@ -1,0 +1,103 @@
+-- +goose Up
+-- Keyword-to-lead finds people by the words of their title and keywords and of their company's
+-- industry, keywords and description, best first, and counts them exactly up to 10,000 (as
+-- search engines count hits). Ranking every match cost time linear in the matches (two million
+-- rows for a common keyword at ten million people), so the search no longer ranks:
+--
+-- - A person's words are denormalized into people.lead_terms (the company's words come from
+--   companies.search), with two filter terms, country=xx and seniority=yy, so one GIN look-up
+--   answers the keyword and its filters together.
+-- - Each term carries the person's segment (@0 to @63, a hash of person_id): the GIN index then
+--   holds 64 short posting lists per word instead of one long one, and a count walks the
+--   segments in order and stops at its cap, as a search engine stops at a segment boundary. A
+--   GIN bitmap is built whole before the first row comes out, so without segments a count up
+--   to 10,000 would read every posting of a common word.
+-- - The best leads are the most senior (lead_rank), then by person_id: an order the B-tree
+--   people_lead_order_idx walks, stopping after the page. For a common keyword the walk finds a
+--   page of matches within a few hundred rows; a rare keyword's few matches come from the GIN
+--   index and are sorted.
+--
+-- The importer writes lead_terms (sql/import.sql) and, when a company changes, its people's
+-- (PeopleLeadTermsRefresh).
+
+-- +goose StatementBegin
+CREATE FUNCTION lead_segment(person_id text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN hashtext(person_id) & 63;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION lead_rank(seniority text) RETURNS smallint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE seniority
+    WHEN 'c_suite' THEN 6 WHEN 'cxo' THEN 6 WHEN 'owner' THEN 6 WHEN 'founder' THEN 6 WHEN 'partner' THEN 6
+    WHEN 'vp' THEN 5 WHEN 'head' THEN 4 WHEN 'director' THEN 4 WHEN 'manager' THEN 3
+    WHEN 'senior' THEN 2 WHEN 'entry' THEN 1 ELSE 0 END;
+-- +goose StatementEnd
+
+-- lead_words are the words of a text as keyword-to-lead matches them: English stems, stop
+-- words left out, with the filter terms; spaces in a filter value become underscores, since
+-- lead_terms_of splits on spaces (no stem holds one).
+-- +goose StatementBegin
+CREATE FUNCTION lead_words(words tsvector, country text, seniority text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN tsvector_to_array(words)
+    || ('country=' || lower(nullif(country, '')))
+    || ('seniority=' || replace(lower(nullif(seniority, '')), ' ', '_'));
+-- +goose StatementEnd
+
+-- lead_terms_of is a person's people.lead_terms: their words and their company's, each with
+-- the person's segment.
+-- +goose StatementBegin
+CREATE FUNCTION lead_terms_of(person_id text, title text, keywords text, country text, seniority text, company tsvector)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN string_to_array(
+    array_to_string(
+        lead_words(to_tsvector('english', coalesce(title, '') || ' ' || coalesce(keywords, '')) || coalesce(company, ''::tsvector),
+                   country, seniority),
+        '@' || lead_segment(person_id) || ' ') || '@' || lead_segment(person_id),
+    ' ');
+-- +goose StatementEnd
+
+-- lead_query is what a question looks for in each segment: for segment s, the elements
+-- s*n+1 to s*n+n, where n is the number of its words and filter terms. It is empty when the
+-- keyword has no word to match.
+-- +goose StatementBegin
+CREATE FUNCTION lead_query(keyword text, country text, seniority text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN numnode(plainto_tsquery('english', keyword)) = 0 THEN '{}'::text[] ELSE
+    string_to_array(
+        (SELECT string_agg(array_to_string(w.terms, '@' || s || ' ') || '@' || s, ' ' ORDER BY s)
+         FROM generate_series(0, 63) AS s,
+              (SELECT lead_words(to_tsvector('english', keyword), country, seniority) AS terms) AS w),
+        ' ')
+END;
+-- +goose StatementEnd
+
+ALTER TABLE people ADD COLUMN lead_terms text[] NOT NULL DEFAULT '{}';
+UPDATE people p
+SET lead_terms = lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority,
+                               (SELECT c.search FROM companies c WHERE c.domain = p.company_domain));
+CREATE INDEX people_lead_terms_idx ON people USING gin (lead_terms) WITH (fastupdate = off);
+CREATE INDEX people_lead_order_idx ON people (lead_rank(seniority) DESC, person_id);
+
+DROP INDEX people_search_idx;
+ALTER TABLE people DROP COLUMN search;
+DROP INDEX companies_search_idx;
+
+-- +goose Down
+ALTER TABLE people ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('english', keywords), 'B')
+) STORED;
+CREATE INDEX people_search_idx ON people USING gin (search);
+CREATE INDEX companies_search_idx ON companies USING gin (search);
+DROP INDEX people_lead_order_idx;
+DROP INDEX people_lead_terms_idx;
+ALTER TABLE people DROP COLUMN lead_terms;
+DROP FUNCTION lead_query(text, text, text);
+DROP FUNCTION lead_terms_of(text, text, text, text, text, tsvector);
+DROP FUNCTION lead_words(tsvector, text, text);
+DROP FUNCTION lead_rank(text);
+DROP FUNCTION lead_segment(text);
