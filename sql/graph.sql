@@ -126,7 +126,7 @@ WHERE cidr >>= @ip::inet
 ORDER BY masklen(cidr) DESC
 LIMIT 1;
 
--- Keyword-to-lead (migrations/00014_lead_terms.sql): LeadMatch counts the matches up to
+-- Keyword-to-lead (migrations/00014_lead_words.sql): LeadMatch counts the matches up to
 -- @count_to, segment by segment, and answers the best @max_rows of those it counted, which are
 -- the best of all when it counted fewer than @count_to. Otherwise LeadWalk finds the best by
 -- walking people_lead_order_idx. @query is lead_query's answer, n terms a segment.
@@ -138,7 +138,7 @@ WITH q AS (
     FROM q, generate_series(0, 63) AS g(s),
          LATERAL (SELECT person_id, seniority
                   FROM people
-                  WHERE lead_terms @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                  WHERE lead_keys(lead_words, person_id) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
     LIMIT @count_to::int
@@ -154,7 +154,7 @@ WITH q AS (
 )
 SELECT p.person_id
 FROM people p, q
-WHERE p.lead_terms @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
+WHERE lead_keys(p.lead_words, p.person_id) @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
   AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
 ORDER BY lead_rank(p.seniority) DESC, p.person_id
 LIMIT @max_rows::int;
@@ -178,14 +178,14 @@ WHERE NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY x.ord;
 
--- PeopleLeadTermsRefresh writes anew the lead_terms of the people of these companies, where
+-- PeopleLeadWordsRefresh writes anew the lead_words of the people of these companies, where
 -- their company's words changed.
--- name: PeopleLeadTermsRefresh :execrows
+-- name: PeopleLeadWordsRefresh :execrows
 UPDATE people p
-SET lead_terms = lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search)
+SET lead_words = lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words)
 FROM companies c
 WHERE c.domain = ANY (@domains::text[]) AND p.company_domain = c.domain
-  AND p.lead_terms IS DISTINCT FROM lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search);
+  AND p.lead_words IS DISTINCT FROM lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words);
 
 -- The importer's upkeep of the company-name index (see migrations/00006_company_terms.sql).
 

@@ -52,8 +52,8 @@ WITH staged AS (
 ), src AS (
     SELECT DISTINCT ON (person_id) * FROM staged ORDER BY person_id, line DESC
 ), merged AS (
-    INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_terms)
-    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_terms_of(src.person_id, src.title, src.keywords, src.country, src.seniority, c.search)
+    INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_words)
+    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_words_of(src.title, src.keywords, src.country, src.seniority, c.lead_words)
     FROM src LEFT JOIN companies c ON c.domain = src.company_domain
     WHERE NOT src.suppressed
     ON CONFLICT (person_id) DO UPDATE SET
@@ -66,7 +66,7 @@ WITH staged AS (
         linkedin_url = excluded.linkedin_url,
         country = excluded.country,
         keywords = excluded.keywords,
-        lead_terms = excluded.lead_terms,
+        lead_words = excluded.lead_words,
         updated_at = now()
     RETURNING (xmax = 0) AS inserted
 )

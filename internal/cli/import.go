@@ -15,7 +15,7 @@ import (
 
 var importFile = &command{
 	name:     "import",
-	synopsis: "KIND FILE [--json]",
+	synopsis: "KIND FILE [--mode auto|bulk|upsert] [--json]",
 	summary:  "load graph rows from CSV or JSON Lines (upserts)",
 	detail: "Loads companies, people, emails, phones, networks or ip_observations from a CSV file (with a\n" +
 		"header row) or JSON Lines (.jsonl), chosen by the extension, upserting on the natural key.\n" +
@@ -23,11 +23,18 @@ var importFile = &command{
 		"rows that carry a suppressed identifier are skipped and counted as suppressed. The kind\n" +
 		"suppressions loads an opt-out list: one of email, linkedin_url, phone or hem (the sha256 of\n" +
 		"a normalized email) per row, kept only as SHA-256 hashes.\n" +
+		"A file that is large against its table (at least 16 MiB and half the table's size) loads in\n" +
+		"bulk: into a copy of the table that keeps only its primary key, whose other indexes are\n" +
+		"built once at the end before the copy replaces the table in one short transaction.\n" +
+		"Resolvers read the table as it was until then, writers to it wait, and a load that fails\n" +
+		"leaves it as it was. A smaller file upserts batch by batch, each committed whole.\n" +
+		"--mode bulk or --mode upsert chooses one way whatever the sizes.\n" +
 		"With --json the last line is {\"inserted\", \"updated\", \"rejected\", \"suppressed\"}.",
 	run: func(s *session, ctx context.Context, args []string) error {
 		fs := s.flags()
 		asJSON := fs.Bool("json", false, "end with a JSON summary line")
 		batch := fs.Int("batch", 20000, "rows per COPY and upsert")
+		modeName := fs.String("mode", "auto", "auto, bulk (copy, index, swap) or upsert (batch by batch)")
 		pos, err := parseInterspersed(fs, args)
 		if err != nil {
 			return err
@@ -36,6 +43,10 @@ var importFile = &command{
 			return fmt.Errorf("usage: openresolve import <%s> <file.csv|file.jsonl> [--json]", strings.Join(importer.Kinds, "|"))
 		}
 		kind, path := pos[0], pos[1]
+		mode, err := importer.ParseMode(*modeName)
+		if err != nil {
+			return err
+		}
 		src, closer, err := importer.OpenFile(path)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
@@ -51,6 +62,7 @@ var importFile = &command{
 		im := &importer.Importer{
 			Pool:      pool,
 			BatchSize: *batch,
+			Mode:      mode,
 			Reject: func(line int, reason string) {
 				if tty {
 					fmt.Fprint(s.env.Stderr, "\r\033[K")

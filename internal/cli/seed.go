@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/openresolve/openresolve/internal/importer"
@@ -12,7 +13,7 @@ import (
 
 var seedDemo = &command{
 	name:     "seed demo",
-	synopsis: "[--companies N] [--people N] [--seed S] [--if-empty]",
+	synopsis: "[--companies N] [--people N] [--seed S] [--if-empty] [--out DIR]",
 	summary:  "build a deterministic demo graph",
 	run: func(s *session, ctx context.Context, args []string) error {
 		fs := s.flags()
@@ -20,11 +21,28 @@ var seedDemo = &command{
 		people := fs.Int("people", 5000, "generated people (besides the fixed examples)")
 		seed := fs.Uint64("seed", 1, "random seed: the same seed and sizes give the same graph")
 		ifEmpty := fs.Bool("if-empty", false, "do nothing when the graph already has companies")
+		out := fs.String("out", "", "write the graph as CSV files (DIR/<kind>.csv, for openresolve import) instead of loading it")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		if *companies < 0 || *people < 0 {
 			return errors.New("seed demo: sizes must not be negative")
+		}
+		d := importer.Demo{Seed: *seed, Companies: *companies, People: *people}
+		if *out != "" {
+			if err := os.MkdirAll(*out, 0o755); err != nil {
+				return err
+			}
+			paths, err := d.WriteCSV(*out)
+			if err != nil {
+				return fmt.Errorf("seed demo: %w", err)
+			}
+			for _, kind := range importer.Kinds {
+				if p, ok := paths[kind]; ok {
+					fmt.Fprintln(s.env.Stdout, p)
+				}
+			}
+			return nil
 		}
 		pool, err := s.db(ctx)
 		if err != nil {
@@ -41,7 +59,6 @@ var seedDemo = &command{
 			}
 		}
 		start := time.Now()
-		d := importer.Demo{Seed: *seed, Companies: *companies, People: *people}
 		err = d.Load(ctx, &importer.Importer{Pool: pool}, func(kind string, r importer.Result) {
 			fmt.Fprintf(s.env.Stdout, "%-16s %8d inserted %8d updated\n", kind, r.Inserted, r.Updated)
 		})

@@ -1,9 +1,14 @@
 package importer
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"math"
 	"math/rand/v2"
 	"net/netip"
@@ -421,4 +426,72 @@ var demoFunctions = []demoFunction{
 	{"Customer Success", []string{"customer success", "support", "retention"}},
 	{"Data Science", []string{"data science", "machine learning", "analytics"}},
 	{"Security", []string{"security", "compliance", "risk"}},
+}
+
+// demoColumns are the columns of each kind's file, in the contract's order.
+var demoColumns = map[string][]string{
+	"companies": {"domain", "name", "aliases", "linkedin_url", "address", "city", "region", "postal_code", "country",
+		"employees", "industry", "description", "keywords", "founded"},
+	"people": {"person_id", "full_name", "first_name", "last_name", "title", "seniority", "company_domain",
+		"linkedin_url", "country", "keywords"},
+	"emails":          {"email", "person_id", "type", "verified"},
+	"phones":          {"phone", "person_id", "type", "country", "verified"},
+	"networks":        {"cidr", "company_domain", "type", "asn", "as_org"},
+	"ip_observations": {"ip", "person_id", "seen_at"},
+}
+
+// WriteCSV writes the demo graph as the files `openresolve import` reads, dir/<kind>.csv for
+// each kind of the graph, and returns their paths by kind.
+func (d Demo) WriteCSV(dir string) (map[string]string, error) {
+	paths := map[string]string{}
+	for _, kind := range Kinds {
+		cols, ok := demoColumns[kind]
+		if !ok {
+			continue
+		}
+		path := filepath.Join(dir, kind+".csv")
+		if err := d.writeCSV(path, kind, cols); err != nil {
+			return nil, err
+		}
+		paths[kind] = path
+	}
+	return paths, nil
+}
+
+func (d Demo) writeCSV(path, kind string, cols []string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := csv.NewWriter(bw)
+	if err := w.Write(cols); err != nil {
+		f.Close()
+		return err
+	}
+	src := d.Source(kind)
+	row := make([]string, len(cols))
+	for {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		for i, c := range cols {
+			row[i] = rec.Fields[c]
+		}
+		if err := w.Write(row); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	w.Flush()
+	if err := errors.Join(w.Error(), bw.Flush()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/store"
 )
 
 // Result counts what an import did. Rows repeated within the input count as updates of the
@@ -29,6 +31,8 @@ type Importer struct {
 	Reject func(line int, reason string)
 	// Progress is called after every batch with the rows read so far; nil ignores it.
 	Progress func(read int64)
+	// Mode chooses between the upsert and the bulk load (bulk.go); ModeAuto when empty.
+	Mode Mode
 }
 
 // ErrUnknownKind is returned for a kind that is not one of Kinds.
@@ -47,6 +51,19 @@ func (im *Importer) Import(ctx context.Context, kind string, src Source) (Result
 }
 
 func (k kind[T]) importFrom(ctx context.Context, im *Importer, src Source) (Result, error) {
+	bulk, err := im.bulk(ctx, k.tables, src)
+	if err != nil {
+		return Result{}, err
+	}
+	if bulk {
+		return k.loadBulk(ctx, im, src)
+	}
+	return k.load(ctx, im, src, false)
+}
+
+// load reads src to the end and merges its batches, into the live tables or, with bulk, into
+// their copies (bulk.go).
+func (k kind[T]) load(ctx context.Context, im *Importer, src Source, bulk bool) (Result, error) {
 	size := im.BatchSize
 	if size <= 0 {
 		size = 20_000
@@ -107,7 +124,7 @@ func (k kind[T]) importFrom(ctx context.Context, im *Importer, src Source) (Resu
 
 	var inserted, updated, suppressed int64
 	for b := range batches {
-		ins, supp, err := k.upsert(ctx, im.Pool, b.rows)
+		ins, supp, err := k.upsert(ctx, im.Pool, b.rows, bulk)
 		if err != nil {
 			cancel()
 			for range batches { // let the reader finish
@@ -134,9 +151,15 @@ func (im *Importer) reject(res *Result, line int, reason string) {
 }
 
 // upsert stages one batch and merges it into the graph in one transaction, returning how many
-// rows it inserted and how many it skipped as suppressed.
-func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inserted, suppressed int64, err error) {
+// rows it inserted and how many it skipped as suppressed. With bulk it merges into the copies
+// of a bulk load, and leaves to the load what after does.
+func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T, bulk bool) (inserted, suppressed int64, err error) {
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if bulk {
+			if err := store.New().GraphLoadScope(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if k.prepare != nil {
 			if err := k.prepare(ctx, tx, rows); err != nil {
 				return err
@@ -150,7 +173,7 @@ func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T) (inse
 			return err
 		}
 		inserted, suppressed = counts[0], counts[1]
-		if k.after != nil {
+		if k.after != nil && !bulk {
 			return k.after(ctx, tx, rows)
 		}
 		return nil

@@ -35,6 +35,11 @@ type kind[T any] struct {
 	merge   func(ctx context.Context, db store.DBTX) ([]int64, error)
 	prepare func(ctx context.Context, tx pgx.Tx, rows []T) error
 	after   func(ctx context.Context, tx pgx.Tx, rows []T) error
+	// tables are what a bulk load of the kind copies and swaps: its graph table and the tables
+	// prepare keeps in step with it; none for a kind that always upserts.
+	tables []string
+	// afterBulk does after a bulk load what after does for each batch of an upsert.
+	afterBulk func(ctx context.Context, db store.DBTX) error
 }
 
 // importer imports one kind, whatever its row type.
@@ -45,13 +50,23 @@ type importer interface {
 var kinds = func() map[string]importer {
 	q := store.New()
 	return map[string]importer{
-		"companies":       kind[store.ImportCompaniesStageParams]{convertCompany, q.ImportCompaniesStage, q.ImportCompaniesMerge, indexCompanyTerms, refreshLeadTerms},
-		"people":          kind[store.ImportPeopleStageParams]{convertPerson, q.ImportPeopleStage, q.ImportPeopleMerge, nil, nil},
-		"emails":          kind[store.ImportEmailsStageParams]{convertEmail, q.ImportEmailsStage, q.ImportEmailsMerge, nil, nil},
-		"phones":          kind[store.ImportPhonesStageParams]{convertPhone, q.ImportPhonesStage, q.ImportPhonesMerge, nil, nil},
-		"networks":        kind[store.ImportNetworksStageParams]{convertNetwork, q.ImportNetworksStage, q.ImportNetworksMerge, nil, nil},
-		"ip_observations": kind[store.ImportIPObservationsStageParams]{convertObservation, q.ImportIPObservationsStage, q.ImportIPObservationsMerge, nil, nil},
-		"suppressions":    kind[store.ImportSuppressionsStageParams]{convertSuppression, q.ImportSuppressionsStage, q.ImportSuppressionsMerge, nil, nil},
+		"companies": kind[store.ImportCompaniesStageParams]{
+			convert: convertCompany, stage: q.ImportCompaniesStage, merge: q.ImportCompaniesMerge,
+			prepare: indexCompanyTerms, after: refreshLeadWords, afterBulk: refreshAllLeadWords,
+			tables: []string{"companies", "company_terms", "company_term_texts", "company_term_variants"}},
+		"people": kind[store.ImportPeopleStageParams]{
+			convert: convertPerson, stage: q.ImportPeopleStage, merge: q.ImportPeopleMerge, tables: []string{"people"}},
+		"emails": kind[store.ImportEmailsStageParams]{
+			convert: convertEmail, stage: q.ImportEmailsStage, merge: q.ImportEmailsMerge, tables: []string{"emails"}},
+		"phones": kind[store.ImportPhonesStageParams]{
+			convert: convertPhone, stage: q.ImportPhonesStage, merge: q.ImportPhonesMerge, tables: []string{"phones"}},
+		"networks": kind[store.ImportNetworksStageParams]{
+			convert: convertNetwork, stage: q.ImportNetworksStage, merge: q.ImportNetworksMerge, tables: []string{"networks"}},
+		"ip_observations": kind[store.ImportIPObservationsStageParams]{
+			convert: convertObservation, stage: q.ImportIPObservationsStage, merge: q.ImportIPObservationsMerge,
+			tables: []string{"ip_observations"}},
+		"suppressions": kind[store.ImportSuppressionsStageParams]{
+			convert: convertSuppression, stage: q.ImportSuppressionsStage, merge: q.ImportSuppressionsMerge},
 	}
 }()
 

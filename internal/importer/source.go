@@ -38,7 +38,8 @@ func OpenFile(path string) (Source, io.Closer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if st, err := f.Stat(); err != nil || st.IsDir() {
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
 		f.Close()
 		if err == nil {
 			err = fmt.Errorf("%s is a directory", path)
@@ -52,14 +53,22 @@ func OpenFile(path string) (Source, io.Closer, error) {
 			f.Close()
 			return nil, nil, err
 		}
-		return src, f, nil
+		return sized{src, st.Size()}, f, nil
 	case ".jsonl", ".ndjson", ".json":
-		return NewJSONLines(f), f, nil
+		return sized{NewJSONLines(f), st.Size()}, f, nil
 	default:
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: unknown file type (want .csv, .jsonl or .ndjson)", path)
 	}
 }
+
+// sized is a Source of a file of a known size.
+type sized struct {
+	Source
+	size int64
+}
+
+func (s sized) Size() int64 { return s.size }
 
 // ColumnName turns a header or JSON key into the column name: trimmed, lowercase snake_case
 // ("linkedinUrl" and "LinkedIn URL" are both "linkedin_url").

@@ -144,13 +144,19 @@ func IndexCompanyNames(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	}
 }
 
-// refreshLeadTerms writes anew the lead terms of the people of a batch's companies, which hold
-// their company's words (migrations/00014_lead_terms.sql).
-func refreshLeadTerms(ctx context.Context, tx pgx.Tx, rows []store.ImportCompaniesStageParams) error {
+// refreshLeadWords writes anew the lead words of the people of a batch's companies, which hold
+// their company's words (migrations/00014_lead_words.sql).
+func refreshLeadWords(ctx context.Context, tx pgx.Tx, rows []store.ImportCompaniesStageParams) error {
 	domains := make([]string, len(rows))
 	for i, r := range rows {
 		domains[i] = r.Domain
 	}
-	_, err := store.New().PeopleLeadTermsRefresh(ctx, tx, domains)
+	_, err := store.New().PeopleLeadWordsRefresh(ctx, tx, domains)
+	return err
+}
+
+// refreshAllLeadWords is refreshLeadWords for every company, after a bulk load of companies.
+func refreshAllLeadWords(ctx context.Context, db store.DBTX) error {
+	_, err := store.New().PeopleLeadWordsRefreshAll(ctx, db)
 	return err
 }

@@ -19,10 +19,14 @@ type KeywordLeadRequest struct {
 
 // KeywordToLead finds people whose title or keywords, or whose company's industry, keywords
 // or description, hold every word of the keyword, the most senior first (then by person id), and
-// counts them exactly up to LeadCountTo (migrations/00014_lead_terms.sql). It never ranks every
+// counts them exactly up to LeadCountTo (migrations/00014_lead_words.sql). It never ranks every
 // match: a count stops at its cap, and when more people match than that, the best are found by
 // walking the people in the order answered, which takes a few hundred rows for a common keyword.
-type KeywordToLead struct{ g graph }
+type KeywordToLead struct {
+	g graph
+	// countTo is LeadCountTo, but in tests of the way past it.
+	countTo int64
+}
 
 // DefaultLeadLimit is how many leads are answered when the request gives no limit.
 const DefaultLeadLimit = 25
@@ -52,8 +56,8 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 		return Result{}, err
 	}
 	relation := "eq"
-	if total > LeadCountTo {
-		total, relation = LeadCountTo, "gte"
+	if total > k.countTo {
+		total, relation = k.countTo, "gte"
 	}
 	out := map[string]any{"keyword": req.Keyword, "total": total, "totalRelation": relation, "leads": []any{}}
 	if len(ids) == 0 {
@@ -84,7 +88,7 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 }
 
 // search returns the ids of the best matches, best first (a few more than asked), and how
-// many people match, counted up to LeadCountTo+1.
+// many people match, counted up to countTo+1.
 func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]string, int64, error) {
 	query, err := k.g.q.LeadQuery(ctx, k.g.db, store.LeadQueryParams{
 		Keyword: req.Keyword, Country: req.Country, Seniority: req.Seniority})
@@ -93,12 +97,12 @@ func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]st
 	}
 	n := int32(len(query) / leadSegments)
 	rows, err := k.g.q.LeadMatch(ctx, k.g.db, store.LeadMatchParams{
-		Query: query, N: n, Title: req.Title, CountTo: LeadCountTo + 1, MaxRows: int32(req.Limit + leadSpare)})
+		Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1), MaxRows: int32(req.Limit + leadSpare)})
 	if err != nil || len(rows) == 0 {
 		return nil, 0, err
 	}
 	total := rows[0].Total
-	if total <= LeadCountTo { // every match was counted, so these are the best
+	if total <= k.countTo { // every match was counted, so these are the best
 		ids := make([]string, len(rows))
 		for i, r := range rows {
 			ids[i] = r.PersonID

@@ -75,7 +75,7 @@ func NewDomainFinder(d Deps) Resolver {
 }
 
 // NewKeywordToLead returns the keyword-to-lead resolver.
-func NewKeywordToLead(d Deps) Resolver { return KeywordToLead{d.graph()} }
+func NewKeywordToLead(d Deps) Resolver { return KeywordToLead{g: d.graph(), countTo: LeadCountTo} }
 
 // permanentError marks a failure that no retry can fix, such as a stored request that does not
 // decode.

@@ -24,7 +24,7 @@ func (q *Queries) CompanyAny(ctx context.Context, db DBTX) (bool, error) {
 }
 
 const companyGetByDomain = `-- name: CompanyGetByDomain :one
-SELECT domain, name, aliases, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, search, updated_at, name_terms
+SELECT domain, name, aliases, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, updated_at, name_terms, lead_words
 FROM companies
 WHERE domain = $1
 `
@@ -47,15 +47,15 @@ func (q *Queries) CompanyGetByDomain(ctx context.Context, db DBTX, domain string
 		&i.Description,
 		&i.Keywords,
 		&i.Founded,
-		&i.Search,
 		&i.UpdatedAt,
 		&i.NameTerms,
+		&i.LeadWords,
 	)
 	return i, err
 }
 
 const companyGetByLinkedIn = `-- name: CompanyGetByLinkedIn :one
-SELECT domain, name, aliases, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, search, updated_at, name_terms
+SELECT domain, name, aliases, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, updated_at, name_terms, lead_words
 FROM companies
 WHERE linkedin_url = $1
 ORDER BY employees DESC NULLS LAST, domain
@@ -80,9 +80,9 @@ func (q *Queries) CompanyGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl
 		&i.Description,
 		&i.Keywords,
 		&i.Founded,
-		&i.Search,
 		&i.UpdatedAt,
 		&i.NameTerms,
+		&i.LeadWords,
 	)
 	return i, err
 }
@@ -506,7 +506,7 @@ WITH q AS (
     FROM q, generate_series(0, 63) AS g(s),
          LATERAL (SELECT person_id, seniority
                   FROM people
-                  WHERE lead_terms @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                  WHERE lead_keys(lead_words, person_id) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
     LIMIT $5::int
@@ -530,7 +530,7 @@ type LeadMatchRow struct {
 	Total    int64
 }
 
-// Keyword-to-lead (migrations/00014_lead_terms.sql): LeadMatch counts the matches up to
+// Keyword-to-lead (migrations/00014_lead_words.sql): LeadMatch counts the matches up to
 // @count_to, segment by segment, and answers the best @max_rows of those it counted, which are
 // the best of all when it counted fewer than @count_to. Otherwise LeadWalk finds the best by
 // walking people_lead_order_idx. @query is lead_query's answer, n terms a segment.
@@ -584,7 +584,7 @@ WITH q AS (
 )
 SELECT p.person_id
 FROM people p, q
-WHERE p.lead_terms @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
+WHERE lead_keys(p.lead_words, p.person_id) @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
   AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
 ORDER BY lead_rank(p.seniority) DESC, p.person_id
 LIMIT $1::int
@@ -664,18 +664,18 @@ func (q *Queries) ObservationLatestByIP(ctx context.Context, db DBTX, ip netip.A
 	return i, err
 }
 
-const peopleLeadTermsRefresh = `-- name: PeopleLeadTermsRefresh :execrows
+const peopleLeadWordsRefresh = `-- name: PeopleLeadWordsRefresh :execrows
 UPDATE people p
-SET lead_terms = lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search)
+SET lead_words = lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words)
 FROM companies c
 WHERE c.domain = ANY ($1::text[]) AND p.company_domain = c.domain
-  AND p.lead_terms IS DISTINCT FROM lead_terms_of(p.person_id, p.title, p.keywords, p.country, p.seniority, c.search)
+  AND p.lead_words IS DISTINCT FROM lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words)
 `
 
-// PeopleLeadTermsRefresh writes anew the lead_terms of the people of these companies, where
+// PeopleLeadWordsRefresh writes anew the lead_words of the people of these companies, where
 // their company's words changed.
-func (q *Queries) PeopleLeadTermsRefresh(ctx context.Context, db DBTX, domains []string) (int64, error) {
-	result, err := db.Exec(ctx, peopleLeadTermsRefresh, domains)
+func (q *Queries) PeopleLeadWordsRefresh(ctx context.Context, db DBTX, domains []string) (int64, error) {
+	result, err := db.Exec(ctx, peopleLeadWordsRefresh, domains)
 	if err != nil {
 		return 0, err
 	}
@@ -683,7 +683,7 @@ func (q *Queries) PeopleLeadTermsRefresh(ctx context.Context, db DBTX, domains [
 }
 
 const personGetByEmail = `-- name: PersonGetByEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = $1
@@ -707,13 +707,13 @@ func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (
 		&i.Country,
 		&i.Keywords,
 		&i.UpdatedAt,
-		&i.LeadTerms,
+		&i.LeadWords,
 	)
 	return i, err
 }
 
 const personGetByHashedEmail = `-- name: PersonGetByHashedEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE (e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1)
@@ -739,14 +739,14 @@ func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash stri
 		&i.Country,
 		&i.Keywords,
 		&i.UpdatedAt,
-		&i.LeadTerms,
+		&i.LeadWords,
 	)
 	return i, err
 }
 
 const personGetByID = `-- name: PersonGetByID :one
 
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
 FROM people p
 WHERE p.person_id = $1
   AND NOT EXISTS (SELECT 1 FROM suppressions s
@@ -771,13 +771,13 @@ func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (
 		&i.Country,
 		&i.Keywords,
 		&i.UpdatedAt,
-		&i.LeadTerms,
+		&i.LeadWords,
 	)
 	return i, err
 }
 
 const personGetByLinkedIn = `-- name: PersonGetByLinkedIn :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_terms
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
 FROM people p
 WHERE p.linkedin_url = $1
   AND NOT EXISTS (SELECT 1 FROM suppressions s
@@ -801,7 +801,7 @@ func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl 
 		&i.Country,
 		&i.Keywords,
 		&i.UpdatedAt,
-		&i.LeadTerms,
+		&i.LeadWords,
 	)
 	return i, err
 }

@@ -46,9 +46,9 @@ type Company struct {
 	Description *string
 	Keywords    string
 	Founded     *int32
-	Search      interface{}
 	UpdatedAt   time.Time
 	NameTerms   []string
+	LeadWords   *string
 }
 
 type CompanyTerm struct {
@@ -81,7 +81,7 @@ type Person struct {
 	Country       *string
 	Keywords      string
 	UpdatedAt     time.Time
-	LeadTerms     []string
+	LeadWords     string
 }
 
 type Resolution struct {

@@ -44,7 +44,7 @@ type Kind struct {
 var Kinds = []Kind{
 	{Table: "companies", Key: []string{"domain"}, Touch: true},
 	{Table: "people", Key: []string{"person_id"}, Touch: true,
-		Derived:    [][2]string{{"lead_terms", "lead_terms_of(src.person_id, src.title, src.keywords, src.country, src.seniority, c.search)"}},
+		Derived:    [][2]string{{"lead_words", "lead_words_of(src.title, src.keywords, src.country, src.seniority, c.lead_words)"}},
 		Join:       "LEFT JOIN companies c ON c.domain = src.company_domain",
 		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
 	{Table: "emails", Key: []string{"email"}, Suppressed: []string{"email", "person_id"}},

@@ -1,0 +1,115 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// Mode is how an import writes a kind into the graph.
+type Mode string
+
+const (
+	// ModeAuto loads in bulk a file that is large against its table, and upserts otherwise.
+	ModeAuto Mode = "auto"
+	// ModeUpsert merges each batch into the live tables, keeping their indexes row by row: a
+	// refresh of part of a large graph.
+	ModeUpsert Mode = "upsert"
+	// ModeBulk merges the input into a copy of the kind's tables that has only primary keys,
+	// builds the other indexes once at the end, two at a time, and swaps the copy in
+	// (migrations/00015_graph_load.sql). Resolvers read the live tables until the swap; writers
+	// wait for it; a load that fails or dies leaves the graph as it was.
+	ModeBulk Mode = "bulk"
+)
+
+// ParseMode reads a Mode by its name.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case ModeAuto, ModeUpsert, ModeBulk:
+		return m, nil
+	case "":
+		return ModeAuto, nil
+	}
+	return "", fmt.Errorf("unknown import mode %q (want auto, upsert or bulk)", s)
+}
+
+// BulkMinBytes is the least input ModeAuto loads in bulk: below it, making and indexing a copy
+// costs more than the rows' own index upkeep.
+const BulkMinBytes = 16 << 20
+
+// Sizer is a Source that knows how many bytes it reads.
+type Sizer interface {
+	Size() int64
+}
+
+// bulk reports whether a kind with these tables is loaded in bulk from src: always in
+// ModeBulk, never in ModeUpsert, and in ModeAuto when src is at least BulkMinBytes and half
+// the size of the tables, so that most of what the indexes will hold is new.
+func (im *Importer) bulk(ctx context.Context, tables []string, src Source) (bool, error) {
+	if len(tables) == 0 {
+		return false, nil
+	}
+	switch im.Mode {
+	case ModeBulk:
+		return true, nil
+	case ModeUpsert:
+		return false, nil
+	}
+	sz, ok := src.(Sizer)
+	if !ok || sz.Size() < BulkMinBytes {
+		return false, nil
+	}
+	have, err := store.New().GraphTableBytes(ctx, im.Pool, tables[:1])
+	return sz.Size()*2 >= have, err
+}
+
+// loadBulk loads src in ModeBulk. The transaction that holds the live tables against writers
+// from the start is the one that swaps the copies in.
+func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result, error) {
+	q := store.New()
+	lock, err := im.Pool.Begin(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer lock.Rollback(context.WithoutCancel(ctx))
+	if err := q.GraphLoadLock(ctx, lock, k.tables); err != nil {
+		return Result{}, err
+	}
+	if err := q.GraphLoadBegin(ctx, im.Pool, k.tables); err != nil {
+		return Result{}, err
+	}
+	res, err := k.load(ctx, im, src, true)
+	if err != nil {
+		return Result{Rejected: res.Rejected}, err // nothing of it reached the graph
+	}
+	indexes, err := q.GraphLoadIndexes(ctx, im.Pool, k.tables)
+	if err != nil {
+		return Result{Rejected: res.Rejected}, err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(2)
+	for _, index := range indexes {
+		g.Go(func() error { return q.GraphLoadIndex(gctx, im.Pool, index) })
+	}
+	if err := g.Wait(); err != nil {
+		return Result{Rejected: res.Rejected}, err
+	}
+	if err := q.GraphLoadAnalyze(ctx, im.Pool, k.tables); err != nil {
+		return Result{Rejected: res.Rejected}, err
+	}
+	if err := q.GraphLoadSwap(ctx, lock, k.tables); err != nil {
+		return Result{Rejected: res.Rejected}, err
+	}
+	if err := lock.Commit(ctx); err != nil {
+		return Result{Rejected: res.Rejected}, err
+	}
+	if k.afterBulk != nil {
+		if err := k.afterBulk(ctx, im.Pool); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}

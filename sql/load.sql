@@ -1,0 +1,37 @@
+-- The bulk load's steps (migrations/00015_graph_load.sql, internal/importer/bulk.go).
+
+-- name: GraphLoadLock :exec
+SELECT graph_load_lock(@tables::text[]);
+
+-- name: GraphLoadBegin :exec
+SELECT graph_load_begin(@tables::text[]);
+
+-- GraphLoadScope makes this transaction's unqualified table names the copies'.
+-- name: GraphLoadScope :exec
+SELECT set_config('search_path', 'import_load, public', true);
+
+-- name: GraphLoadIndexes :many
+SELECT graph_load_indexes(@tables::text[])::text AS index;
+
+-- name: GraphLoadIndex :exec
+SELECT graph_load_index(@index::text);
+
+-- name: GraphLoadAnalyze :exec
+SELECT graph_load_analyze(@tables::text[]);
+
+-- name: GraphLoadSwap :exec
+SELECT graph_load_swap(@tables::text[]);
+
+-- GraphTableBytes is the size on disk of the live tables, heap and TOAST.
+-- name: GraphTableBytes :one
+SELECT coalesce(sum(pg_table_size(format('public.%I', t)::regclass)), 0)::bigint
+FROM unnest(@tables::text[]) AS t;
+
+-- PeopleLeadWordsRefreshAll writes anew the lead_words of every person whose company's words
+-- changed, after a bulk load of companies.
+-- name: PeopleLeadWordsRefreshAll :execrows
+UPDATE people p
+SET lead_words = lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words)
+FROM companies c
+WHERE p.company_domain = c.domain
+  AND p.lead_words IS DISTINCT FROM lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words);
