@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,6 +35,9 @@ type Importer struct {
 	Progress func(read int64)
 	// Mode chooses between the upsert and the bulk load (bulk.go); ModeAuto when empty.
 	Mode Mode
+	// Lanes is how many batches are converted and merged at once, each on a connection of
+	// its own; 2 (this machine's cores) when zero.
+	Lanes int
 }
 
 // ErrUnknownKind is returned for a kind that is not one of Kinds.
@@ -62,85 +67,146 @@ func (k kind[T]) importFrom(ctx context.Context, im *Importer, src Source) (Resu
 }
 
 // load reads src to the end and merges its batches, into the live tables or, with bulk, into
-// their copies (bulk.go).
+// their copies (bulk.go). Rows go to one of Lanes lanes by their natural key, each converting
+// and merging its own rows in the order read, on its own connection: a key's repeats stay in
+// one lane, so the last one read wins, as with one lane.
 func (k kind[T]) load(ctx context.Context, im *Importer, src Source, bulk bool) (Result, error) {
 	size := im.BatchSize
 	if size <= 0 {
 		size = 20_000
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
-	type batch struct {
-		rows []T
-		read int64 // records read up to the end of this batch
+	lanes := im.Lanes
+	if lanes <= 0 {
+		lanes = 2
 	}
-	batches := make(chan batch, 1)
+	if k.route == nil {
+		lanes = 1
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
 	var (
-		res     Result // Rejected is written by the reader, the rest by the writer
+		mu      sync.Mutex // guards res, read and the callbacks
+		res     Result
+		read    int64
 		readErr error
 	)
-	go func() {
-		defer close(batches)
-		var read int64
-		rows := make([]T, 0, size)
-		send := func() bool {
-			select {
-			case batches <- batch{rows, read}:
-				rows = make([]T, 0, size)
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		for {
-			rec, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
+	reject := func(line int, reason string) {
+		mu.Lock()
+		defer mu.Unlock()
+		im.reject(&res, line, reason)
+	}
+	const chunk = 512 // records handed to a lane at a time
+	ins := make([]chan []Record, lanes)
+	var wg sync.WaitGroup
+	for i := range ins {
+		ins[i] = make(chan []Record, 4)
+		wg.Add(1)
+		go func(in <-chan []Record) {
+			defer wg.Done()
+			err := k.lane(ctx, im, in, size, bulk, reject, func(rows, inserted, suppressed int64) {
+				mu.Lock()
+				defer mu.Unlock()
+				res.Inserted += inserted
+				res.Suppressed += suppressed
+				res.Updated += max(rows-inserted-suppressed, 0) // repeats within a batch count as updates
+				if im.Progress != nil {
+					im.Progress(read)
+				}
+			})
 			if err != nil {
-				readErr = err
-				return
+				cancel(err)
 			}
-			read++
-			if rec.Err != nil {
-				im.reject(&res, rec.Line, rec.Err.Error())
-				continue
+			for range in { // let the reader finish
 			}
+		}(ins[i])
+	}
+
+	seed := maphash.MakeSeed()
+	pending := make([][]Record, lanes)
+	send := func(i int) bool {
+		select {
+		case ins[i] <- pending[i]:
+			pending[i] = make([]Record, 0, chunk)
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	for {
+		rec, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+		mu.Lock()
+		read++
+		mu.Unlock()
+		if rec.Err != nil {
+			reject(rec.Line, rec.Err.Error())
+			continue
+		}
+		i := 0
+		if lanes > 1 {
+			i = int(maphash.String(seed, k.route(rec.Fields)) % uint64(lanes))
+		}
+		pending[i] = append(pending[i], rec)
+		if len(pending[i]) == chunk && !send(i) {
+			break
+		}
+	}
+	for i := range pending {
+		if len(pending[i]) > 0 {
+			send(i)
+		}
+		close(ins[i])
+	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	return res, readErr
+}
+
+// lane converts the records it is given and merges them in batches of size, one after the
+// other, telling done what each batch did.
+func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, size int, bulk bool,
+	reject func(line int, reason string), done func(rows, inserted, suppressed int64)) error {
+	rows := make([]T, 0, size)
+	flush := func() error {
+		inserted, suppressed, err := k.upsert(ctx, im.Pool, rows, bulk)
+		if err != nil {
+			return err
+		}
+		done(int64(len(rows)), inserted, suppressed)
+		rows = rows[:0]
+		return nil
+	}
+	for recs := range in {
+		for _, rec := range recs {
 			row, err := k.convert(rec.Fields, int32(rec.Line))
 			if err != nil {
-				im.reject(&res, rec.Line, err.Error())
+				reject(rec.Line, err.Error())
 				continue
 			}
 			rows = append(rows, row)
-			if len(rows) == size && !send() {
-				return
+			if len(rows) == size {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
-		}
-		if len(rows) > 0 {
-			send()
-		}
-	}()
-
-	var inserted, updated, suppressed int64
-	for b := range batches {
-		ins, supp, err := k.upsert(ctx, im.Pool, b.rows, bulk)
-		if err != nil {
-			cancel()
-			for range batches { // let the reader finish
-			}
-			return Result{Inserted: inserted, Updated: updated, Rejected: res.Rejected, Suppressed: suppressed}, err
-		}
-		inserted += ins
-		suppressed += supp
-		updated += max(int64(len(b.rows))-ins-supp, 0) // repeats within the batch count as updates
-		if im.Progress != nil {
-			im.Progress(b.read)
 		}
 	}
-	// The reader has finished: batches is closed only after its last write.
-	res.Inserted, res.Updated, res.Suppressed = inserted, updated, suppressed
-	return res, readErr
+	if len(rows) > 0 && ctx.Err() == nil {
+		return flush()
+	}
+	return ctx.Err()
 }
 
 func (im *Importer) reject(res *Result, line int, reason string) {

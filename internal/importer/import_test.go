@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -24,21 +26,50 @@ type rejection struct {
 
 func importFile(t *testing.T, pool *pgxpool.Pool, kind, path string) (Result, []rejection) {
 	t.Helper()
+	return importFileAs(t, pool, kind, path, ModeAuto)
+}
+
+// modes are the two ways an import writes; what it promises is the same in both.
+var modes = []Mode{ModeUpsert, ModeBulk}
+
+// importFileAs imports a file in mode, returning what it did and the rejected rows in line
+// order.
+func importFileAs(t *testing.T, pool *pgxpool.Pool, kind, path string, mode Mode) (Result, []rejection) {
+	t.Helper()
 	src, closer, err := OpenFile(path)
 	require.NoError(t, err)
 	defer closer.Close()
-	var rejected []rejection
-	im := &Importer{Pool: pool, BatchSize: 3, Reject: func(line int, reason string) {
+	var (
+		mu       sync.Mutex
+		rejected []rejection
+	)
+	im := &Importer{Pool: pool, BatchSize: 3, Mode: mode, Reject: func(line int, reason string) {
+		mu.Lock()
+		defer mu.Unlock()
 		rejected = append(rejected, rejection{line, reason})
 	}}
 	res, err := im.Import(context.Background(), kind, src)
 	require.NoError(t, err)
+	// Lanes convert rows at once, so their rejections come in the order they are found.
+	slices.SortFunc(rejected, func(a, b rejection) int { return a.line - b.line })
 	return res, rejected
 }
 
 func TestImportCSV(t *testing.T) {
 	t.Parallel()
+	for _, mode := range modes {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			testImportCSV(t, mode)
+		})
+	}
+}
+
+func testImportCSV(t *testing.T, mode Mode) {
 	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	importFile := func(t *testing.T, pool *pgxpool.Pool, kind, path string) (Result, []rejection) {
+		return importFileAs(t, pool, kind, path, mode)
+	}
 	res, rejected := importFile(t, pool, "companies", "testdata/companies.csv")
 	require.Equal(t, Result{Inserted: 2, Updated: 0, Rejected: 5}, res)
 	require.Equal(t, []rejection{
@@ -162,8 +193,20 @@ func writeFile(t *testing.T, name, content string) string {
 
 func TestImportEveryKind(t *testing.T) {
 	t.Parallel()
+	for _, mode := range modes {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			testImportEveryKind(t, mode)
+		})
+	}
+}
+
+func testImportEveryKind(t *testing.T, mode Mode) {
 	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
 	ctx := context.Background()
+	importFile := func(t *testing.T, pool *pgxpool.Pool, kind, path string) (Result, []rejection) {
+		return importFileAs(t, pool, kind, path, mode)
+	}
 	cases := []struct {
 		kind, file, content string
 		want                Result

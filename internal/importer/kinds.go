@@ -40,6 +40,9 @@ type kind[T any] struct {
 	tables []string
 	// afterBulk does after a bulk load what after does for each batch of an upsert.
 	afterBulk func(ctx context.Context, db store.DBTX) error
+	// route names the natural key of a record as convert would normalize it, so that its
+	// repeats go to the same lane (Importer.Lanes); nil keeps the kind in one lane.
+	route func(f fields) string
 }
 
 // importer imports one kind, whatever its row type.
@@ -52,23 +55,52 @@ var kinds = func() map[string]importer {
 	return map[string]importer{
 		"companies": kind[store.ImportCompaniesStageParams]{
 			convert: convertCompany, stage: q.ImportCompaniesStage, merge: q.ImportCompaniesMerge,
-			prepare: indexCompanyTerms, after: refreshLeadWords, afterBulk: refreshAllLeadWords,
+			prepare: indexCompanyTerms, after: refreshLeadWords, afterBulk: refreshAllLeadWords, route: routeDomain,
 			tables: []string{"companies", "company_terms", "company_term_texts", "company_term_variants"}},
 		"people": kind[store.ImportPeopleStageParams]{
-			convert: convertPerson, stage: q.ImportPeopleStage, merge: q.ImportPeopleMerge, tables: []string{"people"}},
+			convert: convertPerson, stage: q.ImportPeopleStage, merge: q.ImportPeopleMerge, tables: []string{"people"},
+			route: routePerson},
 		"emails": kind[store.ImportEmailsStageParams]{
-			convert: convertEmail, stage: q.ImportEmailsStage, merge: q.ImportEmailsMerge, tables: []string{"emails"}},
+			convert: convertEmail, stage: q.ImportEmailsStage, merge: q.ImportEmailsMerge, tables: []string{"emails"},
+			route: routeEmail},
 		"phones": kind[store.ImportPhonesStageParams]{
-			convert: convertPhone, stage: q.ImportPhonesStage, merge: q.ImportPhonesMerge, tables: []string{"phones"}},
+			convert: convertPhone, stage: q.ImportPhonesStage, merge: q.ImportPhonesMerge, tables: []string{"phones"},
+			route: routePerson},
 		"networks": kind[store.ImportNetworksStageParams]{
-			convert: convertNetwork, stage: q.ImportNetworksStage, merge: q.ImportNetworksMerge, tables: []string{"networks"}},
+			convert: convertNetwork, stage: q.ImportNetworksStage, merge: q.ImportNetworksMerge, tables: []string{"networks"},
+			route: routeNetwork},
 		"ip_observations": kind[store.ImportIPObservationsStageParams]{
 			convert: convertObservation, stage: q.ImportIPObservationsStage, merge: q.ImportIPObservationsMerge,
-			tables: []string{"ip_observations"}},
+			tables: []string{"ip_observations"}, route: routePerson},
 		"suppressions": kind[store.ImportSuppressionsStageParams]{
 			convert: convertSuppression, stage: q.ImportSuppressionsStage, merge: q.ImportSuppressionsMerge},
 	}
 }()
+
+// Routes: a phone or an IP observation has its person's id in its key, so the person's id
+// routes it.
+func routePerson(f fields) string { return f.get("person_id") }
+
+func routeEmail(f fields) string {
+	e, _ := normalize.Email(f.get("email"))
+	return e
+}
+
+func routeDomain(f fields) string {
+	d, _ := f.domain("domain", true)
+	if d == nil {
+		return ""
+	}
+	return *d
+}
+
+func routeNetwork(f fields) string {
+	p, err := netip.ParsePrefix(f.get("cidr"))
+	if err != nil {
+		return ""
+	}
+	return p.Masked().String()
+}
 
 // fields reads one record's values.
 type fields map[string]string
