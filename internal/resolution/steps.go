@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -29,30 +28,6 @@ type Steps struct {
 	delivery *group[string, loaded[Delivery]]
 	finish   *group[Outcome, bool]
 	record   *group[Attempt, bool]
-}
-
-// customPlans runs each statement with a plan made for its own arguments (pgx's
-// QueryExecModeCacheDescribe), never with a generic plan the server cached. The steps read
-// and write resolutions by arrays of ids, and a generic plan made while the table was small
-// (a fresh install under load, before its first ANALYZE) scanned it whole from then on: reads
-// by id went from 0.05 to 10 ms. Each of these statements serves a group, so the planning is
-// shared too. Every other statement keeps its prepared, generic plan.
-type customPlans struct{ db store.DBTX }
-
-func (c customPlans) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return c.db.Exec(ctx, sql, append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
-}
-
-func (c customPlans) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return c.db.Query(ctx, sql, append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
-}
-
-func (c customPlans) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	return c.db.QueryRow(ctx, sql, append([]any{pgx.QueryExecModeCacheDescribe}, args...)...)
-}
-
-func (c customPlans) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, rows pgx.CopyFromSource) (int64, error) {
-	return c.db.CopyFrom(ctx, table, columns, rows)
 }
 
 // loaded is a row read by id, or its absence.
@@ -94,11 +69,11 @@ func NewSteps(pool *pgxpool.Pool, logger *slog.Logger, notify, timeout time.Dura
 	}
 	s := &Steps{pool: pool, river: rc, queries: store.New()}
 	s.load = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Loaded], error) {
-		rows, err := s.queries.ResolutionGetMany(ctx, customPlans{pool}, ids)
+		rows, err := s.queries.ResolutionGetMany(ctx, store.CustomPlans{DB: pool}, ids)
 		return byID(ids, rows, err, func(r Loaded) string { return r.Resolution.ID })
 	})
 	s.delivery = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Delivery], error) {
-		rows, err := s.queries.ResolutionGetForDeliveryMany(ctx, customPlans{pool}, ids)
+		rows, err := s.queries.ResolutionGetForDeliveryMany(ctx, store.CustomPlans{DB: pool}, ids)
 		return byID(ids, rows, err, func(r Delivery) string { return r.ID })
 	})
 	s.finish = newGroup(stepServers, maxStep, timeout, s.finishGroup)
@@ -191,7 +166,7 @@ func (s *Steps) finishGroup(ctx context.Context, group []Outcome) ([]bool, error
 	var epoch int64
 	done := make(map[string]bool, len(group))
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := s.queries.ResolutionFinishMany(ctx, customPlans{tx}, p)
+		rows, err := s.queries.ResolutionFinishMany(ctx, store.CustomPlans{DB: tx}, p)
 		if err != nil {
 			return err
 		}
@@ -271,7 +246,7 @@ func (s *Steps) recordGroup(ctx context.Context, group []Attempt) ([]bool, error
 		p.FinishedAts = append(p.FinishedAts, out.Started.Add(out.Duration))
 		p.DurationsMs = append(p.DurationsMs, int32(out.Duration.Milliseconds()))
 	}
-	ids, err := s.queries.CallbackAttemptRecordMany(ctx, customPlans{s.pool}, p)
+	ids, err := s.queries.CallbackAttemptRecordMany(ctx, store.CustomPlans{DB: s.pool}, p)
 	if err != nil {
 		return nil, err
 	}

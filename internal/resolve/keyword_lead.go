@@ -96,7 +96,7 @@ func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]st
 		return nil, 0, err
 	}
 	n := int32(len(query) / leadSegments)
-	rows, err := k.g.q.LeadMatch(ctx, k.g.db, store.LeadMatchParams{
+	rows, err := k.g.q.LeadMatch(ctx, store.CustomPlans{DB: k.g.db}, store.LeadMatchParams{
 		Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1), MaxRows: int32(req.Limit + leadSpare)})
 	if err != nil || len(rows) == 0 {
 		return nil, 0, err
@@ -109,7 +109,7 @@ func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]st
 		}
 		return ids, total, nil
 	}
-	ids, err := k.g.q.LeadWalk(ctx, k.g.db, store.LeadWalkParams{
+	ids, err := k.g.q.LeadWalk(ctx, store.CustomPlans{DB: k.g.db}, store.LeadWalkParams{
 		Query: query, N: n, Title: req.Title, MaxRows: int32(req.Limit + leadSpare)})
 	return ids, total, err
 }

@@ -83,3 +83,21 @@ INSERT INTO retention_plain (id, requested_at, status, request, result, callback
 
 -- name: BenchRetentionInsertParted :exec
 INSERT INTO retention_parted (id, requested_at, status, request, result, callback_status) VALUES (@id, '2000-01-01 00:11:00+00', 'processing', '{"email": "x@example.com"}', NULL, 'pending');
+
+-- The graph benchmark (bench --graph).
+
+-- name: BenchCopyTruncate :exec
+TRUNCATE bench_copy_companies, bench_copy_people, bench_copy_emails, bench_copy_phones, bench_copy_networks,
+    bench_copy_ip_observations;
+
+-- BenchVacuum leaves a loaded graph as autovacuum would: its visibility map set, statistics
+-- current.
+-- name: BenchVacuum :exec
+VACUUM (ANALYZE);
+
+-- BenchGraphBytes is the size on disk of the graph's tables with their indexes, by table.
+-- name: BenchGraphBytes :many
+SELECT t::text AS table_name, pg_total_relation_size(t::regclass)::bigint AS bytes
+FROM unnest(ARRAY['companies', 'people', 'emails', 'phones', 'networks', 'ip_observations',
+                  'company_terms', 'company_term_texts', 'company_term_variants']) AS t
+ORDER BY 2 DESC;

@@ -68,7 +68,7 @@ func Main(args []string) int {
 			r.Print(os.Stdout)
 		}
 	case *graph != "":
-		err = graphMain(ctx, o.BinDir, *graph, *queries, *plans)
+		err = graphMain(ctx, o.BinDir, *graph, *queries, *plans, *out)
 	default:
 		var rep Report
 		if rep, err = Run(ctx, o); err == nil {
@@ -87,7 +87,7 @@ func Main(args []string) int {
 
 // graphMain loads and queries graphs of the sizes listed in sizes (--graph), writing the
 // plans to the file plans names, when it names one.
-func graphMain(ctx context.Context, binDir, sizes string, queries int, plans string) error {
+func graphMain(ctx context.Context, binDir, sizes string, queries int, plans, out string) error {
 	var ns []int
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -111,5 +111,8 @@ func graphMain(ctx context.Context, binDir, sizes string, queries int, plans str
 	}
 	rows, err := RunGraph(ctx, binDir, ns, queries, plansOut, os.Stderr)
 	PrintGraph(os.Stdout, rows)
+	if err == nil && out != "" {
+		err = WriteGraphMarkdown(out, rows, os.Args)
+	}
 	return err
 }

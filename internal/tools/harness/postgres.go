@@ -56,8 +56,8 @@ func FreePort() (int, error) {
 }
 
 // NewCluster initializes and starts a cluster in workDir/pg on a free port, with a database
-// named openresolve.
-func NewCluster(ctx context.Context, workDir string) (*Cluster, error) {
+// named openresolve; settings are postgresql.conf lines added to the defaults.
+func NewCluster(ctx context.Context, workDir string, settings ...string) (*Cluster, error) {
 	bin, err := pgBinDir()
 	if err != nil {
 		return nil, err
@@ -84,6 +84,9 @@ func NewCluster(ctx context.Context, workDir string) (*Cluster, error) {
 	// pg_stat_statements counts what each statement cost, for the benchmark's breakdown.
 	conf := fmt.Sprintf("listen_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nmax_connections = 200\n"+
 		"shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = top\n", port)
+	for _, line := range settings {
+		conf += line + "\n"
+	}
 	f, err := os.OpenFile(filepath.Join(c.dir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return nil, err

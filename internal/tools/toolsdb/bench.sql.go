@@ -32,6 +32,51 @@ func (q *Queries) BenchCommits(ctx context.Context, db DBTX) (int64, error) {
 	return xact_commit, err
 }
 
+const benchCopyTruncate = `-- name: BenchCopyTruncate :exec
+
+TRUNCATE bench_copy_companies, bench_copy_people, bench_copy_emails, bench_copy_phones, bench_copy_networks,
+    bench_copy_ip_observations
+`
+
+// The graph benchmark (bench --graph).
+func (q *Queries) BenchCopyTruncate(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, benchCopyTruncate)
+	return err
+}
+
+const benchGraphBytes = `-- name: BenchGraphBytes :many
+SELECT t::text AS table_name, pg_total_relation_size(t::regclass)::bigint AS bytes
+FROM unnest(ARRAY['companies', 'people', 'emails', 'phones', 'networks', 'ip_observations',
+                  'company_terms', 'company_term_texts', 'company_term_variants']) AS t
+ORDER BY 2 DESC
+`
+
+type BenchGraphBytesRow struct {
+	TableName string
+	Bytes     int64
+}
+
+// BenchGraphBytes is the size on disk of the graph's tables with their indexes, by table.
+func (q *Queries) BenchGraphBytes(ctx context.Context, db DBTX) ([]BenchGraphBytesRow, error) {
+	rows, err := db.Query(ctx, benchGraphBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BenchGraphBytesRow
+	for rows.Next() {
+		var i BenchGraphBytesRow
+		if err := rows.Scan(&i.TableName, &i.Bytes); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const benchNoopJobsLeft = `-- name: BenchNoopJobsLeft :one
 SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed'
 `
@@ -311,4 +356,15 @@ func (q *Queries) BenchSteadySample(ctx context.Context, db DBTX) (BenchSteadySa
 		&i.Resolutions,
 	)
 	return i, err
+}
+
+const benchVacuum = `-- name: BenchVacuum :exec
+VACUUM (ANALYZE)
+`
+
+// BenchVacuum leaves a loaded graph as autovacuum would: its visibility map set, statistics
+// current.
+func (q *Queries) BenchVacuum(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, benchVacuum)
+	return err
 }

@@ -41,3 +41,18 @@ CREATE TABLE IF NOT EXISTS retention_parted_7 PARTITION OF retention_parted FOR 
 CREATE TABLE IF NOT EXISTS retention_parted_8 PARTITION OF retention_parted FOR VALUES FROM ('2000-01-01 00:08:00+00') TO ('2000-01-01 00:09:00+00');
 CREATE TABLE IF NOT EXISTS retention_parted_9 PARTITION OF retention_parted FOR VALUES FROM ('2000-01-01 00:09:00+00') TO ('2000-01-01 00:10:00+00');
 CREATE TABLE IF NOT EXISTS retention_parted_10 PARTITION OF retention_parted FOR VALUES FROM ('2000-01-01 00:10:00+00') TO ('2000-01-01 00:12:00+00');
+
+-- bench_copy_<kind> are the plain-COPY yardstick of the import (bench --graph): the columns of
+-- the kind's file, as text, and no index.
+CREATE TABLE IF NOT EXISTS bench_copy_companies (
+    domain text, name text, aliases text, linkedin_url text, address text, city text, region text,
+    postal_code text, country text, employees text, industry text, description text, keywords text, founded text
+);
+CREATE TABLE IF NOT EXISTS bench_copy_people (
+    person_id text, full_name text, first_name text, last_name text, title text, seniority text,
+    company_domain text, linkedin_url text, country text, keywords text
+);
+CREATE TABLE IF NOT EXISTS bench_copy_emails (email text, person_id text, type text, verified text);
+CREATE TABLE IF NOT EXISTS bench_copy_phones (phone text, person_id text, type text, country text, verified text);
+CREATE TABLE IF NOT EXISTS bench_copy_networks (cidr text, company_domain text, type text, asn text, as_org text);
+CREATE TABLE IF NOT EXISTS bench_copy_ip_observations (ip text, person_id text, seen_at text);
