@@ -135,10 +135,10 @@ WITH q AS (
     SELECT @query::text[] AS terms, @n::int AS n, @title::text AS title
 ), m AS (
     SELECT p.person_id, lead_rank(p.seniority) AS rank
-    FROM q, generate_series(0, 63) AS g(s),
+    FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
          LATERAL (SELECT person_id, seniority
                   FROM people
-                  WHERE lead_keys(lead_words, person_id) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                  WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
     LIMIT @count_to::int
@@ -154,14 +154,15 @@ WITH q AS (
 )
 SELECT p.person_id
 FROM people p, q
-WHERE lead_keys(p.lead_words, p.person_id) @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
+WHERE lead_keys(p.lead_words, p.lead_segment) @> q.terms[p.lead_segment * q.n + 1 : p.lead_segment * q.n + q.n]
   AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
 ORDER BY lead_rank(p.seniority) DESC, p.person_id
 LIMIT @max_rows::int;
 
--- LeadQuery is lead_query: what a keyword and its filters look for in each segment.
+-- LeadQuery is lead_query, and how many terms it has in each segment.
 -- name: LeadQuery :one
-SELECT lead_query(@keyword::text, @country::text, @seniority::text)::text[];
+SELECT lead_query(@keyword::text, @country::text, @seniority::text)::text[] AS terms,
+       cardinality(string_to_array(lead_words(to_tsvector('english', @keyword::text), @country::text, @seniority::text), ' '))::int AS n;
 
 -- LeadListByID answers the leads in the order of @person_ids, leaving out the suppressed.
 -- name: LeadListByID :many

@@ -39,9 +39,6 @@ const LeadCountTo = 10_000
 // LeadListByID leaves out do not shorten the page.
 const leadSpare = 16
 
-// leadSegments is the number of segments lead_query writes its terms for.
-const leadSegments = 64
-
 // Resolve implements Resolver.
 func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result, error) {
 	var req KeywordLeadRequest
@@ -90,12 +87,12 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 // search returns the ids of the best matches, best first (a few more than asked), and how
 // many people match, counted up to countTo+1.
 func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]string, int64, error) {
-	query, err := k.g.q.LeadQuery(ctx, k.g.db, store.LeadQueryParams{
+	q, err := k.g.q.LeadQuery(ctx, k.g.db, store.LeadQueryParams{
 		Keyword: req.Keyword, Country: req.Country, Seniority: req.Seniority})
-	if err != nil || len(query) == 0 {
+	if err != nil || len(q.Terms) == 0 {
 		return nil, 0, err
 	}
-	n := int32(len(query) / leadSegments)
+	query, n := q.Terms, q.N
 	rows, err := k.g.q.LeadMatch(ctx, store.CustomPlans{DB: k.g.db}, store.LeadMatchParams{
 		Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1), MaxRows: int32(req.Limit + leadSpare)})
 	if err != nil || len(rows) == 0 {

@@ -19,7 +19,13 @@ func TestKeywordToLeadAtCount(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	// A segment every 100 people instead of every 65,536, so that a count crosses many.
+	_, err := pool.Exec(ctx, "ALTER SEQUENCE people_lead_seq INCREMENT BY 655")
+	require.NoError(t, err)
 	require.NoError(t, importer.Demo{Seed: 3, Companies: 400, People: 12_000}.Load(ctx, &importer.Importer{Pool: pool}, nil))
+	var segments int
+	require.NoError(t, pool.QueryRow(ctx, "SELECT lead_segments()").Scan(&segments))
+	require.Greater(t, segments, 100)
 	const countTo = 1_000
 	r := KeywordToLead{g: Deps{Graph: pool}.graph(), countTo: countTo}
 	q := store.New()
@@ -28,7 +34,7 @@ func TestKeywordToLeadAtCount(t *testing.T) {
 	best := func(keyword, country, seniority string, n int) ([]string, int) {
 		query, err := q.LeadQuery(ctx, pool, store.LeadQueryParams{Keyword: keyword, Country: country, Seniority: seniority})
 		require.NoError(t, err)
-		rows, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: query, N: int32(len(query) / leadSegments),
+		rows, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: query.Terms, N: query.N,
 			CountTo: 1_000_000, MaxRows: int32(n)})
 		require.NoError(t, err)
 		var ids []string

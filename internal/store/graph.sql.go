@@ -503,10 +503,10 @@ WITH q AS (
     SELECT $2::text[] AS terms, $3::int AS n, $4::text AS title
 ), m AS (
     SELECT p.person_id, lead_rank(p.seniority) AS rank
-    FROM q, generate_series(0, 63) AS g(s),
+    FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
          LATERAL (SELECT person_id, seniority
                   FROM people
-                  WHERE lead_keys(lead_words, person_id) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                  WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
     LIMIT $5::int
@@ -561,7 +561,8 @@ func (q *Queries) LeadMatch(ctx context.Context, db DBTX, arg LeadMatchParams) (
 }
 
 const leadQuery = `-- name: LeadQuery :one
-SELECT lead_query($1::text, $2::text, $3::text)::text[]
+SELECT lead_query($1::text, $2::text, $3::text)::text[] AS terms,
+       cardinality(string_to_array(lead_words(to_tsvector('english', $1::text), $2::text, $3::text), ' '))::int AS n
 `
 
 type LeadQueryParams struct {
@@ -570,12 +571,17 @@ type LeadQueryParams struct {
 	Seniority string
 }
 
-// LeadQuery is lead_query: what a keyword and its filters look for in each segment.
-func (q *Queries) LeadQuery(ctx context.Context, db DBTX, arg LeadQueryParams) ([]string, error) {
+type LeadQueryRow struct {
+	Terms []string
+	N     int32
+}
+
+// LeadQuery is lead_query, and how many terms it has in each segment.
+func (q *Queries) LeadQuery(ctx context.Context, db DBTX, arg LeadQueryParams) (LeadQueryRow, error) {
 	row := db.QueryRow(ctx, leadQuery, arg.Keyword, arg.Country, arg.Seniority)
-	var column_1 []string
-	err := row.Scan(&column_1)
-	return column_1, err
+	var i LeadQueryRow
+	err := row.Scan(&i.Terms, &i.N)
+	return i, err
 }
 
 const leadWalk = `-- name: LeadWalk :many
@@ -584,7 +590,7 @@ WITH q AS (
 )
 SELECT p.person_id
 FROM people p, q
-WHERE lead_keys(p.lead_words, p.person_id) @> q.terms[lead_segment(p.person_id) * q.n + 1 : lead_segment(p.person_id) * q.n + q.n]
+WHERE lead_keys(p.lead_words, p.lead_segment) @> q.terms[p.lead_segment * q.n + 1 : p.lead_segment * q.n + q.n]
   AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
 ORDER BY lead_rank(p.seniority) DESC, p.person_id
 LIMIT $1::int
@@ -683,7 +689,7 @@ func (q *Queries) PeopleLeadWordsRefresh(ctx context.Context, db DBTX, domains [
 }
 
 const personGetByEmail = `-- name: PersonGetByEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words, p.lead_segment
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = $1
@@ -708,12 +714,13 @@ func (q *Queries) PersonGetByEmail(ctx context.Context, db DBTX, email string) (
 		&i.Keywords,
 		&i.UpdatedAt,
 		&i.LeadWords,
+		&i.LeadSegment,
 	)
 	return i, err
 }
 
 const personGetByHashedEmail = `-- name: PersonGetByHashedEmail :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words, p.lead_segment
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE (e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1)
@@ -740,13 +747,14 @@ func (q *Queries) PersonGetByHashedEmail(ctx context.Context, db DBTX, hash stri
 		&i.Keywords,
 		&i.UpdatedAt,
 		&i.LeadWords,
+		&i.LeadSegment,
 	)
 	return i, err
 }
 
 const personGetByID = `-- name: PersonGetByID :one
 
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words, p.lead_segment
 FROM people p
 WHERE p.person_id = $1
   AND NOT EXISTS (SELECT 1 FROM suppressions s
@@ -772,12 +780,13 @@ func (q *Queries) PersonGetByID(ctx context.Context, db DBTX, personID string) (
 		&i.Keywords,
 		&i.UpdatedAt,
 		&i.LeadWords,
+		&i.LeadSegment,
 	)
 	return i, err
 }
 
 const personGetByLinkedIn = `-- name: PersonGetByLinkedIn :one
-SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words
+SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words, p.lead_segment
 FROM people p
 WHERE p.linkedin_url = $1
   AND NOT EXISTS (SELECT 1 FROM suppressions s
@@ -802,6 +811,7 @@ func (q *Queries) PersonGetByLinkedIn(ctx context.Context, db DBTX, linkedinUrl 
 		&i.Keywords,
 		&i.UpdatedAt,
 		&i.LeadWords,
+		&i.LeadSegment,
 	)
 	return i, err
 }

@@ -82,6 +82,7 @@ type Person struct {
 	Keywords      string
 	UpdatedAt     time.Time
 	LeadWords     string
+	LeadSegment   int32
 }
 
 type Resolution struct {
