@@ -59,11 +59,14 @@ chaos: build
 	bin/chaos --duration $(or $(DURATION),2m)
 
 # bench measures OpenResolve beside its yardsticks (an HTTP ceiling, raw inserts, raw River
-# jobs) on a Postgres cluster of its own and writes the figures into BENCHMARKS.md.
+# jobs) on a Postgres cluster of its own, then the graph at GRAPH people (the demo's files
+# through openresolve import beside a plain COPY of each, a 10% refresh, bytes per person and
+# every resolver's latency), and writes the figures into BENCHMARKS.md.
 # With DURATION set (make bench DURATION=10m) it is a sustained run instead, at RATE requests/s,
 # sampled every 30 s: latency, River's job table and dead tuples should stay flat.
 BENCH_DURATION ?= 20s
 RATE ?= 120
+GRAPH ?= 1000000
 bench: build
 	$(GO) build -o bin/ ./cmd/bench
 	@scripts/devdb.sh >/dev/null  # makes sure PostgreSQL is installed
@@ -71,6 +74,7 @@ ifdef DURATION
 	bin/bench --steady $(RATE) --duration $(DURATION)
 else
 	bin/bench --duration $(BENCH_DURATION) --out BENCHMARKS.md
+	bin/bench --graph $(GRAPH) --out BENCHMARKS.md
 endif
 
 # fuzz runs every fuzz target for FUZZTIME each.

@@ -173,6 +173,7 @@ func TestClientAgainstTheServer(t *testing.T) {
 				var kw client.KeywordToLeadResult
 				strict(t, e, &kw)
 				require.Equal(t, 2, kw.Total)
+				require.Equal(t, "eq", kw.TotalRelation)
 				require.Len(t, kw.Leads, 1)
 			},
 		},

@@ -149,11 +149,13 @@ type Lead struct {
 	Company     *LeadCompany `json:"company"`
 }
 
-// KeywordToLeadResult is the result of KeywordToLead: Total counts every match, Leads holds
-// the best-ranked, best first.
+// KeywordToLeadResult is the result of KeywordToLead: Total counts the matches exactly when
+// TotalRelation is "eq" (up to 10,000) and is a lower bound when it is "gte"; Leads holds the
+// best, the most senior first.
 type KeywordToLeadResult struct {
 	Outcome
-	Keyword string `json:"keyword"`
-	Total   int    `json:"total"`
-	Leads   []Lead `json:"leads"`
+	Keyword       string `json:"keyword"`
+	Total         int    `json:"total"`
+	TotalRelation string `json:"totalRelation"`
+	Leads         []Lead `json:"leads"`
 }

@@ -34,6 +34,7 @@ WITH staged AS (
         keywords = excluded.keywords,
         founded = excluded.founded,
         updated_at = now()
+    WHERE (companies.name, companies.aliases, companies.name_terms, companies.linkedin_url, companies.address, companies.city, companies.region, companies.postal_code, companies.country, companies.employees, companies.industry, companies.description, companies.keywords, companies.founded) IS DISTINCT FROM (excluded.name, excluded.aliases, excluded.name_terms, excluded.linkedin_url, excluded.address, excluded.city, excluded.region, excluded.postal_code, excluded.country, excluded.employees, excluded.industry, excluded.description, excluded.keywords, excluded.founded)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
@@ -68,6 +69,7 @@ WITH staged AS (
         keywords = excluded.keywords,
         lead_words = excluded.lead_words,
         updated_at = now()
+    WHERE (people.full_name, people.first_name, people.last_name, people.title, people.seniority, people.company_domain, people.linkedin_url, people.country, people.keywords, people.lead_words) IS DISTINCT FROM (excluded.full_name, excluded.first_name, excluded.last_name, excluded.title, excluded.seniority, excluded.company_domain, excluded.linkedin_url, excluded.country, excluded.keywords, excluded.lead_words)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
@@ -97,6 +99,7 @@ WITH staged AS (
         md5 = excluded.md5,
         sha1 = excluded.sha1,
         sha256 = excluded.sha256
+    WHERE (emails.person_id, emails.type, emails.verified, emails.md5, emails.sha1, emails.sha256) IS DISTINCT FROM (excluded.person_id, excluded.type, excluded.verified, excluded.md5, excluded.sha1, excluded.sha256)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
@@ -123,6 +126,7 @@ WITH staged AS (
         type = excluded.type,
         country = excluded.country,
         verified = excluded.verified
+    WHERE (phones.type, phones.country, phones.verified) IS DISTINCT FROM (excluded.type, excluded.country, excluded.verified)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
@@ -150,6 +154,7 @@ WITH staged AS (
         type = excluded.type,
         asn = excluded.asn,
         as_org = excluded.as_org
+    WHERE (networks.company_domain, networks.type, networks.asn, networks.as_org) IS DISTINCT FROM (excluded.company_domain, excluded.type, excluded.asn, excluded.as_org)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
@@ -174,6 +179,7 @@ WITH staged AS (
     WHERE NOT src.suppressed
     ON CONFLICT (ip, person_id) DO UPDATE SET
         seen_at = greatest(ip_observations.seen_at, excluded.seen_at)
+    WHERE (ip_observations.seen_at) IS DISTINCT FROM (greatest(ip_observations.seen_at, excluded.seen_at))
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
@@ -199,6 +205,7 @@ WITH staged AS (
     ON CONFLICT (hash) DO UPDATE SET
         kind = suppressions.kind,
         source = suppressions.source
+    WHERE (suppressions.kind, suppressions.source) IS DISTINCT FROM (suppressions.kind, suppressions.source)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];

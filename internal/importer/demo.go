@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/normalize"
 )
@@ -441,21 +443,20 @@ var demoColumns = map[string][]string{
 }
 
 // WriteCSV writes the demo graph as the files `openresolve import` reads, dir/<kind>.csv for
-// each kind of the graph, and returns their paths by kind.
+// each kind of the graph, all at once, and returns their paths by kind.
 func (d Demo) WriteCSV(dir string) (map[string]string, error) {
 	paths := map[string]string{}
+	var g errgroup.Group
 	for _, kind := range Kinds {
 		cols, ok := demoColumns[kind]
 		if !ok {
 			continue
 		}
 		path := filepath.Join(dir, kind+".csv")
-		if err := d.writeCSV(path, kind, cols); err != nil {
-			return nil, err
-		}
+		g.Go(func() error { return d.writeCSV(path, kind, cols) })
 		paths[kind] = path
 	}
-	return paths, nil
+	return paths, g.Wait()
 }
 
 func (d Demo) writeCSV(path, kind string, cols []string) error {

@@ -96,7 +96,7 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	if k.Join != "" {
 		from += " " + k.Join
 	}
-	var set []string
+	var set, olds, news []string
 	for _, c := range insert {
 		if !contains(k.Key, c) {
 			expr := k.Update[c]
@@ -104,8 +104,12 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 				expr = "excluded." + c
 			}
 			set = append(set, c+" = "+expr)
+			olds, news = append(olds, k.Table+"."+c), append(news, expr)
 		}
 	}
+	// A row that would not change is left as it is: a refresh that repeats most of a graph
+	// writes only what changed, and rewrites no index entry for the rest.
+	unchanged := fmt.Sprintf("(%s) IS DISTINCT FROM (%s)", strings.Join(olds, ", "), strings.Join(news, ", "))
 	if k.Touch {
 		set = append(set, "updated_at = now()")
 	}
@@ -130,7 +134,7 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	fmt.Fprintf(b, "), src AS (\n    SELECT DISTINCT ON (%s) * FROM staged ORDER BY %s, %s\n", key, key, order)
 	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s\n    FROM %s\n    WHERE NOT src.suppressed\n",
 		k.Table, strings.Join(insert, ", "), strings.Join(values, ", "), from)
-	fmt.Fprintf(b, "    ON CONFLICT (%s) DO UPDATE SET\n        %s\n", key, strings.Join(set, ",\n        "))
+	fmt.Fprintf(b, "    ON CONFLICT (%s) DO UPDATE SET\n        %s\n    WHERE %s\n", key, strings.Join(set, ",\n        "), unchanged)
 	fmt.Fprintf(b, "    RETURNING (xmax = 0) AS inserted\n)\n")
 	fmt.Fprintf(b, "SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];\n")
 }
