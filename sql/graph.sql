@@ -127,10 +127,11 @@ ORDER BY masklen(cidr) DESC
 LIMIT 1;
 
 -- Keyword-to-lead (migrations/00014_lead_words.sql): LeadMatch counts the matches up to
--- @count_to, segment by segment, and answers the best @max_rows of those it counted, which are
--- the best of all when it counted fewer than @count_to. Otherwise LeadWalk finds the best by
--- walking people_lead_order_idx. @query is lead_query's answer, n terms a segment.
--- name: LeadMatch :many
+-- @count_to, segment by segment, and when it counted fewer than that, so every match, it also
+-- answers the best @max_rows of them; otherwise LeadWalk finds the best by walking
+-- people_lead_order_idx, and the matches counted are not sorted at all. @query is what
+-- LeadQuery answered, n terms a segment.
+-- name: LeadMatch :one
 WITH q AS (
     SELECT @query::text[] AS terms, @n::int AS n, @title::text AS title
 ), m AS (
@@ -142,11 +143,13 @@ WITH q AS (
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
     LIMIT @count_to::int
+), c AS (
+    SELECT count(*) AS total FROM m
 )
-SELECT person_id, (SELECT count(*) FROM m) AS total
-FROM m
-ORDER BY rank DESC, person_id
-LIMIT @max_rows::int;
+SELECT c.total,
+       ARRAY(SELECT person_id FROM m ORDER BY rank DESC, person_id
+             LIMIT CASE WHEN c.total < @count_to::int THEN @max_rows::int ELSE 0 END)::text[] AS person_ids
+FROM c;
 
 -- name: LeadWalk :many
 WITH q AS (

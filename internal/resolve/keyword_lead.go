@@ -93,20 +93,15 @@ func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]st
 		return nil, 0, err
 	}
 	query, n := q.Terms, q.N
-	rows, err := k.g.q.LeadMatch(ctx, store.CustomPlans{DB: k.g.db}, store.LeadMatchParams{
+	match, err := k.g.q.LeadMatch(ctx, store.CustomPlans{DB: k.g.db}, store.LeadMatchParams{
 		Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1), MaxRows: int32(req.Limit + leadSpare)})
-	if err != nil || len(rows) == 0 {
+	if err != nil || match.Total == 0 {
 		return nil, 0, err
 	}
-	total := rows[0].Total
-	if total <= k.countTo { // every match was counted, so these are the best
-		ids := make([]string, len(rows))
-		for i, r := range rows {
-			ids[i] = r.PersonID
-		}
-		return ids, total, nil
+	if match.Total <= k.countTo { // every match was counted, so these are the best
+		return match.PersonIds, match.Total, nil
 	}
 	ids, err := k.g.q.LeadWalk(ctx, store.CustomPlans{DB: k.g.db}, store.LeadWalkParams{
 		Query: query, N: n, Title: req.Title, MaxRows: int32(req.Limit + leadSpare)})
-	return ids, total, err
+	return ids, match.Total, err
 }

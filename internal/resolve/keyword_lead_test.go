@@ -34,17 +34,10 @@ func TestKeywordToLeadAtCount(t *testing.T) {
 	best := func(keyword, country, seniority string, n int) ([]string, int) {
 		query, err := q.LeadQuery(ctx, pool, store.LeadQueryParams{Keyword: keyword, Country: country, Seniority: seniority})
 		require.NoError(t, err)
-		rows, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: query.Terms, N: query.N,
+		match, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: query.Terms, N: query.N,
 			CountTo: 1_000_000, MaxRows: int32(n)})
 		require.NoError(t, err)
-		var ids []string
-		for _, r := range rows {
-			ids = append(ids, r.PersonID)
-		}
-		if len(rows) == 0 {
-			return nil, 0
-		}
-		return ids, int(rows[0].Total)
+		return match.PersonIds, int(match.Total)
 	}
 	ids := func(m map[string]any) []string {
 		var out []string

@@ -498,9 +498,9 @@ func (q *Queries) LeadListByID(ctx context.Context, db DBTX, personIds []string)
 	return items, nil
 }
 
-const leadMatch = `-- name: LeadMatch :many
+const leadMatch = `-- name: LeadMatch :one
 WITH q AS (
-    SELECT $2::text[] AS terms, $3::int AS n, $4::text AS title
+    SELECT $3::text[] AS terms, $4::int AS n, $5::text AS title
 ), m AS (
     SELECT p.person_id, lead_rank(p.seniority) AS rank
     FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
@@ -509,55 +509,45 @@ WITH q AS (
                   WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
-    LIMIT $5::int
+    LIMIT $1::int
+), c AS (
+    SELECT count(*) AS total FROM m
 )
-SELECT person_id, (SELECT count(*) FROM m) AS total
-FROM m
-ORDER BY rank DESC, person_id
-LIMIT $1::int
+SELECT c.total,
+       ARRAY(SELECT person_id FROM m ORDER BY rank DESC, person_id
+             LIMIT CASE WHEN c.total < $1::int THEN $2::int ELSE 0 END)::text[] AS person_ids
+FROM c
 `
 
 type LeadMatchParams struct {
+	CountTo int32
 	MaxRows int32
 	Query   []string
 	N       int32
 	Title   string
-	CountTo int32
 }
 
 type LeadMatchRow struct {
-	PersonID string
-	Total    int64
+	Total     int64
+	PersonIds []string
 }
 
 // Keyword-to-lead (migrations/00014_lead_words.sql): LeadMatch counts the matches up to
-// @count_to, segment by segment, and answers the best @max_rows of those it counted, which are
-// the best of all when it counted fewer than @count_to. Otherwise LeadWalk finds the best by
-// walking people_lead_order_idx. @query is lead_query's answer, n terms a segment.
-func (q *Queries) LeadMatch(ctx context.Context, db DBTX, arg LeadMatchParams) ([]LeadMatchRow, error) {
-	rows, err := db.Query(ctx, leadMatch,
+// @count_to, segment by segment, and when it counted fewer than that, so every match, it also
+// answers the best @max_rows of them; otherwise LeadWalk finds the best by walking
+// people_lead_order_idx, and the matches counted are not sorted at all. @query is what
+// LeadQuery answered, n terms a segment.
+func (q *Queries) LeadMatch(ctx context.Context, db DBTX, arg LeadMatchParams) (LeadMatchRow, error) {
+	row := db.QueryRow(ctx, leadMatch,
+		arg.CountTo,
 		arg.MaxRows,
 		arg.Query,
 		arg.N,
 		arg.Title,
-		arg.CountTo,
 	)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []LeadMatchRow
-	for rows.Next() {
-		var i LeadMatchRow
-		if err := rows.Scan(&i.PersonID, &i.Total); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
+	var i LeadMatchRow
+	err := row.Scan(&i.Total, &i.PersonIds)
+	return i, err
 }
 
 const leadQuery = `-- name: LeadQuery :one
