@@ -232,3 +232,13 @@ func FuzzIPAndHashedEmail(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPhone is a phone as an import normalizes it: the phones file of a graph is bound
+// by this (go test -run '^$' -bench Phone ./internal/normalize/).
+func BenchmarkPhone(b *testing.B) {
+	for b.Loop() {
+		if _, _, err := Phone("+1 (415) 555-0123", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
