@@ -126,11 +126,27 @@ WHERE cidr >>= @ip::inet
 ORDER BY masklen(cidr) DESC
 LIMIT 1;
 
--- Keyword-to-lead (migrations/00014_lead_words.sql): LeadMatch counts the matches up to
--- @count_to, segment by segment, and when it counted fewer than that, so every match, it also
--- answers the best @max_rows of them; otherwise LeadWalk finds the best by walking
--- people_lead_order_idx, and the matches counted are not sorted at all. @query is what
--- LeadQuery answered, n terms a segment.
+-- Keyword-to-lead (migrations/00014_lead_words.sql). LeadCount counts the matches up to
+-- @count_to, segment by segment, reading nothing of them but that they are there. When it
+-- counted fewer than that, so every match, LeadMatch looks at them again for the best
+-- @max_rows; otherwise LeadWalk finds the best by walking people_lead_order_idx, and the matches
+-- are never sorted. @query is what LeadQuery answered, n terms a segment.
+-- name: LeadCount :one
+WITH q AS (
+    SELECT @query::text[] AS terms, @n::int AS n, @title::text AS title
+)
+SELECT count(*)
+FROM (SELECT
+      FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
+           LATERAL (SELECT
+                    FROM people
+                    WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                      AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
+      WHERE q.n > 0
+      LIMIT @count_to::int) AS m;
+
+-- LeadMatch is the count again with the matches it counted, and the best of them when they are
+-- fewer than @count_to.
 -- name: LeadMatch :one
 WITH q AS (
     SELECT @query::text[] AS terms, @n::int AS n, @title::text AS title

@@ -60,7 +60,13 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 	if len(ids) == 0 {
 		return Result{Fields: out}, nil
 	}
-	rows, err := k.g.q.LeadListByID(ctx, k.g.db, ids)
+	// The page first; the spare ids only if suppressed people left it short.
+	rows, err := k.g.q.LeadListByID(ctx, k.g.db, ids[:min(len(ids), req.Limit)])
+	if err == nil && len(rows) < req.Limit && len(ids) > req.Limit {
+		var more []store.LeadListByIDRow
+		more, err = k.g.q.LeadListByID(ctx, k.g.db, ids[req.Limit:])
+		rows = append(rows, more...)
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -93,15 +99,20 @@ func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]st
 		return nil, 0, err
 	}
 	query, n := q.Terms, q.N
-	match, err := k.g.q.LeadMatch(ctx, store.CustomPlans{DB: k.g.db}, store.LeadMatchParams{
-		Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1), MaxRows: int32(req.Limit + leadSpare)})
-	if err != nil || match.Total == 0 {
+	plans := store.CustomPlans{DB: k.g.db}
+	total, err := k.g.q.LeadCount(ctx, plans, store.LeadCountParams{Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1)})
+	if err != nil || total == 0 {
 		return nil, 0, err
 	}
-	if match.Total <= k.countTo { // every match was counted, so these are the best
-		return match.PersonIds, match.Total, nil
+	if total <= k.countTo { // every match was counted, so the best of them are the best
+		match, err := k.g.q.LeadMatch(ctx, plans, store.LeadMatchParams{
+			Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1), MaxRows: int32(req.Limit + leadSpare)})
+		if err != nil || match.Total <= k.countTo {
+			return match.PersonIds, match.Total, err
+		}
+		total = match.Total // an import went past the cap in between: walk
 	}
-	ids, err := k.g.q.LeadWalk(ctx, store.CustomPlans{DB: k.g.db}, store.LeadWalkParams{
+	ids, err := k.g.q.LeadWalk(ctx, plans, store.LeadWalkParams{
 		Query: query, N: n, Title: req.Title, MaxRows: int32(req.Limit + leadSpare)})
-	return ids, match.Total, err
+	return ids, total, err
 }

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -75,4 +76,28 @@ func TestKeywordToLeadAtCount(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeywordToLeadLeavesOutSuppressed: a suppressed person is not a lead, and the next one
+// takes their place on the page.
+func TestKeywordToLeadLeavesOutSuppressed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := newFixture(t)
+	r := NewKeywordToLead(Deps{Graph: pool})
+	name := func(m map[string]any) []string {
+		var out []string
+		for _, l := range m["leads"].([]any) {
+			out = append(out, l.(map[string]any)["fullName"].(string))
+		}
+		return out
+	}
+	_, m := resolveJSON(t, r, KeywordLeadRequest{Keyword: "supply chain", Limit: 1})
+	require.Equal(t, []string{"Jane Doe"}, name(m))
+
+	im := &importer.Importer{Pool: pool}
+	_, err := im.Import(ctx, "suppressions", importer.NewJSONLines(strings.NewReader(`{"linkedin_url": "https://www.linkedin.com/in/janedoe"}`)))
+	require.NoError(t, err)
+	_, m = resolveJSON(t, r, KeywordLeadRequest{Keyword: "supply chain", Limit: 1})
+	require.Equal(t, []string{"Max Müller"}, name(m))
 }

@@ -436,6 +436,45 @@ func (q *Queries) GraphImportLock(ctx context.Context, db DBTX) error {
 	return err
 }
 
+const leadCount = `-- name: LeadCount :one
+WITH q AS (
+    SELECT $2::text[] AS terms, $3::int AS n, $4::text AS title
+)
+SELECT count(*)
+FROM (SELECT
+      FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
+           LATERAL (SELECT
+                    FROM people
+                    WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                      AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
+      WHERE q.n > 0
+      LIMIT $1::int) AS m
+`
+
+type LeadCountParams struct {
+	CountTo int32
+	Query   []string
+	N       int32
+	Title   string
+}
+
+// Keyword-to-lead (migrations/00014_lead_words.sql). LeadCount counts the matches up to
+// @count_to, segment by segment, reading nothing of them but that they are there. When it
+// counted fewer than that, so every match, LeadMatch looks at them again for the best
+// @max_rows; otherwise LeadWalk finds the best by walking people_lead_order_idx, and the matches
+// are never sorted. @query is what LeadQuery answered, n terms a segment.
+func (q *Queries) LeadCount(ctx context.Context, db DBTX, arg LeadCountParams) (int64, error) {
+	row := db.QueryRow(ctx, leadCount,
+		arg.CountTo,
+		arg.Query,
+		arg.N,
+		arg.Title,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const leadListByID = `-- name: LeadListByID :many
 SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country,
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
@@ -532,11 +571,8 @@ type LeadMatchRow struct {
 	PersonIds []string
 }
 
-// Keyword-to-lead (migrations/00014_lead_words.sql): LeadMatch counts the matches up to
-// @count_to, segment by segment, and when it counted fewer than that, so every match, it also
-// answers the best @max_rows of them; otherwise LeadWalk finds the best by walking
-// people_lead_order_idx, and the matches counted are not sorted at all. @query is what
-// LeadQuery answered, n terms a segment.
+// LeadMatch is the count again with the matches it counted, and the best of them when they are
+// fewer than @count_to.
 func (q *Queries) LeadMatch(ctx context.Context, db DBTX, arg LeadMatchParams) (LeadMatchRow, error) {
 	row := db.QueryRow(ctx, leadMatch,
 		arg.CountTo,
