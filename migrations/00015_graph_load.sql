@@ -49,7 +49,8 @@ $$;
 -- +goose StatementEnd
 
 -- graph_load_indexes names the live tables' indexes but their primary keys: what
--- graph_load_index builds on the copies.
+-- graph_load_index builds on the copies, largest first, so that the longest build (people's GIN
+-- index of lead keys) starts at once and the others fill the second place beside it.
 -- +goose StatementBegin
 CREATE FUNCTION graph_load_indexes(tables text[]) RETURNS SETOF text LANGUAGE sql STABLE AS $$
     SELECT c.relname::text
@@ -58,7 +59,7 @@ CREATE FUNCTION graph_load_indexes(tables text[]) RETURNS SETOF text LANGUAGE sq
     JOIN pg_class tc ON tc.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = tc.relnamespace
     WHERE n.nspname = 'public' AND tc.relname = ANY (tables) AND NOT i.indisprimary
-    ORDER BY pg_relation_size(tc.oid) DESC, c.relname
+    ORDER BY pg_relation_size(c.oid) DESC, c.relname
 $$;
 -- +goose StatementEnd
 

@@ -17,8 +17,8 @@ type KeywordLeadRequest struct {
 	Limit     int    `json:"limit"`
 }
 
-// KeywordToLead finds people whose title or keywords, or whose company's industry, keywords
-// or description, hold every word of the keyword, the most senior first (then by person id), and
+// KeywordToLead finds people whose title and keywords, with their company's industry and
+// keywords, hold every word of the keyword, the most senior first (then by person id), and
 // counts them exactly up to LeadCountTo (migrations/00014_lead_words.sql). It never ranks every
 // match: a count stops at its cap, and when more people match than that, the best are found by
 // walking the people in the order answered, which takes a few hundred rows for a common keyword.
