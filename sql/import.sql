@@ -49,7 +49,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
 -- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportPeopleMerge :one
 WITH staged AS (
-    DELETE FROM import_people WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
+    DELETE FROM import_people WHERE batch = txid_current() RETURNING *, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (person_id) * FROM staged ORDER BY person_id, line DESC
 ), merged AS (
@@ -84,7 +84,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 -- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportEmailsMerge :one
 WITH staged AS (
-    DELETE FROM import_emails WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_emails WHERE batch = txid_current() RETURNING *, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (email) * FROM staged ORDER BY email, line DESC
 ), merged AS (
@@ -114,7 +114,7 @@ VALUES ($1, $2, $3, $4, $5, $6);
 -- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportPhonesMerge :one
 WITH staged AS (
-    DELETE FROM import_phones WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(phone, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_phones WHERE batch = txid_current() RETURNING *, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(phone, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (phone, person_id) * FROM staged ORDER BY phone, person_id, line DESC
 ), merged AS (
@@ -169,7 +169,7 @@ VALUES ($1, $2, $3, $4);
 -- identifier, and returns how many rows it inserted and how many it suppressed.
 -- name: ImportIPObservationsMerge :one
 WITH staged AS (
-    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING *, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING *, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (ip, person_id) * FROM staged ORDER BY ip, person_id, seen_at DESC
 ), merged AS (

@@ -74,7 +74,7 @@ type ImportCompaniesStageParams struct {
 
 const importEmailsMerge = `-- name: ImportEmailsMerge :one
 WITH staged AS (
-    DELETE FROM import_emails WHERE batch = txid_current() RETURNING batch, line, email, person_id, type, verified, md5, sha1, sha256, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_emails WHERE batch = txid_current() RETURNING batch, line, email, person_id, type, verified, md5, sha1, sha256, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (email) batch, line, email, person_id, type, verified, md5, sha1, sha256, suppressed FROM staged ORDER BY email, line DESC
 ), merged AS (
@@ -118,7 +118,7 @@ type ImportEmailsStageParams struct {
 
 const importIPObservationsMerge = `-- name: ImportIPObservationsMerge :one
 WITH staged AS (
-    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING batch, line, ip, person_id, seen_at, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_ip_observations WHERE batch = txid_current() RETURNING batch, line, ip, person_id, seen_at, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (ip, person_id) batch, line, ip, person_id, seen_at, suppressed FROM staged ORDER BY ip, person_id, seen_at DESC
 ), merged AS (
@@ -193,7 +193,7 @@ type ImportNetworksStageParams struct {
 
 const importPeopleMerge = `-- name: ImportPeopleMerge :one
 WITH staged AS (
-    DELETE FROM import_people WHERE batch = txid_current() RETURNING batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
+    DELETE FROM import_people WHERE batch = txid_current() RETURNING batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (person_id) batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, suppressed FROM staged ORDER BY person_id, line DESC
 ), merged AS (
@@ -245,7 +245,7 @@ type ImportPeopleStageParams struct {
 
 const importPhonesMerge = `-- name: ImportPhonesMerge :one
 WITH staged AS (
-    DELETE FROM import_phones WHERE batch = txid_current() RETURNING batch, line, phone, person_id, type, country, verified, EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(phone, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_phones WHERE batch = txid_current() RETURNING batch, line, phone, person_id, type, country, verified, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(phone, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
     SELECT DISTINCT ON (phone, person_id) batch, line, phone, person_id, type, country, verified, suppressed FROM staged ORDER BY phone, person_id, line DESC
 ), merged AS (
