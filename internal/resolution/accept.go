@@ -97,8 +97,9 @@ const (
 	committers = 1
 )
 
-// NewAccepter starts an Accepter on pool; timeout bounds each group's transaction (and is
-// shortened to the earliest deadline of the requests in it). rc is an insert-only River client.
+// NewAccepter starts an Accepter on pool; timeout bounds each group's transaction, whatever
+// the deadlines of the requests in it (a request whose deadline passed while it waited for its
+// group is left out). rc is an insert-only River client.
 func NewAccepter(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], timeout time.Duration) *Accepter {
 	a := &Accepter{pool: pool, river: rc, queries: store.New(), timeout: timeout}
 	a.group = newGroup(committers, maxGroup, timeout, a.commit)

@@ -29,8 +29,8 @@ type call[In, Out any] struct {
 }
 
 // newGroup starts a group. serve answers a batch, an Out for each In in order, or an error
-// for the whole batch; it runs with a deadline of timeout, or the earliest deadline of the
-// calls in the batch when that is sooner.
+// for the whole batch; it runs with a deadline of timeout, the group's own: the calls' own
+// deadlines decide only whether a call is served at all (see run).
 func newGroup[In, Out any](servers, max int, timeout time.Duration, serve func(context.Context, []In) ([]Out, error)) *group[In, Out] {
 	g := &group[In, Out]{in: make(chan *call[In, Out], 4096), serve: serve, max: max, timeout: timeout}
 	for range servers {
@@ -45,11 +45,11 @@ func (g *group[In, Out]) close() {
 	g.wg.Wait()
 }
 
-// do adds in to the next batch and waits for its outcome. A call whose ctx ends before it is
-// queued is not served. Once queued, it waits for the outcome even past its deadline: the
-// batch is bounded by the earliest deadline in it, so this wait is too, and an outcome is
-// never reported otherwise than it was (a request told of a failure for a row that then
-// commits, say).
+// do adds in to the next batch and waits for its outcome. A call whose ctx ends before its
+// batch is served is not served, and gets ctx's error. Once its batch is being served, it
+// waits for the outcome even past its deadline (the group's timeout bounds that wait): an
+// outcome is never reported otherwise than it was (a request told of a failure for a row
+// that then commits, say).
 func (g *group[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	var zero Out
 	if err := ctx.Err(); err != nil {
@@ -84,19 +84,31 @@ func (g *group[In, Out]) loop() {
 	}
 }
 
+// run serves the calls of batch still wanted. A call whose ctx ended while it was queued (an
+// API request past its deadline, under overload) is answered with its error and left out:
+// the others are served with the group's own timeout, not the earliest of theirs, so one
+// expired call never fails a batch of live ones.
 func (g *group[In, Out]) run(batch []*call[In, Out]) {
-	deadline := time.Now().Add(g.timeout)
-	ins := make([]In, len(batch))
-	for i, c := range batch {
-		if d, ok := c.ctx.Deadline(); ok && d.Before(deadline) {
-			deadline = d
+	live := batch[:0]
+	for _, c := range batch {
+		if err := c.ctx.Err(); err != nil {
+			c.err = err
+			close(c.done)
+			continue
 		}
+		live = append(live, c)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ins := make([]In, len(live))
+	for i, c := range live {
 		ins[i] = c.in
 	}
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	ctx, cancel := context.WithTimeout(context.Background(), g.timeout)
 	outs, err := g.serve(ctx, ins)
 	cancel()
-	for i, c := range batch {
+	for i, c := range live {
 		if err != nil {
 			c.err = err
 		} else {

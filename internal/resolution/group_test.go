@@ -70,24 +70,55 @@ func TestGroup(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-// TestGroupDeadline: a batch is served within the earliest deadline of its calls, or the
-// group's timeout.
+// TestGroupDeadline: a batch is served with the group's own timeout, whatever the calls'
+// deadlines; a call whose deadline passed while it was queued is left out of its batch, and
+// the live calls beside it are served.
 func TestGroupDeadline(t *testing.T) {
 	t.Parallel()
-	deadlines := make(chan time.Time, 2)
+	release := make(chan struct{})
+	served := make(chan []int, 3)
+	deadlines := make(chan time.Time, 3)
 	g := newGroup(1, 10, time.Hour, func(ctx context.Context, ins []int) ([]int, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		d, _ := ctx.Deadline()
 		deadlines <- d
+		served <- ins
+		if ins[0] == 1 {
+			<-release // hold the first batch while the next calls queue
+		}
 		return make([]int, len(ins)), nil
 	})
 	defer g.close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	_, err := g.do(ctx, 1)
-	require.NoError(t, err)
-	d, _ := ctx.Deadline()
-	require.Equal(t, d, <-deadlines)
-	_, err = g.do(context.Background(), 1)
-	require.NoError(t, err)
+	bg := context.Background()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_, err := g.do(bg, 1)
+		require.NoError(t, err)
+	})
+	require.Equal(t, []int{1}, <-served)
 	require.WithinDuration(t, time.Now().Add(time.Hour), <-deadlines, time.Minute)
+
+	expiring, cancel := context.WithTimeout(bg, 20*time.Millisecond)
+	defer cancel()
+	var expiredErr error
+	wg.Go(func() { _, expiredErr = g.do(expiring, 2) })
+	require.Eventually(t, func() bool { return len(g.in) == 1 }, time.Second, time.Millisecond)
+	wg.Go(func() {
+		_, err := g.do(bg, 3)
+		require.NoError(t, err, "a live call is served beside one that expired")
+	})
+	require.Eventually(t, func() bool { return len(g.in) == 2 }, time.Second, time.Millisecond)
+	<-expiring.Done()
+	close(release)
+	wg.Wait()
+	require.ErrorIs(t, expiredErr, context.DeadlineExceeded)
+	select {
+	case ins := <-served:
+		require.Equal(t, []int{3}, ins, "the expired call is not served")
+		require.WithinDuration(t, time.Now().Add(time.Hour), <-deadlines, time.Minute, "the group's timeout, not a call's")
+	default:
+		t.Fatal("the second batch was not served")
+	}
 }
