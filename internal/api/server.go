@@ -101,11 +101,12 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 }
 
 // Close stops the Accepter once the requests it holds are committed; call it after the HTTP
-// server has drained.
+// server has drained. A handler still running after a drain that timed out is answered 503
+// (resolution.ErrStopping), never a panic.
 func (s *Server) Close() {
 	s.stop()
 	s.accepter.Close()
-	s.usage.wg.Wait()
+	s.usage.close()
 }
 
 // ServeHTTP implements http.Handler.

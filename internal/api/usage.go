@@ -13,9 +13,10 @@ const usageEvery = time.Minute
 
 // usage remembers when this process last recorded each key's use.
 type usage struct {
-	mu   sync.Mutex
-	last map[string]time.Time
-	wg   sync.WaitGroup
+	mu     sync.Mutex // guards last, closed and wg.Add against close's wg.Wait
+	last   map[string]time.Time
+	closed bool
+	wg     sync.WaitGroup
 }
 
 func newUsage() *usage { return &usage{last: map[string]time.Time{}} }
@@ -26,14 +27,14 @@ func (s *Server) touch(keyID string) {
 	u := s.usage
 	now := time.Now()
 	u.mu.Lock()
-	if now.Sub(u.last[keyID]) < usageEvery {
+	if u.closed || now.Sub(u.last[keyID]) < usageEvery {
 		u.mu.Unlock()
 		return
 	}
 	u.last[keyID] = now
+	u.wg.Add(1)
 	u.mu.Unlock()
 
-	u.wg.Add(1)
 	go func() {
 		defer u.wg.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), s.dbTimeout)
@@ -45,4 +46,12 @@ func (s *Server) touch(keyID string) {
 			u.mu.Unlock()
 		}
 	}()
+}
+
+// close waits for the writes under way; a request still served after it records nothing.
+func (u *usage) close() {
+	u.mu.Lock()
+	u.closed = true
+	u.mu.Unlock()
+	u.wg.Wait()
 }

@@ -2,9 +2,14 @@ package resolution
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
+
+// ErrStopping is what a call made after its group began to close gets: the process is
+// stopping and takes no more work (the API answers 503, a job is retried elsewhere).
+var ErrStopping = errors.New("stopping: taking no more work")
 
 // group serves calls in batches: the calls that arrive while earlier batches are being served
 // wait for the next one, which holds them all, so that under load many calls share one round
@@ -17,6 +22,10 @@ type group[In, Out any] struct {
 	timeout time.Duration
 	wg      sync.WaitGroup
 	once    sync.Once
+
+	mu     sync.Mutex     // guards closed, and calls.Add against close's calls.Wait
+	closed bool           // no call is taken any more
+	calls  sync.WaitGroup // the calls in do
 }
 
 // call is one call waiting for its batch.
@@ -39,9 +48,16 @@ func newGroup[In, Out any](servers, max int, timeout time.Duration, serve func(c
 	return g
 }
 
-// close stops the group once the calls it holds are served.
+// close stops the group: it takes no more calls (they get ErrStopping), serves the ones it
+// holds and those already on their way in, then ends.
 func (g *group[In, Out]) close() {
-	g.once.Do(func() { close(g.in) })
+	g.once.Do(func() {
+		g.mu.Lock()
+		g.closed = true
+		g.mu.Unlock()
+		g.calls.Wait() // the servers run until every call taken is served
+		close(g.in)
+	})
 	g.wg.Wait()
 }
 
@@ -55,6 +71,14 @@ func (g *group[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	if err := ctx.Err(); err != nil {
 		return zero, err // select picks at random among ready cases: check first
 	}
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return zero, ErrStopping
+	}
+	g.calls.Add(1)
+	g.mu.Unlock()
+	defer g.calls.Done()
 	c := &call[In, Out]{ctx: ctx, in: in, done: make(chan struct{})}
 	select {
 	case g.in <- c:

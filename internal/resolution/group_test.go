@@ -122,3 +122,40 @@ func TestGroupDeadline(t *testing.T) {
 		t.Fatal("the second batch was not served")
 	}
 }
+
+// TestGroupClose: a group that closes serves the calls it holds, and refuses later ones
+// with ErrStopping instead of failing on its closed queue.
+func TestGroupClose(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	g := newGroup(1, 10, time.Minute, func(_ context.Context, ins []int) ([]int, error) {
+		started <- struct{}{}
+		<-release
+		return ins, nil
+	})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		out, err := g.do(context.Background(), 7)
+		require.NoError(t, err, "a call taken before close is served")
+		require.Equal(t, 7, out)
+	})
+	<-started
+	closed := make(chan struct{})
+	go func() { g.close(); close(closed) }()
+	require.Eventually(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.closed }, time.Second, time.Millisecond)
+	for range 100 {
+		_, err := g.do(context.Background(), 8)
+		require.ErrorIs(t, err, ErrStopping)
+	}
+	select {
+	case <-closed:
+		t.Fatal("close returned while a call was being served")
+	default:
+	}
+	close(release)
+	wg.Wait()
+	<-closed
+	_, err := g.do(context.Background(), 9)
+	require.ErrorIs(t, err, ErrStopping)
+}
