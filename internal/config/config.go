@@ -19,9 +19,9 @@ import (
 // -ldflags "-X github.com/openresolve/openresolve/internal/config.Version=...".
 var Version = "0.1.0-dev"
 
-// MinRescueAfter is the shortest WORKER_RESCUE_AFTER, and its default: the longest a job
-// may run (worker.JobTimeout). River's rescuer looks every 30 s, so a dead worker's jobs run
-// again within about 50 s.
+// MinRescueAfter is the shortest WORKER_RESCUE_AFTER, and its default: longer than any job
+// runs while the database answers (worker.JobTimeout, 14 s). River's rescuer looks every
+// 30 s, so a dead worker's jobs run again within about 50 s.
 const MinRescueAfter = 15 * time.Second
 
 // MinRetention is the shortest RESOLUTION_RETENTION: an Idempotency-Key stays usable for at
@@ -74,7 +74,8 @@ type Config struct {
 	PprofAddr string
 	// RescueStuckJobsAfter is how long a job may run before River assumes its worker died and
 	// runs it elsewhere (WORKER_RESCUE_AFTER, 15s, at least MinRescueAfter): every job's
-	// timeout is within it, so a running job is never taken for a dead one.
+	// whole run is shorter while the database answers, so a running job is not taken for a
+	// dead one (after an outage, a rescued callback waits for its first run's record).
 	RescueStuckJobsAfter time.Duration
 	// WorkerMetricsAddr is where a worker serves /metrics and /healthz (WORKER_METRICS_ADDR;
 	// off when empty).

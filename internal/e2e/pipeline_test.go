@@ -21,6 +21,7 @@ import (
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/webhook"
 )
@@ -441,4 +442,36 @@ func TestSweepFinishesOrphans(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	require.Len(t, rcv.Deliveries(), 2)
 	require.Equal(t, "pending", s.status(young)["callback"].(map[string]any)["status"])
+}
+
+// TestDeliveryRecordedAcrossOutage: the database goes away between the receiver's 2xx and
+// the worker's record of it, for longer than one try of the record. The worker keeps the
+// outcome and records it once the database is back: the callback is delivered once, and
+// recorded as delivered.
+func TestDeliveryRecordedAcrossOutage(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	proxy, proxied := pgtest.NewProxy(t, s.dbURL)
+	rcv := testkit.NewReceiver(t)
+	back := make(chan struct{})
+	rcv.Respond = func(n int, _ http.ResponseWriter) int {
+		if n == 1 {
+			proxy.SetMode(pgtest.Refuse) // the worker's database is gone before it hears the 200
+			go func() {
+				time.Sleep(8 * time.Second)
+				proxy.SetMode(pgtest.Forward)
+				close(back)
+			}()
+		}
+		return http.StatusOK
+	}
+	startWorker(t, s, func(c *config.Config) { c.DatabaseURL, c.GraphDatabaseURL = proxied, "" })
+	id := s.accept(rcv.URL, nil)
+	rcv.WaitFor(t, 1, 10*time.Second)
+	<-back
+	st := s.waitCallbackState(id, "delivered", 10*time.Second)
+	require.EqualValues(t, 1, st["callback"].(map[string]any)["attempts"])
+	s.waitCallbackJobCompleted()
+	time.Sleep(2 * time.Second) // a repeat would come within a second of the job's retry
+	require.Equal(t, 1, len(rcv.Deliveries()), "an accepted delivery is not sent again")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/resolution"
+	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/webhook"
 )
 
@@ -26,15 +27,32 @@ type callbackWorker struct {
 	metrics  *metrics.Worker
 }
 
+// Timeout is the delivery's own and the two steps around it (load and record).
 func (w *callbackWorker) Timeout(*river.Job[resolution.CallbackJob]) time.Duration {
-	return min(w.timeout+5*time.Second, JobTimeout)
+	return min(w.timeout+2*stepTimeout, JobTimeout)
 }
+
+// recordPatience is how long a worker keeps trying to record an attempt while the database is
+// away: an accepted delivery that is not recorded would be sent again, and the contract
+// promises it is not for an outage of up to 60 s (section 4, "Duplicates").
+const recordPatience = 75 * time.Second
+
+// rescueGrace is how long a callback job run after an error or a rescue waits, from that
+// moment, before it looks at the delivery. A rescued run's first worker may be alive, having
+// waited out a database outage with a delivery to record: the rescuer acts only once the
+// database is back, and that worker records within a second of it (recordAttempt).
+const rescueGrace = 5 * time.Second
 
 // Work makes one delivery attempt and records it. The retry schedule is ours, not River's: a
 // failed attempt snoozes the job for the next delay (or the receiver's Retry-After), which does
 // not spend River attempts; those are left for internal errors. Only one callback job of a
 // resolution runs at a time, and the attempt counter is updated only if nobody else moved it.
 func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.CallbackJob]) error {
+	if n := len(job.Errors); n > 0 {
+		if wait := rescueGrace - time.Since(job.Errors[n-1].At); wait > 0 {
+			return river.JobSnooze(wait) // does not count as an attempt
+		}
+	}
 	id, batch := job.Args.ResolutionID, job.Args.BatchID != ""
 	load, record := w.steps.LoadDelivery, w.steps.RecordAttempt
 	if batch {
@@ -85,9 +103,7 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 	round := int(attempt - job.Args.FirstAttempt) // attempts of this delivery, this one included
 	state, wait := resolution.AfterAttempt(out, round, w.schedule)
 	// The attempt happened: record it even if we are being stopped meanwhile.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := record(rctx, resolution.Attempt{ID: d.ID, Previous: d.CallbackAttempts, State: state, Outcome: out}); err != nil {
+	if err := recordAttempt(context.WithoutCancel(ctx), record, resolution.Attempt{ID: d.ID, Previous: d.CallbackAttempts, State: state, Outcome: out}); err != nil {
 		return err
 	}
 
@@ -124,6 +140,20 @@ func (w *callbackWorker) Work(ctx context.Context, job *river.Job[resolution.Cal
 		return river.JobCancel(fmt.Errorf("callback failed after %d attempts: %w", round, out.Err))
 	default:
 		return river.JobSnooze(wait)
+	}
+}
+
+// recordAttempt records a, trying again while the database is unreachable, up to
+// recordPatience: every second at most, so that it is recorded soon after the database is
+// back, before a rescued run of the job looks (rescueGrace).
+func recordAttempt(ctx context.Context, record func(context.Context, resolution.Attempt) error, a resolution.Attempt) error {
+	give := time.Now().Add(recordPatience)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := record(ctx, a)
+		if err == nil || !store.IsUnavailable(err) || errors.Is(err, resolution.ErrStopping) || time.Now().Add(wait).After(give) {
+			return err
+		}
+		time.Sleep(wait)
 	}
 }
 

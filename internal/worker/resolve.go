@@ -35,8 +35,9 @@ func (w *resolveWorker) NextRetry(job *river.Job[resolution.ResolveJob]) time.Ti
 	return time.Now().Add(w.retryBase << min(job.Attempt-1, 16))
 }
 
+// Timeout is the resolver's own and the two steps around it (load and finish).
 func (w *resolveWorker) Timeout(*river.Job[resolution.ResolveJob]) time.Duration {
-	return resolverTimeout + 5*time.Second
+	return resolverTimeout + 2*stepTimeout
 }
 
 // Work runs the endpoint's resolver on the stored request and finishes the resolution with

@@ -38,11 +38,16 @@ type Deps struct {
 	Tracing *telemetry.Tracing
 }
 
-// JobTimeout bounds every job; each worker's own Timeout is within it. River's rescuer runs
-// every 30 s and reruns a job that has been running longer than its timeout (its worker
-// presumed dead), so a killed worker's jobs run again within JobTimeout + 30 s and a few
-// seconds of scheduling: under the contract's minute (config.MinRescueAfter).
-const JobTimeout = config.MinRescueAfter
+// JobTimeout bounds every job's whole run while the database answers: a step to load (at most
+// stepTimeout), the work (a resolver's or a receiver's 10 s), a step to finish or record. It
+// is under the shortest rescue age (config.MinRescueAfter), so River's rescuer, which reruns a
+// job running longer than that (its worker presumed dead), never takes a live one; it looks
+// every 30 s, so a killed worker's jobs run again within the contract's minute. Only a
+// delivery's record outlasts it, and only while the database is away (recordPatience).
+const JobTimeout = stepTimeout + 10*time.Second + stepTimeout
+
+// JobTimeout must stay under the shortest rescue age: this constant does not compile otherwise.
+const _ = uint(config.MinRescueAfter - JobTimeout - 1)
 
 // batchWorkers is how many batches one worker process completes at once: each waits for its
 // items, looking every few hundred milliseconds at most.
@@ -51,8 +56,9 @@ const batchWorkers = 20
 // pollOnlyInterval is how often a worker that cannot listen (config.Config.PollOnly) polls.
 const pollOnlyInterval = 50 * time.Millisecond
 
-// stepTimeout bounds each group of resolution.Steps.
-const stepTimeout = 10 * time.Second
+// stepTimeout bounds each group of resolution.Steps: a statement of a few milliseconds, with
+// room for a busy database.
+const stepTimeout = 2 * time.Second
 
 // Worker is a River client working the resolve and callback queues.
 type Worker struct {
