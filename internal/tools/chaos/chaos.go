@@ -73,6 +73,10 @@ type Duplicate struct {
 	ID     string
 	Times  int
 	Reason string
+	// Explained is true when each repeat followed a worker's SIGKILL, the one fault the
+	// contract lets repeat a delivery (section 4, "Duplicates"): a kill between the accepted
+	// delivery and the next.
+	Explained bool
 }
 
 // Recovery is what became of the jobs a killed worker was running.
@@ -131,12 +135,20 @@ type OutageProbe struct {
 type Fault struct {
 	At   time.Duration
 	What string
+	// killed, for a worker's SIGKILL, is when it was sent.
+	killed time.Time
 }
 
-// OK reports whether the run kept the promises: nothing lost, nothing unstored.
+// OK reports whether the run kept the promises: nothing lost, nothing unstored, no callback
+// accepted twice but after a worker was killed.
 func (r Report) OK() bool {
 	for _, x := range r.Recoveries {
 		if !x.Done || x.Took > time.Minute {
+			return false
+		}
+	}
+	for _, d := range r.Duplicates {
+		if !d.Explained {
 			return false
 		}
 	}
@@ -208,8 +220,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	var faultsMu sync.Mutex
 	var faults []Fault
 	fault := func(what string) {
+		f := Fault{At: time.Since(start).Round(100 * time.Millisecond), What: what}
+		if strings.HasPrefix(what, "SIGKILL worker") {
+			f.killed = time.Now()
+		}
 		faultsMu.Lock()
-		faults = append(faults, Fault{time.Since(start).Round(100 * time.Millisecond), what})
+		faults = append(faults, f)
 		faultsMu.Unlock()
 		logf("%6.1fs %s", time.Since(start).Seconds(), what)
 	}
@@ -506,19 +522,34 @@ func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[strin
 			rep.Batches++
 		}
 		if len(times) > 1 {
-			rep.Duplicates = append(rep.Duplicates, Duplicate{ID: id, Times: len(times), Reason: whyDuplicate(times, recorded[id])})
+			rep.Duplicates = append(rep.Duplicates, explainDuplicate(id, times, recorded[id], rep.Faults))
 		}
 	}
 	return rep, nil
 }
 
-// whyDuplicate explains a second accepted delivery: the receiver said 2xx, but the attempt
-// was not recorded because the worker died, or the database went away, before it could be.
-func whyDuplicate(times []time.Time, recorded int) string {
-	if recorded >= len(times) {
-		return "recorded twice (unexplained)"
+// explainDuplicate says why a callback was accepted more than once: the receiver said 2xx,
+// but the attempt was not recorded. Each repeat is explained only by a worker's SIGKILL
+// between it and the delivery before it; a database outage, a receiver's fault or a graceful
+// stop never is.
+func explainDuplicate(id string, times []time.Time, recorded int, faults []Fault) Duplicate {
+	d := Duplicate{ID: id, Times: len(times), Explained: true}
+	for i := 1; i < len(times); i++ {
+		killed := false
+		for _, f := range faults {
+			killed = killed || (!f.killed.IsZero() && !f.killed.Before(times[i-1]) && f.killed.Before(times[i]))
+		}
+		d.Explained = d.Explained && killed
 	}
-	return fmt.Sprintf("%d of %d accepted deliveries were never recorded: the worker was killed or the database was down between the receiver's 2xx and the record", len(times)-recorded, len(times))
+	switch {
+	case recorded >= len(times):
+		d.Reason, d.Explained = "recorded twice", false
+	case d.Explained:
+		d.Reason = fmt.Sprintf("%d of %d accepted deliveries were never recorded: a worker was killed between the receiver's 2xx and the record", len(times)-recorded, len(times))
+	default:
+		d.Reason = fmt.Sprintf("UNEXPLAINED: %d of %d accepted deliveries were never recorded and no worker was killed in between", len(times)-recorded, len(times))
+	}
+	return d
 }
 
 // Print writes the report as a table.

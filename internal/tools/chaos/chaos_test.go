@@ -41,3 +41,33 @@ func TestChaosShort(t *testing.T) {
 	require.Zero(t, rep.Pending)
 	require.Zero(t, rep.Failed)
 }
+
+// TestExplainDuplicate: a repeat is explained only by a worker's SIGKILL between it and the
+// delivery before it.
+func TestExplainDuplicate(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	kill := Fault{What: "SIGKILL worker-1, restart after 1s", killed: at(10)}
+	outage := Fault{What: "Postgres crash (immediate stop), restart after 2s"}
+	for _, tc := range []struct {
+		name     string
+		times    []time.Time
+		recorded int
+		faults   []Fault
+		want     bool
+	}{
+		{"a kill between the two", []time.Time{at(9.9), at(25)}, 1, []Fault{kill}, true},
+		{"no fault at all", []time.Time{at(9.9), at(25)}, 1, nil, false},
+		{"only a database outage", []time.Time{at(9.9), at(25)}, 1, []Fault{outage}, false},
+		{"the kill came before both", []time.Time{at(11), at(25)}, 1, []Fault{kill}, false},
+		{"the kill came after both", []time.Time{at(5), at(9)}, 1, []Fault{kill}, false},
+		{"three, one kill explains one repeat", []time.Time{at(9), at(20), at(30)}, 1, []Fault{kill}, false},
+		{"recorded as often as sent", []time.Time{at(9.9), at(25)}, 2, []Fault{kill}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := explainDuplicate("res_1", tc.times, tc.recorded, tc.faults)
+			require.Equal(t, tc.want, d.Explained, d.Reason)
+			require.Equal(t, len(tc.times), d.Times)
+		})
+	}
+}
