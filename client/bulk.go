@@ -56,6 +56,9 @@ type BatchResult[R any] struct {
 	Endpoint   string      `json:"endpoint"`
 	Counts     BatchCounts `json:"counts"`
 	Results    []R         `json:"results"`
+	// ResultsURL is set instead of Results when they would make the callback larger than 4
+	// MiB: read them with BatchResults.
+	ResultsURL string `json:"resultsUrl,omitempty"`
 }
 
 // BatchCounts counts a batch's items by status.
@@ -78,15 +81,42 @@ type Batch struct {
 	Counts      BatchCounts     `json:"counts"`
 	Callback    CallbackState   `json:"callback"`
 	Results     json.RawMessage `json:"results,omitempty"`
+	// ResultsURL is set instead of Results for a batch whose results are larger than 4 MiB:
+	// read them with BatchResults.
+	ResultsURL string `json:"resultsUrl,omitempty"`
 }
 
 // DecodeResults unmarshals a completed batch's results into v, such as a
-// *[]EnrichmentResult.
+// *[]EnrichmentResult. A batch whose results are read with BatchResults has none here.
 func (b *Batch) DecodeResults(v any) error {
+	if b.ResultsURL != "" {
+		return errors.New("openresolve: the batch's results are too large to come with it: read them with BatchResults")
+	}
 	if len(b.Results) == 0 {
 		return errors.New("openresolve: the batch has no results yet")
 	}
 	return json.Unmarshal(b.Results, v)
+}
+
+// ResultsPage is one page of a batch's results (BatchResults).
+type ResultsPage struct {
+	Results    []json.RawMessage `json:"results"`
+	NextCursor *string           `json:"nextCursor"`
+}
+
+// BatchResults returns the page of a completed batch's results that cursor names: "" for the
+// first, then each page's NextCursor until it is nil. Pages are in input order, each at most
+// 4 MiB.
+func (c *Client) BatchResults(ctx context.Context, id, cursor string) (*ResultsPage, error) {
+	path := "/v1/batches/" + url.PathEscape(id) + "/results"
+	if cursor != "" {
+		path += "?cursor=" + url.QueryEscape(cursor)
+	}
+	var p ResultsPage
+	if err := c.do(ctx, http.MethodGet, path, nil, "", http.StatusOK, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // GetBatch returns the state of a batch this API key started.

@@ -29,8 +29,9 @@ ORDER BY batch_index;
 
 -- BatchComplete finishes a batch whose items have all finished: its callback document (every
 -- item's callback body in input order, and the counts) is written once, and the batch's id and
--- callback attempt count are returned. Nothing is returned while an item is still processing,
--- or when the batch was completed already.
+-- callback attempt count are returned. A document larger than @max_bytes carries resultsUrl
+-- instead of results (CONTRACT.md section 8), which BatchResultsPage pages through. Nothing is
+-- returned while an item is still processing, or when the batch was completed already.
 -- name: BatchComplete :many
 WITH b AS (
     SELECT id
@@ -45,18 +46,42 @@ WITH b AS (
            coalesce(jsonb_agg(result ORDER BY batch_index), '[]'::jsonb) AS results
     FROM resolutions
     WHERE batch_id = @batch_id::text
+), doc AS (
+    SELECT batches.id,
+           jsonb_build_object('id', batches.id, 'status', 'completed', 'endpoint', batches.endpoint,
+                              'counts', jsonb_build_object('completed', agg.completed, 'not_found', agg.not_found,
+                                                           'failed', agg.failed),
+                              'results', agg.results)
+           || CASE WHEN batches.external_id IS NULL THEN '{}'::jsonb
+                   ELSE jsonb_build_object('externalId', batches.external_id) END AS full
+    FROM batches, b, agg
+    WHERE batches.id = b.id
 )
 UPDATE batches
 SET status = 'completed', completed_at = now(),
-    result = jsonb_build_object('id', batches.id, 'status', 'completed', 'endpoint', batches.endpoint,
-                                'counts', jsonb_build_object('completed', agg.completed, 'not_found', agg.not_found,
-                                                             'failed', agg.failed),
-                                'results', agg.results)
-             || CASE WHEN batches.external_id IS NULL THEN '{}'::jsonb
-                     ELSE jsonb_build_object('externalId', batches.external_id) END
-FROM b, agg
-WHERE batches.id = b.id
+    result = CASE WHEN octet_length(doc.full::text) <= @max_bytes::int THEN doc.full
+                  ELSE (doc.full - 'results') || jsonb_build_object('resultsUrl', '/v1/batches/' || doc.id || '/results') END
+FROM doc
+WHERE batches.id = doc.id
 RETURNING batches.id, batches.callback_attempts;
+
+-- BatchResultsPage is a page of a completed batch's results, in input order from item
+-- @from_index: as many as fit in @max_bytes (a result and the comma after it), and at least
+-- one; remaining is how many results there are from @from_index on, this page's included.
+-- name: BatchResultsPage :many
+SELECT batch_index::int AS batch_index, result, remaining::int AS remaining
+FROM (
+    SELECT r.batch_index, r.result,
+           sum(octet_length(r.result::text) + 2) OVER (ORDER BY r.batch_index) AS upto,
+           row_number() OVER (ORDER BY r.batch_index) AS n,
+           count(*) OVER () AS remaining
+    FROM resolutions r
+    WHERE r.batch_id = @batch_id::text AND r.batch_index >= @from_index::int
+    ORDER BY r.batch_index
+    LIMIT 1001
+) page
+WHERE upto <= @max_bytes::bigint OR n = 1
+ORDER BY batch_index;
 
 -- BatchGetForDelivery reads what a batch's callback delivers, with the signing secrets of its
 -- key.

@@ -32,8 +32,9 @@ const SecretPrefix = "whsec_"
 // DefaultTolerance is how far a callback's timestamp may be from now.
 const DefaultTolerance = 5 * time.Minute
 
-// MaxBodySize is the largest callback body VerifyRequest reads.
-const MaxBodySize = 1 << 20
+// MaxBodySize is the largest callback body VerifyRequest reads: the largest the server sends
+// (a batch whose results would be larger sends a resultsUrl instead).
+const MaxBodySize = 4 << 20
 
 // Header names of a signed callback.
 const (
@@ -185,9 +186,16 @@ type Event struct {
 	ExternalID string `json:"externalId,omitempty"`
 	// Error says why, when Status is failed.
 	Error string `json:"error,omitempty"`
+	// ResultsURL is, for a batch whose results would make the callback larger than
+	// MaxBodySize, where they are read page by page instead (client.BatchResults).
+	ResultsURL string `json:"resultsUrl,omitempty"`
 	// Body is the callback body as received.
 	Body json.RawMessage `json:"-"`
 }
+
+// ErrResultsByURL is returned by Event.Batch for a batch whose results are not in the
+// callback but at its ResultsURL.
+var ErrResultsByURL = errors.New("webhook: the batch's results are too large for the callback: read them at its resultsUrl")
 
 // Parse reads a callback body (already verified).
 func Parse(body []byte) (*Event, error) {
@@ -215,16 +223,21 @@ type BatchCounts struct {
 
 // Batch returns a batch callback's results in input order, each the body a single request's
 // callback would have carried: Parse each for its own Event, or Decode it into the
-// endpoint's result type. An error when the event is not a batch's.
+// endpoint's result type. An error when the event is not a batch's, and ErrResultsByURL when
+// its results are too large to come with it.
 func (e *Event) Batch() ([]json.RawMessage, error) {
 	if !e.IsBatch() {
 		return nil, fmt.Errorf("webhook: %s is not a batch's callback", e.ID)
 	}
 	var doc struct {
-		Results []json.RawMessage `json:"results"`
+		Results    []json.RawMessage `json:"results"`
+		ResultsURL string            `json:"resultsUrl"`
 	}
 	if err := json.Unmarshal(e.Body, &doc); err != nil {
 		return nil, fmt.Errorf("webhook: batch body: %w", err)
+	}
+	if doc.Results == nil && doc.ResultsURL != "" {
+		return nil, fmt.Errorf("%w (%s)", ErrResultsByURL, doc.ResultsURL)
 	}
 	return doc.Results, nil
 }

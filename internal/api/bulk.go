@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -145,6 +146,9 @@ type Batch struct {
 	Counts      map[string]int  `json:"counts"`
 	Callback    CallbackState   `json:"callback"`
 	Results     json.RawMessage `json:"results,omitempty"`
+	// ResultsURL replaces Results when they would make the callback larger than
+	// resolution.MaxCallbackBytes.
+	ResultsURL string `json:"resultsUrl,omitempty"`
 }
 
 func (s *Server) getBatch(c echo.Context) error {
@@ -170,12 +174,58 @@ func (s *Server) getBatch(c echo.Context) error {
 			b.CallbackDeliveredAt)}
 	if b.Result != nil {
 		var doc struct {
-			Results json.RawMessage `json:"results"`
+			Results    json.RawMessage `json:"results"`
+			ResultsURL string          `json:"resultsUrl"`
 		}
 		if err := json.Unmarshal(b.Result, &doc); err != nil {
 			return err
 		}
-		out.Results = doc.Results
+		out.Results, out.ResultsURL = doc.Results, doc.ResultsURL
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// ResultsPage is the body of GET /v1/batches/{id}/results.
+type ResultsPage struct {
+	Results    []json.RawMessage `json:"results"`
+	NextCursor *string           `json:"nextCursor"`
+}
+
+// getBatchResults pages through a completed batch's results in input order, each page at most
+// resolution.MaxCallbackBytes. The cursor is the input index the page starts at, as the page
+// before gave it.
+func (s *Server) getBatchResults(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := s.queries.BatchGetForKey(ctx, s.pool, store.BatchGetForKeyParams{
+		ID: c.Param("id"), APIKeyID: c.Get(ctxAPIKeyID).(string),
+	})
+	if err != nil {
+		return s.lookupError(ctx, "get batch", err)
+	}
+	c.Set(ctxResolutionID, b.ID)
+	if b.Status != resolution.Completed {
+		return &request.Error{Status: http.StatusNotFound, Code: "not_found",
+			Message: "The batch has no results yet: it is still processing."}
+	}
+	from := 0
+	if cur := c.QueryParam("cursor"); cur != "" {
+		if from, err = strconv.Atoi(cur); err != nil || from < 0 || from > resolution.MaxBatchItems {
+			return request.Invalid("cursor", "cursor: not one this API gave")
+		}
+	}
+	// The page's brackets and field names take a few bytes of the page's budget.
+	rows, err := s.queries.BatchResultsPage(ctx, s.pool, store.BatchResultsPageParams{
+		BatchID: b.ID, FromIndex: int32(from), MaxBytes: resolution.MaxCallbackBytes - 64})
+	if err != nil {
+		return s.dbError(ctx, "get batch results", err)
+	}
+	page := ResultsPage{Results: make([]json.RawMessage, len(rows))}
+	for i, r := range rows {
+		page.Results[i] = r.Result
+	}
+	if n := len(rows); n > 0 && int(rows[0].Remaining) > n {
+		next := strconv.Itoa(int(rows[n-1].BatchIndex) + 1)
+		page.NextCursor = &next
+	}
+	return c.JSON(http.StatusOK, page)
 }

@@ -136,6 +136,7 @@ func (s *Server) routes(tracing *telemetry.Tracing) {
 	}
 	v1.GET("/resolutions/:id", s.getResolution)
 	v1.GET("/batches/:id", s.getBatch)
+	v1.GET("/batches/:id/results", s.getBatchResults)
 
 	lead := e.Group(strings.TrimSuffix(leadPrefix, "/"), s.authenticate, s.rateLimit)
 	for _, ep := range endpoint.All {

@@ -1,16 +1,23 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/endpoint"
+	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
+	"github.com/openresolve/openresolve/webhook"
 )
 
 // TestBulk: a batch's items are resolved like single requests and the batch gets exactly one
@@ -207,4 +214,105 @@ func TestBulkOneCallbackAcrossWorkers(t *testing.T) {
 	}
 	require.Equal(t, 3, s.count(`SELECT count(*) FROM river_job WHERE kind = 'callback' AND args ? 'batch_id'`))
 	require.Zero(t, s.count(`SELECT count(*) FROM river_job WHERE kind = 'callback' AND args ? 'resolution_id'`))
+}
+
+// TestBulkLargeResults: a batch whose results would make its callback larger than 4 MiB sends
+// counts and resultsUrl instead; the receiver verifies it with the webhook package, and the
+// results are read page by page, each at most 4 MiB, all of them in input order. Every answer
+// and the callback match the OpenAPI document.
+func TestBulkLargeResults(t *testing.T) {
+	t.Parallel()
+	description := strings.Repeat("A company that makes very long descriptions. ", 130) // about 6 KB
+	s := newStack(t, stackOpts{resolvers: map[string]resolve.Resolver{endpoint.Enrichment: resolve.ResolverFunc(
+		func(_ context.Context, req json.RawMessage) (resolve.Result, error) {
+			var in struct {
+				CompanyName string `json:"companyName"`
+			}
+			if err := json.Unmarshal(req, &in); err != nil {
+				return resolve.Result{}, err
+			}
+			return resolve.Result{Found: true, Fields: map[string]any{"companyName": in.CompanyName,
+				"domain": "example.com", "description": description, "confidence": 0.99, "matchedBy": "domain"}}, nil
+		})}})
+	doc, check := openAPIChecker(t, s)
+
+	verifier, err := webhook.NewVerifier(s.key.SigningSecret)
+	require.NoError(t, err)
+	events := make(chan *webhook.Event, 2)
+	rcv := httptest.NewServer(verifier.Handler(func(_ *http.Request, e *webhook.Event) error {
+		events <- e
+		return nil
+	}))
+	t.Cleanup(rcv.Close)
+
+	const n = 1000
+	items := make([]any, n)
+	for i := range items {
+		items[i] = map[string]any{"companyName": fmt.Sprintf("Company %d", i), "externalId": fmt.Sprintf("row-%d", i)}
+	}
+	r := check(http.MethodPost, "/v1/enrichment/bulk", map[string]any{"callbackUrl": rcv.URL, "items": items}, nil)
+	require.Equal(t, http.StatusAccepted, r.Status, "%s", r.Body)
+	id := r.json(t)["id"].(string)
+
+	var e *webhook.Event
+	select {
+	case e = <-events:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no callback")
+	}
+	require.Equal(t, id, e.ID)
+	require.LessOrEqual(t, len(e.Body), webhook.MaxBodySize)
+	var body any
+	require.NoError(t, json.Unmarshal(e.Body, &body))
+	schema := doc.Webhooks["batchResult"].Post.RequestBody.Value.Content.Get("application/json").Schema.Value
+	require.NoError(t, schema.VisitJSON(body, openapi3.EnableJSONSchema2020()), "%.500s", e.Body)
+	m := body.(map[string]any)
+	require.Equal(t, "/v1/batches/"+id+"/results", m["resultsUrl"])
+	require.NotContains(t, m, "results")
+	require.Equal(t, map[string]any{"completed": float64(n), "not_found": 0.0, "failed": 0.0}, m["counts"])
+	_, err = e.Batch()
+	require.ErrorIs(t, err, webhook.ErrResultsByURL)
+
+	st := check(http.MethodGet, "/v1/batches/"+id, nil, nil).json(t)
+	require.Equal(t, m["resultsUrl"], st["resultsUrl"])
+	require.NotContains(t, st, "results")
+
+	var got []string
+	cursor, pages := "", 0
+	for {
+		path := m["resultsUrl"].(string)
+		if cursor != "" {
+			path += "?cursor=" + url.QueryEscape(cursor)
+		}
+		p := check(http.MethodGet, path, nil, nil)
+		require.Equal(t, http.StatusOK, p.Status, "%.500s", p.Body)
+		require.LessOrEqual(t, len(p.Body), 4<<20, "a page is at most 4 MiB")
+		pages++
+		var page struct {
+			Results []struct {
+				ExternalID  string `json:"externalId"`
+				Description string `json:"description"`
+			} `json:"results"`
+			NextCursor *string `json:"nextCursor"`
+		}
+		require.NoError(t, json.Unmarshal(p.Body, &page))
+		require.NotEmpty(t, page.Results)
+		for _, res := range page.Results {
+			require.Equal(t, description, res.Description)
+			got = append(got, res.ExternalID)
+		}
+		if page.NextCursor == nil {
+			break
+		}
+		cursor = *page.NextCursor
+	}
+	require.Equal(t, 2, pages, "about 6 MB of results in pages of at most 4 MiB")
+	require.Len(t, got, n)
+	for i, ext := range got {
+		require.Equal(t, fmt.Sprintf("row-%d", i), ext, "input order")
+	}
+
+	require.Equal(t, http.StatusUnprocessableEntity, check(http.MethodGet, "/v1/batches/"+id+"/results?cursor=x", nil, nil).Status)
+	other := s.newKey("other")
+	require.Equal(t, http.StatusNotFound, check(http.MethodGet, "/v1/batches/"+id+"/results", nil, map[string]string{"x-api-key": other.Key}).Status)
 }

@@ -29,50 +29,8 @@ func TestOpenAPI(t *testing.T) {
 	s := newStack(t, stackOpts{dnsResolver: dns.Resolver()})
 	testkit.LoadGraph(t, s.pool, testkit.FixtureGraph)
 	rcv := testkit.NewReceiver(t)
-	ctx := context.Background()
 
-	raw := s.do(http.MethodGet, "/openapi.json", nil, map[string]string{"x-api-key": ""})
-	require.Equal(t, http.StatusOK, raw.Status)
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(raw.Body)
-	require.NoError(t, err)
-	require.NoError(t, doc.Validate(ctx))
-	require.Equal(t, "3.1.0", doc.OpenAPI)
-	doc.Servers = openapi3.Servers{{URL: s.apiURL}}
-	router, err := gorillamux.NewRouter(doc)
-	require.NoError(t, err)
-
-	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
-	// check sends a request and validates it and its answer against the document.
-	check := func(method, path string, body any, headers map[string]string) response {
-		t.Helper()
-		var b []byte
-		if body != nil {
-			b, err = json.Marshal(body)
-			require.NoError(t, err)
-		}
-		r := s.do(method, path, b, headers)
-
-		req, err := http.NewRequest(method, s.apiURL+path, bytes.NewReader(b))
-		require.NoError(t, err)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-		route, params, err := router.FindRoute(req)
-		require.NoError(t, err, "%s %s is not in the document", method, path)
-		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
-		if r.Status < 400 {
-			require.NoError(t, openapi3filter.ValidateRequest(ctx, in), "request %s %s", method, path)
-		}
-		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: r.Status,
-			Header: r.Header, Options: &openapi3filter.Options{IncludeResponseStatus: true}}
-		out.SetBodyBytes(r.Body)
-		require.NoError(t, openapi3filter.ValidateResponse(ctx, out), "answer to %s %s: %d %s", method, path, r.Status, r.Body)
-		return r
-	}
+	doc, check := openAPIChecker(t, s)
 
 	cb := rcv.URL + "/cb"
 	requests := []struct {
@@ -195,6 +153,56 @@ func TestOpenAPI(t *testing.T) {
 	// And the schemas are closed: an unknown field in a callback would be noticed.
 	failed["surprise"] = 1
 	require.Error(t, doc.Webhooks["emailToHemResult"].Post.RequestBody.Value.Content.Get("application/json").Schema.Value.VisitJSON(failed, openapi3.EnableJSONSchema2020()))
+}
+
+// openAPIChecker loads the document the stack serves and returns it with check, which sends
+// a request and validates it and its answer against the document.
+func openAPIChecker(t *testing.T, s *stack) (*openapi3.T, func(method, path string, body any, headers map[string]string) response) {
+	t.Helper()
+	ctx := context.Background()
+	raw := s.do(http.MethodGet, "/openapi.json", nil, map[string]string{"x-api-key": ""})
+	require.Equal(t, http.StatusOK, raw.Status)
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(raw.Body)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(ctx))
+	require.Equal(t, "3.1.0", doc.OpenAPI)
+	doc.Servers = openapi3.Servers{{URL: s.apiURL}}
+	router, err := gorillamux.NewRouter(doc)
+	require.NoError(t, err)
+
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	check := func(method, path string, body any, headers map[string]string) response {
+		t.Helper()
+		var b []byte
+		if body != nil {
+			var err error
+			b, err = json.Marshal(body)
+			require.NoError(t, err)
+		}
+		r := s.do(method, path, b, headers)
+
+		req, err := http.NewRequest(method, s.apiURL+path, bytes.NewReader(b))
+		require.NoError(t, err)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		route, params, err := router.FindRoute(req)
+		require.NoError(t, err, "%s %s is not in the document", method, path)
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+		if r.Status < 400 {
+			require.NoError(t, openapi3filter.ValidateRequest(ctx, in), "request %s %s", method, path)
+		}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: r.Status,
+			Header: r.Header, Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		out.SetBodyBytes(r.Body)
+		require.NoError(t, openapi3filter.ValidateResponse(ctx, out), "answer to %s %s: %d %.2000s", method, path, r.Status, r.Body)
+		return r
+	}
+	return doc, check
 }
 
 func TestDocsPage(t *testing.T) {

@@ -172,6 +172,11 @@ func (BatchJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: QueueBatch, MaxAttempts: 25}
 }
 
+// MaxCallbackBytes is the largest callback body (CONTRACT.md section 8): a batch whose results
+// would make it larger carries resultsUrl instead, and its results are read page by page,
+// each page at most this large too.
+const MaxCallbackBytes = 4 << 20
+
 // ErrBatchPending is returned by CompleteBatch while an item is still processing.
 var ErrBatchPending = errors.New("batch has items still processing")
 
@@ -181,7 +186,7 @@ var ErrBatchPending = errors.New("batch has items still processing")
 func CompleteBatch(ctx context.Context, pool *pgxpool.Pool, rc *river.Client[pgx.Tx], id string) error {
 	q := store.New()
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		done, err := q.BatchComplete(ctx, tx, id)
+		done, err := q.BatchComplete(ctx, tx, store.BatchCompleteParams{BatchID: id, MaxBytes: MaxCallbackBytes})
 		if err != nil || len(done) > 0 {
 			if err == nil {
 				_, err = rc.InsertTx(ctx, tx, CallbackJob{BatchID: id, FirstAttempt: done[0].CallbackAttempts}, nil)

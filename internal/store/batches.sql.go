@@ -68,8 +68,8 @@ const batchComplete = `-- name: BatchComplete :many
 WITH b AS (
     SELECT id
     FROM batches
-    WHERE id = $1::text AND status = 'processing'
-      AND NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.batch_id = $1::text AND r.status = 'processing')
+    WHERE id = $2::text AND status = 'processing'
+      AND NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.batch_id = $2::text AND r.status = 'processing')
     FOR UPDATE
 ), agg AS (
     SELECT count(*) FILTER (WHERE status = 'completed') AS completed,
@@ -77,20 +77,31 @@ WITH b AS (
            count(*) FILTER (WHERE status = 'failed')    AS failed,
            coalesce(jsonb_agg(result ORDER BY batch_index), '[]'::jsonb) AS results
     FROM resolutions
-    WHERE batch_id = $1::text
+    WHERE batch_id = $2::text
+), doc AS (
+    SELECT batches.id,
+           jsonb_build_object('id', batches.id, 'status', 'completed', 'endpoint', batches.endpoint,
+                              'counts', jsonb_build_object('completed', agg.completed, 'not_found', agg.not_found,
+                                                           'failed', agg.failed),
+                              'results', agg.results)
+           || CASE WHEN batches.external_id IS NULL THEN '{}'::jsonb
+                   ELSE jsonb_build_object('externalId', batches.external_id) END AS full
+    FROM batches, b, agg
+    WHERE batches.id = b.id
 )
 UPDATE batches
 SET status = 'completed', completed_at = now(),
-    result = jsonb_build_object('id', batches.id, 'status', 'completed', 'endpoint', batches.endpoint,
-                                'counts', jsonb_build_object('completed', agg.completed, 'not_found', agg.not_found,
-                                                             'failed', agg.failed),
-                                'results', agg.results)
-             || CASE WHEN batches.external_id IS NULL THEN '{}'::jsonb
-                     ELSE jsonb_build_object('externalId', batches.external_id) END
-FROM b, agg
-WHERE batches.id = b.id
+    result = CASE WHEN octet_length(doc.full::text) <= $1::int THEN doc.full
+                  ELSE (doc.full - 'results') || jsonb_build_object('resultsUrl', '/v1/batches/' || doc.id || '/results') END
+FROM doc
+WHERE batches.id = doc.id
 RETURNING batches.id, batches.callback_attempts
 `
+
+type BatchCompleteParams struct {
+	MaxBytes int32
+	BatchID  string
+}
 
 type BatchCompleteRow struct {
 	ID               string
@@ -99,10 +110,11 @@ type BatchCompleteRow struct {
 
 // BatchComplete finishes a batch whose items have all finished: its callback document (every
 // item's callback body in input order, and the counts) is written once, and the batch's id and
-// callback attempt count are returned. Nothing is returned while an item is still processing,
-// or when the batch was completed already.
-func (q *Queries) BatchComplete(ctx context.Context, db DBTX, batchID string) ([]BatchCompleteRow, error) {
-	rows, err := db.Query(ctx, batchComplete, batchID)
+// callback attempt count are returned. A document larger than @max_bytes carries resultsUrl
+// instead of results (CONTRACT.md section 8), which BatchResultsPage pages through. Nothing is
+// returned while an item is still processing, or when the batch was completed already.
+func (q *Queries) BatchComplete(ctx context.Context, db DBTX, arg BatchCompleteParams) ([]BatchCompleteRow, error) {
+	rows, err := db.Query(ctx, batchComplete, arg.MaxBytes, arg.BatchID)
 	if err != nil {
 		return nil, err
 	}
@@ -362,6 +374,57 @@ func (q *Queries) BatchListOrphans(ctx context.Context, db DBTX, before time.Tim
 	for rows.Next() {
 		var i BatchListOrphansRow
 		if err := rows.Scan(&i.ID, &i.Status, &i.CallbackAttempts); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const batchResultsPage = `-- name: BatchResultsPage :many
+SELECT batch_index::int AS batch_index, result, remaining::int AS remaining
+FROM (
+    SELECT r.batch_index, r.result,
+           sum(octet_length(r.result::text) + 2) OVER (ORDER BY r.batch_index) AS upto,
+           row_number() OVER (ORDER BY r.batch_index) AS n,
+           count(*) OVER () AS remaining
+    FROM resolutions r
+    WHERE r.batch_id = $1::text AND r.batch_index >= $2::int
+    ORDER BY r.batch_index
+    LIMIT 1001
+) page
+WHERE upto <= $3::bigint OR n = 1
+ORDER BY batch_index
+`
+
+type BatchResultsPageParams struct {
+	BatchID   string
+	FromIndex int32
+	MaxBytes  int64
+}
+
+type BatchResultsPageRow struct {
+	BatchIndex int32
+	Result     []byte
+	Remaining  int32
+}
+
+// BatchResultsPage is a page of a completed batch's results, in input order from item
+// @from_index: as many as fit in @max_bytes (a result and the comma after it), and at least
+// one; remaining is how many results there are from @from_index on, this page's included.
+func (q *Queries) BatchResultsPage(ctx context.Context, db DBTX, arg BatchResultsPageParams) ([]BatchResultsPageRow, error) {
+	rows, err := db.Query(ctx, batchResultsPage, arg.BatchID, arg.FromIndex, arg.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BatchResultsPageRow
+	for rows.Next() {
+		var i BatchResultsPageRow
+		if err := rows.Scan(&i.BatchIndex, &i.Result, &i.Remaining); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

@@ -47,7 +47,7 @@ SET result = jsonb_set(b.result, '{results}', (
         THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
         ELSE e.value END ORDER BY e.i), '[]'::jsonb)
     FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
-WHERE b.result IS NOT NULL
+WHERE b.result ? 'results' -- a batch read by resultsUrl keeps no results of its own: its items' are redacted
   AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(b.result::text, n) > 0)
 `
 
