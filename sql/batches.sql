@@ -115,15 +115,19 @@ RETURNING callback_attempts;
 
 -- BatchListOrphans lists batches accepted before @before that wait on a job that no longer
 -- exists or has ended: a processing batch's completion job, or a completed batch's pending
--- callback job.
+-- callback job. It reads the batches awaiting their callback and River's unfinished jobs,
+-- once each (see ResolutionListOrphans).
 -- name: BatchListOrphans :many
+WITH waited_on AS MATERIALIZED (
+    SELECT j.args ->> 'batch_id' AS id
+    FROM river_job j
+    WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+      AND j.args ? 'batch_id'
+)
 SELECT b.id, b.status, b.callback_attempts
 FROM batches b
 WHERE b.callback_status = 'pending' AND b.requested_at < @before
-  AND NOT EXISTS (
-      SELECT 1 FROM river_job j
-      WHERE j.args @> jsonb_build_object('batch_id', b.id)
-        AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
+  AND NOT EXISTS (SELECT 1 FROM waited_on w WHERE w.id = b.id)
 ORDER BY b.requested_at
 LIMIT 200;
 

@@ -87,6 +87,44 @@ SET request     = '{"redacted": true}',
 WHERE EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
               WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0);
 
+-- ResolutionListProcessing lists the resolutions still processing, the only ones that can
+-- come to mention a forgotten person after the erasure (ResolutionRedactAgain): single ones
+-- awaiting their callback and the processing items of processing batches, read through the
+-- indexes of what is live.
+-- name: ResolutionListProcessing :many
+SELECT r.id
+FROM resolutions r
+WHERE r.callback_status = 'pending' AND r.status = 'processing'
+UNION ALL
+SELECT r.id
+FROM batches b
+JOIN resolutions r ON r.batch_id = b.id
+WHERE b.callback_status = 'pending' AND b.status = 'processing' AND r.status = 'processing';
+
+-- ResolutionRedactAgain redacts, as ResolutionRedact does, those of @ids (ResolutionListProcessing
+-- at the erasure) whose request or result holds any of @needles, and returns their batches.
+-- name: ResolutionRedactAgain :many
+UPDATE resolutions r
+SET request     = '{"redacted": true}',
+    result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
+    external_id = NULL
+WHERE r.id = ANY (@ids::text[])
+  AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
+              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0)
+RETURNING r.batch_id;
+
+-- BatchRedactSome is BatchRedact for the batches @ids only.
+-- name: BatchRedactSome :execrows
+UPDATE batches b
+SET result = jsonb_set(b.result, '{results}', (
+    SELECT coalesce(jsonb_agg(CASE
+        WHEN EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(e.value::text, n) > 0)
+        THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
+        ELSE e.value END ORDER BY e.i), '[]'::jsonb)
+    FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
+WHERE b.id = ANY (@ids::text[]) AND b.result ? 'results'
+  AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(b.result::text, n) > 0);
+
 -- ErasureRecord records an erasure, with counts only, and returns its id.
 -- name: ErasureRecord :one
 INSERT INTO erasures (kind, people, emails, phones, observations, resolutions_redacted, suppressed)

@@ -157,24 +157,42 @@ LIMIT @max_rows::int;
 
 -- ResolutionListOrphans lists resolutions requested before @before that wait on a job that no
 -- longer exists or has ended: River discarded it (it crashed its worker too often, or kept
--- meeting internal errors), or the callback job of a finished one is gone. river_job's GIN
--- index on args serves the containment test, resolutions_callback_undelivered_idx the rest.
+-- meeting internal errors), or the callback job of a finished one is gone. It reads what is
+-- live, never what is kept: resolutions awaiting their callback (resolutions_callback_undelivered_idx),
+-- the items still processing of batches still processing (batches_undelivered_idx, then
+-- resolutions_batch_idx), and River's unfinished jobs (river_job_prioritized_fetching_index),
+-- once each, matched by a hash.
 -- name: ResolutionListOrphans :many
-SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status
-FROM resolutions r
-WHERE (r.callback_status = 'pending' OR (r.callback_status = 'batch' AND r.status = 'processing'))
-  AND r.requested_at < @before
-  AND NOT EXISTS (
-      SELECT 1 FROM river_job j
-      WHERE j.args @> jsonb_build_object('resolution_id', r.id)
-        AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
-ORDER BY r.requested_at
+WITH candidates AS (
+    SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status, r.requested_at
+    FROM resolutions r
+    WHERE r.callback_status = 'pending' AND r.requested_at < @before
+    UNION ALL
+    SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status, r.requested_at
+    FROM batches b
+    JOIN resolutions r ON r.batch_id = b.id
+    WHERE b.callback_status = 'pending' AND b.status = 'processing' AND b.requested_at < @before
+      AND r.status = 'processing'
+), waited_on AS MATERIALIZED (
+    SELECT j.args ->> 'resolution_id' AS id
+    FROM river_job j
+    WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+      AND j.args ? 'resolution_id'
+)
+SELECT c.id, c.status, c.external_id, c.callback_attempts, c.callback_status
+FROM candidates c
+WHERE NOT EXISTS (SELECT 1 FROM waited_on w WHERE w.id = c.id)
+ORDER BY c.requested_at
 LIMIT 200;
 
--- JobCountByQueueAndState counts River's jobs, for the openresolve_jobs metric.
+-- JobCountByQueueAndState counts River's unfinished jobs by queue and state, for the
+-- openresolve_jobs metric, from River's fetch index. Finished jobs (completed, cancelled,
+-- discarded) are what River keeps for a while, not what is going on: they are not counted at
+-- every scrape.
 -- name: JobCountByQueueAndState :many
 SELECT queue, state::text AS state, count(*) AS jobs
 FROM river_job
+WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
 GROUP BY 1, 2;
 
 -- APIKeyChangesListen subscribes the connection to the announcements of every change to

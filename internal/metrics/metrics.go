@@ -128,9 +128,9 @@ func NewWorker() *Worker {
 // Handler serves the worker's metrics.
 func (m *Worker) Handler() http.Handler { return handler(m.Registry) }
 
-// jobsCollector reports River's jobs by queue and state, and each queue's backlog, read when
-// scraped. River deletes finished jobs after their retention period, so the table (and the
-// count) stays small.
+// jobsCollector reports River's unfinished jobs by queue and state, and each queue's backlog,
+// read when scraped from River's fetch index: what is live, however many finished jobs River
+// keeps.
 type jobsCollector struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
@@ -138,7 +138,7 @@ type jobsCollector struct {
 }
 
 var (
-	jobsDesc = prometheus.NewDesc(namespace+"_jobs", "River jobs by queue and state, counted at scrape time.",
+	jobsDesc = prometheus.NewDesc(namespace+"_jobs", "River's unfinished jobs by queue and state, counted at scrape time.",
 		[]string{"queue", "state"}, nil)
 	backlogDesc = prometheus.NewDesc(namespace+"_queue_backlog_age_seconds",
 		"How long the oldest job ready to run in each queue has waited (0 when none waits): it grows when accepting outruns resolving or delivering.",

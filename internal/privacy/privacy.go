@@ -95,10 +95,11 @@ type Erasure struct {
 func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure, error) {
 	q := store.New()
 	var (
-		e       Erasure
-		needles []string
-		id      int64
-		lsn     string
+		e          Erasure
+		needles    []string
+		id         int64
+		lsn        string
+		processing []string // what may still come to mention them
 	)
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		find := store.ForgetPeopleParams{}
@@ -146,6 +147,9 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 		if _, err = q.BatchRedact(ctx, tx, needles); err != nil {
 			return err
 		}
+		if processing, err = q.ResolutionListProcessing(ctx, tx); err != nil {
+			return err
+		}
 		id, err = q.ErasureRecord(ctx, tx, store.ErasureRecordParams{Kind: kind, People: int32(e.People),
 			Emails: int32(e.Emails), Phones: int32(e.Phones), Observations: int32(e.Observations),
 			ResolutionsRedacted: int32(e.ResolutionsRedacted), Suppressed: int32(e.Suppressed)})
@@ -180,18 +184,24 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 		return e, err
 	}
 	// Wait for the resolve jobs that finished while the erasure committed, then redact what
-	// they stored.
+	// they stored: only what was still processing at the erasure can have changed since.
 	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return q.ErasureBarrier(ctx, tx) }); err != nil {
 		return e, err
 	}
-	more, err := q.ResolutionRedact(ctx, pool, needles)
-	if err == nil {
-		_, err = q.BatchRedact(ctx, pool, needles)
-	}
-	if err != nil || more == 0 {
+	batches, err := q.ResolutionRedactAgain(ctx, pool, store.ResolutionRedactAgainParams{IDs: processing, Needles: needles})
+	if err != nil || len(batches) == 0 {
 		return e, err
 	}
-	e.ResolutionsRedacted += more
+	var batchIDs []string
+	for _, b := range batches {
+		if b != nil {
+			batchIDs = append(batchIDs, *b)
+		}
+	}
+	if _, err := q.BatchRedactSome(ctx, pool, store.BatchRedactSomeParams{IDs: batchIDs, Needles: needles}); err != nil {
+		return e, err
+	}
+	e.ResolutionsRedacted += int64(len(batches))
 	return e, q.ErasureSetRedacted(ctx, pool, store.ErasureSetRedactedParams{ID: id, ResolutionsRedacted: int32(e.ResolutionsRedacted)})
 }
 

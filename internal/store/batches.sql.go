@@ -344,13 +344,16 @@ func (q *Queries) BatchItems(ctx context.Context, db DBTX, batchID *string) ([]B
 }
 
 const batchListOrphans = `-- name: BatchListOrphans :many
+WITH waited_on AS MATERIALIZED (
+    SELECT j.args ->> 'batch_id' AS id
+    FROM river_job j
+    WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+      AND j.args ? 'batch_id'
+)
 SELECT b.id, b.status, b.callback_attempts
 FROM batches b
 WHERE b.callback_status = 'pending' AND b.requested_at < $1
-  AND NOT EXISTS (
-      SELECT 1 FROM river_job j
-      WHERE j.args @> jsonb_build_object('batch_id', b.id)
-        AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
+  AND NOT EXISTS (SELECT 1 FROM waited_on w WHERE w.id = b.id)
 ORDER BY b.requested_at
 LIMIT 200
 `
@@ -363,7 +366,8 @@ type BatchListOrphansRow struct {
 
 // BatchListOrphans lists batches accepted before @before that wait on a job that no longer
 // exists or has ended: a processing batch's completion job, or a completed batch's pending
-// callback job.
+// callback job. It reads the batches awaiting their callback and River's unfinished jobs,
+// once each (see ResolutionListOrphans).
 func (q *Queries) BatchListOrphans(ctx context.Context, db DBTX, before time.Time) ([]BatchListOrphansRow, error) {
 	rows, err := db.Query(ctx, batchListOrphans, before)
 	if err != nil {

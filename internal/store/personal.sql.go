@@ -61,6 +61,32 @@ func (q *Queries) BatchRedact(ctx context.Context, db DBTX, needles []string) (i
 	return result.RowsAffected(), nil
 }
 
+const batchRedactSome = `-- name: BatchRedactSome :execrows
+UPDATE batches b
+SET result = jsonb_set(b.result, '{results}', (
+    SELECT coalesce(jsonb_agg(CASE
+        WHEN EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(e.value::text, n) > 0)
+        THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
+        ELSE e.value END ORDER BY e.i), '[]'::jsonb)
+    FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
+WHERE b.id = ANY ($2::text[]) AND b.result ? 'results'
+  AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(b.result::text, n) > 0)
+`
+
+type BatchRedactSomeParams struct {
+	Needles []string
+	IDs     []string
+}
+
+// BatchRedactSome is BatchRedact for the batches @ids only.
+func (q *Queries) BatchRedactSome(ctx context.Context, db DBTX, arg BatchRedactSomeParams) (int64, error) {
+	result, err := db.Exec(ctx, batchRedactSome, arg.Needles, arg.IDs)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const erasureBarrier = `-- name: ErasureBarrier :exec
 LOCK TABLE resolutions IN SHARE MODE
 `
@@ -271,6 +297,41 @@ func (q *Queries) ReplicasBehind(ctx context.Context, db DBTX, lsn string) (int6
 	return count, err
 }
 
+const resolutionListProcessing = `-- name: ResolutionListProcessing :many
+SELECT r.id
+FROM resolutions r
+WHERE r.callback_status = 'pending' AND r.status = 'processing'
+UNION ALL
+SELECT r.id
+FROM batches b
+JOIN resolutions r ON r.batch_id = b.id
+WHERE b.callback_status = 'pending' AND b.status = 'processing' AND r.status = 'processing'
+`
+
+// ResolutionListProcessing lists the resolutions still processing, the only ones that can
+// come to mention a forgotten person after the erasure (ResolutionRedactAgain): single ones
+// awaiting their callback and the processing items of processing batches, read through the
+// indexes of what is live.
+func (q *Queries) ResolutionListProcessing(ctx context.Context, db DBTX) ([]string, error) {
+	rows, err := db.Query(ctx, resolutionListProcessing)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const resolutionPurge = `-- name: ResolutionPurge :one
 
 WITH doomed AS (
@@ -328,6 +389,44 @@ func (q *Queries) ResolutionRedact(ctx context.Context, db DBTX, needles []strin
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const resolutionRedactAgain = `-- name: ResolutionRedactAgain :many
+UPDATE resolutions r
+SET request     = '{"redacted": true}',
+    result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
+    external_id = NULL
+WHERE r.id = ANY ($1::text[])
+  AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n
+              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0)
+RETURNING r.batch_id
+`
+
+type ResolutionRedactAgainParams struct {
+	IDs     []string
+	Needles []string
+}
+
+// ResolutionRedactAgain redacts, as ResolutionRedact does, those of @ids (ResolutionListProcessing
+// at the erasure) whose request or result holds any of @needles, and returns their batches.
+func (q *Queries) ResolutionRedactAgain(ctx context.Context, db DBTX, arg ResolutionRedactAgainParams) ([]*string, error) {
+	rows, err := db.Query(ctx, resolutionRedactAgain, arg.IDs, arg.Needles)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []*string
+	for rows.Next() {
+		var batch_id *string
+		if err := rows.Scan(&batch_id); err != nil {
+			return nil, err
+		}
+		items = append(items, batch_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const suppressionAddMany = `-- name: SuppressionAddMany :execrows

@@ -316,6 +316,7 @@ func (q *Queries) JobBacklogAge(ctx context.Context, db DBTX) ([]JobBacklogAgeRo
 const jobCountByQueueAndState = `-- name: JobCountByQueueAndState :many
 SELECT queue, state::text AS state, count(*) AS jobs
 FROM river_job
+WHERE state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
 GROUP BY 1, 2
 `
 
@@ -325,7 +326,10 @@ type JobCountByQueueAndStateRow struct {
 	Jobs  int64
 }
 
-// JobCountByQueueAndState counts River's jobs, for the openresolve_jobs metric.
+// JobCountByQueueAndState counts River's unfinished jobs by queue and state, for the
+// openresolve_jobs metric, from River's fetch index. Finished jobs (completed, cancelled,
+// discarded) are what River keeps for a while, not what is going on: they are not counted at
+// every scrape.
 func (q *Queries) JobCountByQueueAndState(ctx context.Context, db DBTX) ([]JobCountByQueueAndStateRow, error) {
 	rows, err := db.Query(ctx, jobCountByQueueAndState)
 	if err != nil {
@@ -709,15 +713,26 @@ func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg Resolut
 }
 
 const resolutionListOrphans = `-- name: ResolutionListOrphans :many
-SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status
-FROM resolutions r
-WHERE (r.callback_status = 'pending' OR (r.callback_status = 'batch' AND r.status = 'processing'))
-  AND r.requested_at < $1
-  AND NOT EXISTS (
-      SELECT 1 FROM river_job j
-      WHERE j.args @> jsonb_build_object('resolution_id', r.id)
-        AND j.state NOT IN ('completed', 'cancelled', 'discarded'))
-ORDER BY r.requested_at
+WITH candidates AS (
+    SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status, r.requested_at
+    FROM resolutions r
+    WHERE r.callback_status = 'pending' AND r.requested_at < $1
+    UNION ALL
+    SELECT r.id, r.status, r.external_id, r.callback_attempts, r.callback_status, r.requested_at
+    FROM batches b
+    JOIN resolutions r ON r.batch_id = b.id
+    WHERE b.callback_status = 'pending' AND b.status = 'processing' AND b.requested_at < $1
+      AND r.status = 'processing'
+), waited_on AS MATERIALIZED (
+    SELECT j.args ->> 'resolution_id' AS id
+    FROM river_job j
+    WHERE j.state IN ('available', 'pending', 'retryable', 'running', 'scheduled')
+      AND j.args ? 'resolution_id'
+)
+SELECT c.id, c.status, c.external_id, c.callback_attempts, c.callback_status
+FROM candidates c
+WHERE NOT EXISTS (SELECT 1 FROM waited_on w WHERE w.id = c.id)
+ORDER BY c.requested_at
 LIMIT 200
 `
 
@@ -731,8 +746,11 @@ type ResolutionListOrphansRow struct {
 
 // ResolutionListOrphans lists resolutions requested before @before that wait on a job that no
 // longer exists or has ended: River discarded it (it crashed its worker too often, or kept
-// meeting internal errors), or the callback job of a finished one is gone. river_job's GIN
-// index on args serves the containment test, resolutions_callback_undelivered_idx the rest.
+// meeting internal errors), or the callback job of a finished one is gone. It reads what is
+// live, never what is kept: resolutions awaiting their callback (resolutions_callback_undelivered_idx),
+// the items still processing of batches still processing (batches_undelivered_idx, then
+// resolutions_batch_idx), and River's unfinished jobs (river_job_prioritized_fetching_index),
+// once each, matched by a hash.
 func (q *Queries) ResolutionListOrphans(ctx context.Context, db DBTX, before time.Time) ([]ResolutionListOrphansRow, error) {
 	rows, err := db.Query(ctx, resolutionListOrphans, before)
 	if err != nil {
