@@ -125,6 +125,27 @@ SET result = jsonb_set(b.result, '{results}', (
 WHERE b.id = ANY (@ids::text[]) AND b.result ? 'results'
   AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(b.result::text, n) > 0);
 
+-- ErasureWorkAdd records what erasure @erasure_id still has to do after its first commit.
+-- name: ErasureWorkAdd :exec
+INSERT INTO erasure_work (erasure_id, needles, processing)
+VALUES (@erasure_id, @needles, coalesce(@processing::text[], '{}'));
+
+-- ErasureWorkList lists the erasures not finished yet, oldest first.
+-- name: ErasureWorkList :many
+SELECT w.erasure_id, w.needles, w.processing, e.resolutions_redacted
+FROM erasure_work w
+JOIN erasures e ON e.id = w.erasure_id
+ORDER BY w.erasure_id;
+
+-- ErasureWorkDone completes erasure @erasure_id: what it had left to do is forgotten and its
+-- count of redacted resolutions grows by @more, once, should two forgets finish it at once.
+-- name: ErasureWorkDone :exec
+WITH done AS (
+    DELETE FROM erasure_work WHERE erasure_id = @erasure_id RETURNING erasure_id
+)
+UPDATE erasures e SET resolutions_redacted = e.resolutions_redacted + @more::int
+FROM done WHERE e.id = done.erasure_id;
+
 -- ErasureRecord records an erasure, with counts only, and returns its id.
 -- name: ErasureRecord :one
 INSERT INTO erasures (kind, people, emails, phones, observations, resolutions_redacted, suppressed)
@@ -145,10 +166,6 @@ SELECT pg_current_wal_lsn()::text;
 -- name: ReplicasBehind :one
 SELECT count(*) FROM pg_stat_replication
 WHERE replay_lsn IS NULL OR replay_lsn < CAST(sqlc.arg(lsn)::text AS pg_lsn);
-
--- ErasureSetRedacted completes the record of an erasure with the resolutions it redacted.
--- name: ErasureSetRedacted :exec
-UPDATE erasures SET resolutions_redacted = @resolutions_redacted WHERE id = @id;
 
 -- BatchPurge deletes up to @max_rows batches, oldest first, finished before @cutoff and no
 -- longer awaiting delivery, with their items, and returns how many batches it deleted.

@@ -90,16 +90,39 @@ type Erasure struct {
 // A resolve job that read the graph before the erasure cannot store what it read: the
 // erasure moves the epoch its finish is checked against (resolution.ErrErased), and moves it
 // again once every streaming replica has replayed the erasure (resolvers may read a replica,
-// GRAPH_DATABASE_URL), waiting up to ReplicaWait; the barrier below then waits for the
-// finishes in flight, so that the second redaction sees their results.
+// GRAPH_DATABASE_URL), waiting up to ReplicaWait; the barrier then waits for the finishes in
+// flight, so that a second look sees their results (finish).
+//
+// The first transaction records what the rest has to do (erasure_work); a Forget that fails
+// after it is finished by the next one, which first finishes every erasure left so.
 func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure, error) {
 	q := store.New()
+	left, err := q.ErasureWorkList(ctx, pool)
+	if err != nil {
+		return Erasure{}, err
+	}
+	for _, w := range left {
+		if _, err := finish(ctx, pool, w.ErasureID, w.Needles, w.Processing); err != nil {
+			return Erasure{}, fmt.Errorf("finish the erasure %d left unfinished: %w", w.ErasureID, err)
+		}
+	}
+	e, w, err := erase(ctx, pool, kind, value)
+	if err != nil {
+		return Erasure{}, err
+	}
+	more, err := finish(ctx, pool, w.ErasureID, w.Needles, w.Processing)
+	e.ResolutionsRedacted += more
+	return e, err
+}
+
+// erase is an erasure's first transaction: it finds the people, suppresses and deletes them,
+// redacts the stored resolutions that mention them, and records the erasure with what is left
+// to do.
+func erase(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure, store.ErasureWorkAddParams, error) {
+	q := store.New()
 	var (
-		e          Erasure
-		needles    []string
-		id         int64
-		lsn        string
-		processing []string // what may still come to mention them
+		e Erasure
+		w store.ErasureWorkAddParams
 	)
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		find := store.ForgetPeopleParams{}
@@ -124,12 +147,12 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 			return err
 		}
 		hashes, kinds := [][]byte{Hash(value)}, []string{kind}
-		needles = []string{quoted(value)}
+		w.Needles = []string{quoted(value)}
 		for _, i := range ids {
 			hashes, kinds = append(hashes, Hash(i.Value)), append(kinds, i.Kind)
-			needles = append(needles, quoted(i.Value))
+			w.Needles = append(w.Needles, quoted(i.Value))
 			if i.Kind == Email { // the forms a HEM answer or request holds it in
-				needles = append(needles, quoted(i.MD5), quoted(i.SHA1), quoted(hex.EncodeToString(Hash(i.Value))))
+				w.Needles = append(w.Needles, quoted(i.MD5), quoted(i.SHA1), quoted(hex.EncodeToString(Hash(i.Value))))
 			}
 		}
 		if e.Suppressed, err = q.SuppressionAddMany(ctx, tx, store.SuppressionAddManyParams{
@@ -141,56 +164,65 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 			return err
 		}
 		e.People, e.Emails, e.Phones, e.Observations = d.People, d.Emails, d.Phones, d.Observations
-		if e.ResolutionsRedacted, err = q.ResolutionRedact(ctx, tx, needles); err != nil {
+		if e.ResolutionsRedacted, err = q.ResolutionRedact(ctx, tx, w.Needles); err != nil {
 			return err
 		}
-		if _, err = q.BatchRedact(ctx, tx, needles); err != nil {
+		if _, err = q.BatchRedact(ctx, tx, w.Needles); err != nil {
 			return err
 		}
-		if processing, err = q.ResolutionListProcessing(ctx, tx); err != nil {
+		if w.Processing, err = q.ResolutionListProcessing(ctx, tx); err != nil {
 			return err
 		}
-		id, err = q.ErasureRecord(ctx, tx, store.ErasureRecordParams{Kind: kind, People: int32(e.People),
+		if w.ErasureID, err = q.ErasureRecord(ctx, tx, store.ErasureRecordParams{Kind: kind, People: int32(e.People),
 			Emails: int32(e.Emails), Phones: int32(e.Phones), Observations: int32(e.Observations),
-			ResolutionsRedacted: int32(e.ResolutionsRedacted), Suppressed: int32(e.Suppressed)})
-		if err != nil {
+			ResolutionsRedacted: int32(e.ResolutionsRedacted), Suppressed: int32(e.Suppressed)}); err != nil {
+			return err
+		}
+		if err := q.ErasureWorkAdd(ctx, tx, w); err != nil {
 			return err
 		}
 		return q.ErasureEpochBump(ctx, tx)
 	})
+	return e, w, err
+}
+
+// finish is the rest of erasure id, after its first commit: it waits for the replicas, moves
+// the epoch again, waits for the finishes in flight and redacts, among the resolutions that
+// were processing at the erasure, those that mention any of needles; then it marks the
+// erasure done, with how many more it redacted, which it returns. Doing it twice does no harm.
+func finish(ctx context.Context, pool *pgxpool.Pool, id int64, needles, processing []string) (int64, error) {
+	q := store.New()
+	lsn, err := q.WALPosition(ctx, pool)
 	if err != nil {
-		return Erasure{}, err
-	}
-	if lsn, err = q.WALPosition(ctx, pool); err != nil {
-		return e, err
+		return 0, err
 	}
 	// Once the replicas hold the erasure too, a resolver that reads one finds nobody: what was
 	// read before is refused from here on.
 	for deadline := time.Now().Add(ReplicaWait); ; {
 		n, err := q.ReplicasBehind(ctx, pool, lsn)
 		if err != nil {
-			return e, err
+			return 0, err
 		}
 		if n == 0 || time.Now().After(deadline) {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			return e, ctx.Err()
+			return 0, ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
 	if err := q.ErasureEpochBump(ctx, pool); err != nil {
-		return e, err
+		return 0, err
 	}
 	// Wait for the resolve jobs that finished while the erasure committed, then redact what
 	// they stored: only what was still processing at the erasure can have changed since.
 	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return q.ErasureBarrier(ctx, tx) }); err != nil {
-		return e, err
+		return 0, err
 	}
 	batches, err := q.ResolutionRedactAgain(ctx, pool, store.ResolutionRedactAgainParams{IDs: processing, Needles: needles})
-	if err != nil || len(batches) == 0 {
-		return e, err
+	if err != nil {
+		return 0, err
 	}
 	var batchIDs []string
 	for _, b := range batches {
@@ -198,11 +230,13 @@ func Forget(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasur
 			batchIDs = append(batchIDs, *b)
 		}
 	}
-	if _, err := q.BatchRedactSome(ctx, pool, store.BatchRedactSomeParams{IDs: batchIDs, Needles: needles}); err != nil {
-		return e, err
+	if len(batchIDs) > 0 {
+		if _, err := q.BatchRedactSome(ctx, pool, store.BatchRedactSomeParams{IDs: batchIDs, Needles: needles}); err != nil {
+			return 0, err
+		}
 	}
-	e.ResolutionsRedacted += int64(len(batches))
-	return e, q.ErasureSetRedacted(ctx, pool, store.ErasureSetRedactedParams{ID: id, ResolutionsRedacted: int32(e.ResolutionsRedacted)})
+	more := int64(len(batches))
+	return more, q.ErasureWorkDone(ctx, pool, store.ErasureWorkDoneParams{ErasureID: id, More: int32(more)})
 }
 
 // quoted is a value as the JSON of a stored request or result holds it: a string, quotes

@@ -142,19 +142,81 @@ func (q *Queries) ErasureRecord(ctx context.Context, db DBTX, arg ErasureRecordP
 	return id, err
 }
 
-const erasureSetRedacted = `-- name: ErasureSetRedacted :exec
-UPDATE erasures SET resolutions_redacted = $1 WHERE id = $2
+const erasureWorkAdd = `-- name: ErasureWorkAdd :exec
+INSERT INTO erasure_work (erasure_id, needles, processing)
+VALUES ($1, $2, coalesce($3::text[], '{}'))
 `
 
-type ErasureSetRedactedParams struct {
-	ResolutionsRedacted int32
-	ID                  int64
+type ErasureWorkAddParams struct {
+	ErasureID  int64
+	Needles    []string
+	Processing []string
 }
 
-// ErasureSetRedacted completes the record of an erasure with the resolutions it redacted.
-func (q *Queries) ErasureSetRedacted(ctx context.Context, db DBTX, arg ErasureSetRedactedParams) error {
-	_, err := db.Exec(ctx, erasureSetRedacted, arg.ResolutionsRedacted, arg.ID)
+// ErasureWorkAdd records what erasure @erasure_id still has to do after its first commit.
+func (q *Queries) ErasureWorkAdd(ctx context.Context, db DBTX, arg ErasureWorkAddParams) error {
+	_, err := db.Exec(ctx, erasureWorkAdd, arg.ErasureID, arg.Needles, arg.Processing)
 	return err
+}
+
+const erasureWorkDone = `-- name: ErasureWorkDone :exec
+WITH done AS (
+    DELETE FROM erasure_work WHERE erasure_id = $2 RETURNING erasure_id
+)
+UPDATE erasures e SET resolutions_redacted = e.resolutions_redacted + $1::int
+FROM done WHERE e.id = done.erasure_id
+`
+
+type ErasureWorkDoneParams struct {
+	More      int32
+	ErasureID int64
+}
+
+// ErasureWorkDone completes erasure @erasure_id: what it had left to do is forgotten and its
+// count of redacted resolutions grows by @more, once, should two forgets finish it at once.
+func (q *Queries) ErasureWorkDone(ctx context.Context, db DBTX, arg ErasureWorkDoneParams) error {
+	_, err := db.Exec(ctx, erasureWorkDone, arg.More, arg.ErasureID)
+	return err
+}
+
+const erasureWorkList = `-- name: ErasureWorkList :many
+SELECT w.erasure_id, w.needles, w.processing, e.resolutions_redacted
+FROM erasure_work w
+JOIN erasures e ON e.id = w.erasure_id
+ORDER BY w.erasure_id
+`
+
+type ErasureWorkListRow struct {
+	ErasureID           int64
+	Needles             []string
+	Processing          []string
+	ResolutionsRedacted int32
+}
+
+// ErasureWorkList lists the erasures not finished yet, oldest first.
+func (q *Queries) ErasureWorkList(ctx context.Context, db DBTX) ([]ErasureWorkListRow, error) {
+	rows, err := db.Query(ctx, erasureWorkList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ErasureWorkListRow
+	for rows.Next() {
+		var i ErasureWorkListRow
+		if err := rows.Scan(
+			&i.ErasureID,
+			&i.Needles,
+			&i.Processing,
+			&i.ResolutionsRedacted,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const forgetDelete = `-- name: ForgetDelete :one
