@@ -74,6 +74,9 @@ type LoadReport struct {
 	Ceiling Load // the no-op server
 	System  Load // OpenResolve at full load
 	Light   Load // OpenResolve at a tenth of its capacity
+	// Overload is OpenResolve offered twice its capacity, open loop: accepted/s should stay
+	// near capacity, the rest refused (503) rather than everything failing.
+	Overload Load
 	Cost    Cost // of the resolutions of the full load
 	// Limit is the composed limit of the yardsticks, resolutions per second.
 	Limit float64
@@ -222,6 +225,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		light.warmup, light.rate = o.Warmup, rate
 		lr.Light = measure(ctx, rcv, light)
 		lr.Light.Offered = rate
+		if err := drain(ctx, dbURL); err != nil {
+			return rep, err
+		}
+
+		rate = lr.System.PerSecond * 2
+		logf("OpenResolve offered twice its capacity: %.0f requests/s, open loop, %s", rate, o.Duration)
+		over := opts
+		over.warmup, over.rate, over.unbounded, over.concurrency = o.Warmup, rate, true, 4096
+		lr.Overload = measure(ctx, rcv, over)
+		lr.Overload.Offered = rate
 		if err := drain(ctx, dbURL); err != nil {
 			return rep, err
 		}
@@ -376,7 +389,8 @@ func (r Report) Print(w io.Writer) {
 		for _, x := range []struct {
 			name string
 			l    Load
-		}{{"HTTP ceiling C (no-op)", lr.Ceiling}, {"OpenResolve", lr.System}, {fmt.Sprintf("OpenResolve at %.0f/s", lr.Light.Offered), lr.Light}} {
+		}{{"HTTP ceiling C (no-op)", lr.Ceiling}, {"OpenResolve", lr.System}, {fmt.Sprintf("OpenResolve at %.0f/s", lr.Light.Offered), lr.Light},
+			{fmt.Sprintf("OpenResolve offered %.0f/s (2×)", lr.Overload.Offered), lr.Overload}} {
 			row(x.name, fmt.Sprintf("%.0f", x.l.PerSecond), ms(x.l.P50), ms(x.l.P99), ms(x.l.Max),
 				fmt.Sprintf("%.0f", x.l.CallbacksPerSecond), ms(x.l.E2EP50), ms(x.l.E2EP99), strconv.Itoa(x.l.Errors), strconv.Itoa(x.l.Missing))
 		}

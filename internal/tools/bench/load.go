@@ -40,6 +40,9 @@ type loadOpts struct {
 	// rate, when positive, paces the load at that many requests per second (open loop);
 	// otherwise every client sends its next request as soon as it has an answer.
 	rate float64
+	// unbounded, with rate, sends each request on time whatever the answers before it, up to
+	// concurrency requests in flight (an overload: more are offered than can be served).
+	unbounded bool
 	// batch, when positive, makes every request a bulk request of that many items.
 	batch int
 }
@@ -67,6 +70,9 @@ func runLoad(ctx context.Context, o loadOpts) loadResult {
 		}
 		n++
 		return n, true
+	}
+	if o.rate > 0 && o.unbounded {
+		return runOpenLoop(ctx, o, client, next, measureFrom)
 	}
 	var tick <-chan time.Time
 	if o.rate > 0 {
@@ -97,6 +103,48 @@ func runLoad(ctx context.Context, o loadOpts) loadResult {
 				}
 			}
 		})
+	}
+	wg.Wait()
+	return loadResult{samples: samples, window: o.duration}
+}
+
+// runOpenLoop sends requests at o.rate from the start, each on time whatever became of the
+// ones before, with at most o.concurrency in flight: a request due while that many wait is
+// counted as an error (the client gave up), as a real client's would time out.
+func runOpenLoop(ctx context.Context, o loadOpts, client *http.Client, next func() (int, bool), measureFrom time.Time) loadResult {
+	var (
+		mu      sync.Mutex
+		samples []sample
+		wg      sync.WaitGroup
+	)
+	record := func(s sample) {
+		if s.sent.After(measureFrom) {
+			mu.Lock()
+			samples = append(samples, s)
+			mu.Unlock()
+		}
+	}
+	slots := make(chan struct{}, o.concurrency)
+	start, sent := time.Now(), 0
+	for ctx.Err() == nil {
+		due := int(time.Since(start).Seconds() * o.rate)
+		for ; sent < due; sent++ {
+			i, ok := next()
+			if !ok {
+				wg.Wait()
+				return loadResult{samples: samples, window: o.duration}
+			}
+			select {
+			case slots <- struct{}{}:
+				wg.Go(func() {
+					defer func() { <-slots }()
+					record(send(ctx, client, o, i))
+				})
+			default:
+				record(sample{sent: time.Now()}) // no answer: an error
+			}
+		}
+		time.Sleep(time.Millisecond)
 	}
 	wg.Wait()
 	return loadResult{samples: samples, window: o.duration}
