@@ -171,4 +171,3 @@ func explainPages(t *testing.T, ctx context.Context, conn *pgx.Conn, sql string,
 	require.NoError(t, json.Unmarshal(out, &plan))
 	return plan[0].Plan.Hit + plan[0].Plan.Read
 }
-

@@ -37,6 +37,8 @@ type Options struct {
 	PgBouncer bool
 	// NoBulk skips the bulk requests' measures.
 	NoBulk bool
+	// Overload is how many times the measured capacity the overload phase offers; 2 when zero.
+	Overload float64
 }
 
 // Loads are the loads a run can measure: email-to-hem alone (the cheapest resolver, so that
@@ -74,10 +76,11 @@ type LoadReport struct {
 	Ceiling Load // the no-op server
 	System  Load // OpenResolve at full load
 	Light   Load // OpenResolve at a tenth of its capacity
-	// Overload is OpenResolve offered twice its capacity, open loop: accepted/s should stay
-	// near capacity, the rest refused (503) rather than everything failing.
+	// Overload is OpenResolve offered a multiple of its capacity (Options.Overload), open
+	// loop: accepted/s should stay near what it can take, the rest refused (503) rather than
+	// everything failing.
 	Overload Load
-	Cost    Cost // of the resolutions of the full load
+	Cost     Cost // of the resolutions of the full load
 	// Limit is the composed limit of the yardsticks, resolutions per second.
 	Limit float64
 }
@@ -229,8 +232,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 
-		rate = lr.System.PerSecond * 2
-		logf("OpenResolve offered twice its capacity: %.0f requests/s, open loop, %s", rate, o.Duration)
+		factor := o.Overload
+		if factor <= 0 {
+			factor = 2
+		}
+		rate = lr.System.PerSecond * factor
+		logf("OpenResolve offered %g times its capacity: %.0f requests/s, open loop, %s", factor, rate, o.Duration)
 		over := opts
 		over.warmup, over.rate, over.unbounded, over.concurrency = o.Warmup, rate, true, 4096
 		lr.Overload = measure(ctx, rcv, over)
@@ -390,7 +397,7 @@ func (r Report) Print(w io.Writer) {
 			name string
 			l    Load
 		}{{"HTTP ceiling C (no-op)", lr.Ceiling}, {"OpenResolve", lr.System}, {fmt.Sprintf("OpenResolve at %.0f/s", lr.Light.Offered), lr.Light},
-			{fmt.Sprintf("OpenResolve offered %.0f/s (2×)", lr.Overload.Offered), lr.Overload}} {
+			{fmt.Sprintf("OpenResolve offered %.0f/s (%.3g×)", lr.Overload.Offered, ratio(lr.Overload.Offered, lr.System.PerSecond)), lr.Overload}} {
 			row(x.name, fmt.Sprintf("%.0f", x.l.PerSecond), ms(x.l.P50), ms(x.l.P99), ms(x.l.Max),
 				fmt.Sprintf("%.0f", x.l.CallbacksPerSecond), ms(x.l.E2EP50), ms(x.l.E2EP99), strconv.Itoa(x.l.Errors), strconv.Itoa(x.l.Missing))
 		}

@@ -31,6 +31,7 @@ func Main(args []string) int {
 	retention := fs.Int("retention-compare", 0, "instead: compare batched deletes with dropping time partitions on two tables of this many rows, under 1,000 inserts/s")
 	replicaLag := fs.Int("replica-lag", 0, "instead: import this many people into a primary with a streaming replica, and measure the replica's lag")
 	bulk := fs.Bool("bulk", true, "also measure bulk requests of 100 and 1,000 items")
+	fs.Float64Var(&o.Overload, "overload", 2, "the overload phase offers this many times the measured capacity, open loop")
 	fs.BoolVar(&o.PgBouncer, "pgbouncer", false, "run OpenResolve through a real PgBouncer in transaction mode (DATABASE_POLL_ONLY)")
 	purgeAfter := fs.Duration("purge-older-than", 0, "with --steady: purge resolutions finished this long ago every 10s")
 	fs.Func("load", "a load to measure, email-to-hem or mix (repeatable; both when not given)", func(name string) error {
