@@ -239,7 +239,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		rate = lr.System.PerSecond * factor
 		logf("OpenResolve offered %g times its capacity: %.0f requests/s, open loop, %s", factor, rate, o.Duration)
 		over := opts
-		over.warmup, over.rate, over.unbounded, over.concurrency = o.Warmup, rate, true, 4096
+		over.warmup, over.rate, over.unbounded, over.concurrency = o.Warmup, rate, true, 12000
 		lr.Overload = measure(ctx, rcv, over)
 		lr.Overload.Offered = rate
 		if err := drain(ctx, dbURL); err != nil {
