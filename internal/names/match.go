@@ -96,20 +96,40 @@ type Comparison struct {
 	// Similarity is the matched words' mean similarity, weighted: 1 when every pair is equal,
 	// less for typing errors.
 	Similarity float64
-	// Unmatched is the weight of the words of either name that found no partner.
+	// Unmatched is the weight of the query's words that found no partner.
 	Unmatched float64
+	// LeftOut is the weight of the candidate's words that found no partner.
+	LeftOut float64
+	// Leading is true when the query's words are, as they are, the first words of the
+	// candidate's name, and the query gives no legal form: a short form of it ("Nordwind" of
+	// Nordwind Energie GmbH).
+	Leading bool
 }
+
+// leftOut is how much the candidate's words a query leaves out count against it when the
+// query is a short form of the name: its first words, each as written (Comparison.Leading).
+// People name a company by its distinctive words and leave out its trade word ("Nordwind" for
+// Nordwind Energie GmbH); a query that also says another word is another name ("Nordwind
+// Solar"), one that drops a leading word is less often the same ("Ashworth Landscaping" for
+// Aurora Ashworth Landscaping), and a typing error on top of a dropped word is as often
+// another company's name: those count every word whole.
+const leftOut = 0.4
 
 // Score is the evidence that the two names are one, in nats (a log-likelihood ratio): the
 // weight of what they share, counted once however many words it spans (the IDF of the
 // comboDF companies of n holding all the matched terms: "Rocky Mountain" is one thing, not
-// two), less the weight of every word either name has that the other lacks. A differing rare
-// word sinks a candidate; a differing "Group" or "Holdings" barely moves it.
+// two), less the weight of every word either name has that the other lacks, the name's at
+// leftOut when the query is a part of it. A differing rare word sinks a candidate; a
+// differing "Group" or "Holdings" barely moves it.
 func (c Comparison) Score(comboDF, n int) float64 {
-	if len(c.Matched) == 0 {
-		return -c.Unmatched
+	left := c.LeftOut
+	if c.Unmatched == 0 && c.Leading {
+		left *= leftOut
 	}
-	return IDF(comboDF, n)*c.Similarity - c.Unmatched
+	if len(c.Matched) == 0 {
+		return -c.Unmatched - left
+	}
+	return IDF(comboDF, n)*c.Similarity - c.Unmatched - left
 }
 
 // CompareCompanies pairs the regular words of the query name q with those of the candidate c:
@@ -155,9 +175,14 @@ func CompareCompanies(q, c Company, weight func(term string) float64) Comparison
 			out.Unmatched += weight(w.Term)
 		}
 	}
+	out.Leading = out.Similarity == 1 && len(out.Matched) > 0 && q.Legal == ""
 	for j, w := range cs {
 		if !usedC[j] {
-			out.Unmatched += weight(w.Term)
+			out.LeftOut += weight(w.Term)
+		}
+		// The matched words come first, and the others after.
+		if j > 0 && usedC[j] && !usedC[j-1] {
+			out.Leading = false
 		}
 	}
 	return out

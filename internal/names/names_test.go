@@ -150,6 +150,25 @@ func TestCompareCompanies(t *testing.T) {
 	require.Less(t, score("Talon Renewables", "Talora Renewables"), 0.0)
 	// Two words of one name are one word of the other.
 	require.Greater(t, score("North Wind Technologies", "Northwind Technologies"), 6.0)
+
+	// A short form, the first words as written and no legal form, leaves the name's other
+	// words counting at leftOut; anything else counts them whole.
+	df["nordwind"], df["energie"], df["aurora"] = 1, 5, 5
+	answer := CompanyCalibration.Answer
+	for _, c := range []struct {
+		q, name string
+		found   bool
+	}{
+		{"Nordwind", "Nordwind Energie GmbH", true},
+		{"nordwind", "Nordwind Energie International AG", true},
+		{"Nordwind Solar", "Nordwind Energie GmbH", false},                  // another trade
+		{"Nordwind GmbH", "Nordwind Energie Solar International AG", false}, // a full name, not a short form
+		{"Nordwnd", "Nordwind Energie Solar International AG", false},       // a typo on top
+		{"Solar International", "Nordwind Solar International AG", false},   // the distinctive word left out
+	} {
+		s := score(c.q, c.name)
+		require.Equal(t, c.found, s >= answer, "%q for %q: %.2f against %.2f", c.q, c.name, s, answer)
+	}
 }
 
 func TestPeople(t *testing.T) {

@@ -383,7 +383,7 @@ var variantKinds = []struct {
 	{"abbreviation", 2}, {"typo: letters swapped", 1.5}, {"typo: letter replaced", 1.5},
 	{"typo: letter dropped", 1}, {"typo: letter added", 1}, {"the added or dropped", 1},
 	{"transliteration", 2}, {"and or &", 0.5}, {"generic word dropped", 0.7}, {"generic word added", 0.7},
-	{"alias", 0.5}, {"several at once", 3}, {"namesake", 0.7},
+	{"alias", 0.5}, {"several at once", 3}, {"namesake", 0.7}, {"trade word left out", 2},
 }
 
 func (g *generator) pickKind() string {
@@ -497,8 +497,111 @@ func (g *generator) variant(c Company, kind string) (string, bool) {
 		return c.Aliases[0], true
 	case "several at once":
 		return g.several(c)
+	case "trade word left out":
+		return g.shortForm(c)
 	}
 	return "", false
+}
+
+// shortForm is a company's name reduced to its distinctive words ("Nordwind" for Nordwind
+// Energie GmbH), as people name a company they know: the trade and generic words and the
+// legal form left out. It applies when the name has more than those words and no other
+// company of the graph holds its distinctive words.
+func (g *generator) shortForm(c Company) (string, bool) {
+	short := strings.Join(c.distinctive, " ")
+	if c.kind == "surnames" {
+		short = strings.Join(c.distinctive, " & ")
+	}
+	if canonical(short) == canonical(c.base) || c.namesake {
+		return "", false
+	}
+	return short, g.holders(c.distinctive) == 1
+}
+
+// holders counts the graph's companies whose names hold every one of words.
+func (g *generator) holders(words []string) int {
+	n := 0
+	for _, co := range g.set.Companies {
+		have := map[string]bool{}
+		for _, w := range strings.Fields(foldKey(co.Name)) {
+			have[w] = true
+		}
+		all := true
+		for _, w := range words {
+			for _, f := range strings.Fields(foldKey(w)) {
+				all = all && have[f]
+			}
+		}
+		if all {
+			n++
+		}
+	}
+	return n
+}
+
+// nearHolders counts the graph's companies whose names hold, for every one of words, that
+// word or one within a typing error of it.
+func (g *generator) nearHolders(words []string) int {
+	n := 0
+	for _, co := range g.set.Companies {
+		have := strings.Fields(foldKey(co.Name))
+		all := true
+		for _, w := range words {
+			for _, f := range strings.Fields(foldKey(w)) {
+				all = all && slices.ContainsFunc(have, func(h string) bool { return withinOneEdit(h, f) })
+			}
+		}
+		if all {
+			n++
+		}
+	}
+	return n
+}
+
+// withinOneEdit reports whether a and b are equal or one typing error apart: a letter added,
+// dropped or replaced, or two neighbours swapped (the generator's own typos).
+func withinOneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		var diff []int
+		for i := range ra {
+			if ra[i] != rb[i] {
+				diff = append(diff, i)
+			}
+		}
+		return len(diff) == 1 || len(diff) == 2 && diff[1] == diff[0]+1 && ra[diff[0]] == rb[diff[1]] && ra[diff[1]] == rb[diff[0]]
+	case 1:
+		i := 0
+		for i < len(rb) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
+}
+
+// otherTrade is a company's distinctive words with another trade word than its own ("Nordwind
+// Solar" when the graph holds Nordwind Energie GmbH): another company, absent from the graph.
+func (g *generator) otherTrade(c Company) string {
+	l := c.lang
+	for _, x := range strings.Fields(c.base) {
+		if slices.Contains(l.industries, x) || slices.Contains(english.industries, x) {
+			for range 10 {
+				n := g.pick(append(append([]string(nil), l.industries...), english.industries...))
+				if !strings.Contains(n, " ") && foldKey(n) != foldKey(x) {
+					return strings.Join(append(append([]string(nil), c.distinctive...), n), " ")
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // several applies two or three variants to one name.
@@ -672,16 +775,27 @@ func (g *generator) absentQuestion() {
 	for {
 		var name, kind string
 		switch x := g.r.Float64(); {
-		case x < 0.5:
+		case x < 0.4:
 			c := g.pickCountry()
 			name, _, _ = g.baseName(c)
 			kind = "absent: new name"
-		case x < 0.8:
+		case x < 0.65:
 			c := g.company(false)
 			name, kind = g.swapWord(c), "absent: one word changed"
-		default:
+		case x < 0.8:
 			c := g.company(false)
 			name, kind = g.editWord(c), "absent: distinctive word edited"
+		case x < 0.9:
+			// A short form of a name no company holds ("Vantor" alone), nor one within a
+			// typing error of it (that would be a typo of a present name).
+			_, _, distinctive := g.baseName(g.pickCountry())
+			name, kind = strings.Join(distinctive, " "), "absent: short form"
+			if g.nearHolders(distinctive) > 0 {
+				name = ""
+			}
+		default:
+			c := g.company(false)
+			name, kind = g.otherTrade(c), "absent: other trade word"
 		}
 		if name == "" || len(g.byKey[canonical(name)]) > 0 {
 			continue
