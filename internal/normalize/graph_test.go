@@ -1,9 +1,12 @@
 package normalize
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nyaruka/phonenumbers"
 	"github.com/stretchr/testify/require"
 )
 
@@ -235,9 +238,67 @@ func FuzzIPAndHashedEmail(f *testing.F) {
 
 // BenchmarkPhone is a phone as an import normalizes it: the phones file of a graph is bound
 // by this (go test -run '^$' -bench Phone ./internal/normalize/).
+// TestPhoneE164 holds the E.164 reading to the full parse: every number written in E.164 gets
+// the same answer both ways, over every country calling code the metadata knows, with
+// national numbers of every length (valid ones among them), leading zeros included.
+func TestPhoneE164(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(3, 4))
+	parse := func(s string) (string, string, bool) {
+		n, err := phonenumbers.Parse(s, "")
+		if err != nil {
+			return "", "", false
+		}
+		country := phonenumbers.GetRegionCodeForNumber(n)
+		if !phonenumbers.IsValidNumberForRegion(n, country) {
+			return "", "", false
+		}
+		return phonenumbers.Format(n, phonenumbers.E164), country, true
+	}
+	valid, fast := 0, 0
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		for range 200 {
+			digits := make([]byte, 4+r.IntN(10))
+			for i := range digits {
+				digits[i] = byte('0' + r.IntN(10))
+			}
+			if r.IntN(4) > 0 { // most from an example number's first digits, to be valid
+				if ex := phonenumbers.GetExampleNumberForType(phonenumbers.GetRegionCodeForCountryCode(cc), phonenumbers.MOBILE); ex != nil {
+					digits = []byte(strconv.FormatUint(ex.GetNationalNumber(), 10))
+					for i := max(len(digits)-2, 0); i < len(digits); i++ {
+						digits[i] = byte('0' + r.IntN(10))
+					}
+				}
+			}
+			s := "+" + strconv.Itoa(cc) + string(digits)
+			want, wantCountry, ok := parse(s)
+			got, country, err := Phone(s, "")
+			require.Equal(t, ok, err == nil, "%s", s)
+			require.Equal(t, want, got, "%s", s)
+			require.Equal(t, wantCountry, country, "%s", s)
+			if ok {
+				valid++
+			}
+			if _, ok := readE164(s); ok {
+				fast++
+			}
+		}
+	}
+	require.Greater(t, valid, 10000, "valid numbers among them")
+	require.Greater(t, fast, 20000, "numbers read without the parser")
+}
+
 func BenchmarkPhone(b *testing.B) {
 	for b.Loop() {
 		if _, _, err := Phone("+1 (415) 555-0123", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPhoneE164(b *testing.B) {
+	for b.Loop() {
+		if _, _, err := Phone("+14155550123", ""); err != nil {
 			b.Fatal(err)
 		}
 	}
