@@ -76,19 +76,24 @@ LOCK TABLE resolutions IN SHARE MODE;
 
 -- ResolutionRedact redacts the resolutions whose stored request or result holds any of
 -- @needles (normalized identifiers, as the request and result store them): request and
--- result become {"redacted": true}, the external id is dropped. It reads every stored
--- resolution: retention bounds how many. A resolution still processing keeps no result; its
--- resolver answers not_found for a redacted request.
--- name: ResolutionRedact :execrows
+-- result become {"redacted": true}, the external id is dropped; it returns the batch of each
+-- (null for a single request). With @ids null it reads every stored resolution (an erasure's
+-- first look: retention bounds how many), else those of @ids only (its second look, at what
+-- was processing then). Run with custom plans (store.CustomPlans), each case gets its own plan.
+-- A resolution still processing keeps no result; its resolver answers not_found for a
+-- redacted request.
+-- name: ResolutionRedact :many
 UPDATE resolutions r
 SET request     = '{"redacted": true}',
     result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
     external_id = NULL
-WHERE EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
-              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0);
+WHERE (sqlc.narg(ids)::text[] IS NULL OR r.id = ANY (sqlc.narg(ids)::text[]))
+  AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
+              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0)
+RETURNING r.batch_id;
 
 -- ResolutionListProcessing lists the resolutions still processing, the only ones that can
--- come to mention a forgotten person after the erasure (ResolutionRedactAgain): single ones
+-- come to mention a forgotten person after the erasure (ResolutionRedact's second look): single ones
 -- awaiting their callback and the processing items of processing batches, read through the
 -- indexes of what is live.
 -- name: ResolutionListProcessing :many
@@ -100,30 +105,6 @@ SELECT r.id
 FROM batches b
 JOIN resolutions r ON r.batch_id = b.id
 WHERE b.callback_status = 'pending' AND b.status = 'processing' AND r.status = 'processing';
-
--- ResolutionRedactAgain redacts, as ResolutionRedact does, those of @ids (ResolutionListProcessing
--- at the erasure) whose request or result holds any of @needles, and returns their batches.
--- name: ResolutionRedactAgain :many
-UPDATE resolutions r
-SET request     = '{"redacted": true}',
-    result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
-    external_id = NULL
-WHERE r.id = ANY (@ids::text[])
-  AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n
-              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0)
-RETURNING r.batch_id;
-
--- BatchRedactSome is BatchRedact for the batches @ids only.
--- name: BatchRedactSome :execrows
-UPDATE batches b
-SET result = jsonb_set(b.result, '{results}', (
-    SELECT coalesce(jsonb_agg(CASE
-        WHEN EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(e.value::text, n) > 0)
-        THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
-        ELSE e.value END ORDER BY e.i), '[]'::jsonb)
-    FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
-WHERE b.id = ANY (@ids::text[]) AND b.result ? 'results'
-  AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(b.result::text, n) > 0);
 
 -- ErasureWorkAdd records what erasure @erasure_id still has to do after its first commit.
 -- name: ErasureWorkAdd :exec
@@ -183,8 +164,10 @@ WITH doomed AS (
 )
 SELECT count(*) FROM deleted;
 
--- BatchRedact redacts, in the callback documents of finished batches, each item result that
--- holds any of @needles (see ResolutionRedact): it keeps its id and status, and says redacted.
+-- BatchRedact redacts, in the callback documents of finished batches (those of @ids, or all
+-- with @ids null, as ResolutionRedact), each item result that holds any of @needles: it keeps
+-- its id and status, and says redacted. A batch read by resultsUrl keeps no results of its
+-- own: its items' are redacted.
 -- name: BatchRedact :execrows
 UPDATE batches b
 SET result = jsonb_set(b.result, '{results}', (
@@ -193,5 +176,6 @@ SET result = jsonb_set(b.result, '{results}', (
         THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
         ELSE e.value END ORDER BY e.i), '[]'::jsonb)
     FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
-WHERE b.result ? 'results' -- a batch read by resultsUrl keeps no results of its own: its items' are redacted
+WHERE (sqlc.narg(ids)::text[] IS NULL OR b.id = ANY (sqlc.narg(ids)::text[]))
+  AND b.result ? 'results'
   AND EXISTS (SELECT 1 FROM unnest(@needles::text[]) AS n WHERE strpos(b.result::text, n) > 0);

@@ -164,10 +164,12 @@ func erase(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure
 			return err
 		}
 		e.People, e.Emails, e.Phones, e.Observations = d.People, d.Emails, d.Phones, d.Observations
-		if e.ResolutionsRedacted, err = q.ResolutionRedact(ctx, tx, w.Needles); err != nil {
+		redacted, err := q.ResolutionRedact(ctx, store.CustomPlans{DB: tx}, store.ResolutionRedactParams{Needles: w.Needles})
+		if err != nil {
 			return err
 		}
-		if _, err = q.BatchRedact(ctx, tx, w.Needles); err != nil {
+		e.ResolutionsRedacted = int64(len(redacted))
+		if _, err = q.BatchRedact(ctx, store.CustomPlans{DB: tx}, store.BatchRedactParams{Needles: w.Needles}); err != nil {
 			return err
 		}
 		if w.Processing, err = q.ResolutionListProcessing(ctx, tx); err != nil {
@@ -220,9 +222,12 @@ func finish(ctx context.Context, pool *pgxpool.Pool, id int64, needles, processi
 	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return q.ErasureBarrier(ctx, tx) }); err != nil {
 		return 0, err
 	}
-	batches, err := q.ResolutionRedactAgain(ctx, pool, store.ResolutionRedactAgainParams{IDs: processing, Needles: needles})
-	if err != nil {
-		return 0, err
+	var batches []*string
+	if len(processing) > 0 { // nil would mean every resolution
+		if batches, err = q.ResolutionRedact(ctx, store.CustomPlans{DB: pool},
+			store.ResolutionRedactParams{IDs: processing, Needles: needles}); err != nil {
+			return 0, err
+		}
 	}
 	var batchIDs []string
 	for _, b := range batches {
@@ -231,7 +236,7 @@ func finish(ctx context.Context, pool *pgxpool.Pool, id int64, needles, processi
 		}
 	}
 	if len(batchIDs) > 0 {
-		if _, err := q.BatchRedactSome(ctx, pool, store.BatchRedactSomeParams{IDs: batchIDs, Needles: needles}); err != nil {
+		if _, err := q.BatchRedact(ctx, store.CustomPlans{DB: pool}, store.BatchRedactParams{IDs: batchIDs, Needles: needles}); err != nil {
 			return 0, err
 		}
 	}

@@ -23,7 +23,7 @@ type group[In, Out any] struct {
 	wg      sync.WaitGroup
 	once    sync.Once
 
-	mu     sync.Mutex     // guards closed, and calls.Add against close's calls.Wait
+	mu     sync.RWMutex   // guards closed, and calls.Add against close's calls.Wait
 	closed bool           // no call is taken any more
 	calls  sync.WaitGroup // the calls in do
 }
@@ -71,13 +71,13 @@ func (g *group[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	if err := ctx.Err(); err != nil {
 		return zero, err // select picks at random among ready cases: check first
 	}
-	g.mu.Lock()
+	g.mu.RLock() // every request takes it: calls do not wait for each other
 	if g.closed {
-		g.mu.Unlock()
+		g.mu.RUnlock()
 		return zero, ErrStopping
 	}
 	g.calls.Add(1)
-	g.mu.Unlock()
+	g.mu.RUnlock()
 	defer g.calls.Done()
 	c := &call[In, Out]{ctx: ctx, in: in, done: make(chan struct{})}
 	select {

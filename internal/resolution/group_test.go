@@ -143,7 +143,7 @@ func TestGroupClose(t *testing.T) {
 	<-started
 	closed := make(chan struct{})
 	go func() { g.close(); close(closed) }()
-	require.Eventually(t, func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.closed }, time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { g.mu.RLock(); defer g.mu.RUnlock(); return g.closed }, time.Second, time.Millisecond)
 	for range 100 {
 		_, err := g.do(context.Background(), 8)
 		require.ErrorIs(t, err, ErrStopping)

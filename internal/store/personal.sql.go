@@ -47,40 +47,22 @@ SET result = jsonb_set(b.result, '{results}', (
         THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
         ELSE e.value END ORDER BY e.i), '[]'::jsonb)
     FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
-WHERE b.result ? 'results' -- a batch read by resultsUrl keeps no results of its own: its items' are redacted
+WHERE ($2::text[] IS NULL OR b.id = ANY ($2::text[]))
+  AND b.result ? 'results'
   AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(b.result::text, n) > 0)
 `
 
-// BatchRedact redacts, in the callback documents of finished batches, each item result that
-// holds any of @needles (see ResolutionRedact): it keeps its id and status, and says redacted.
-func (q *Queries) BatchRedact(ctx context.Context, db DBTX, needles []string) (int64, error) {
-	result, err := db.Exec(ctx, batchRedact, needles)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const batchRedactSome = `-- name: BatchRedactSome :execrows
-UPDATE batches b
-SET result = jsonb_set(b.result, '{results}', (
-    SELECT coalesce(jsonb_agg(CASE
-        WHEN EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(e.value::text, n) > 0)
-        THEN jsonb_build_object('id', e.value -> 'id', 'status', e.value -> 'status', 'redacted', true)
-        ELSE e.value END ORDER BY e.i), '[]'::jsonb)
-    FROM jsonb_array_elements(b.result -> 'results') WITH ORDINALITY AS e(value, i)))
-WHERE b.id = ANY ($2::text[]) AND b.result ? 'results'
-  AND EXISTS (SELECT 1 FROM unnest($1::text[]) AS n WHERE strpos(b.result::text, n) > 0)
-`
-
-type BatchRedactSomeParams struct {
+type BatchRedactParams struct {
 	Needles []string
 	IDs     []string
 }
 
-// BatchRedactSome is BatchRedact for the batches @ids only.
-func (q *Queries) BatchRedactSome(ctx context.Context, db DBTX, arg BatchRedactSomeParams) (int64, error) {
-	result, err := db.Exec(ctx, batchRedactSome, arg.Needles, arg.IDs)
+// BatchRedact redacts, in the callback documents of finished batches (those of @ids, or all
+// with @ids null, as ResolutionRedact), each item result that holds any of @needles: it keeps
+// its id and status, and says redacted. A batch read by resultsUrl keeps no results of its
+// own: its items' are redacted.
+func (q *Queries) BatchRedact(ctx context.Context, db DBTX, arg BatchRedactParams) (int64, error) {
+	result, err := db.Exec(ctx, batchRedact, arg.Needles, arg.IDs)
 	if err != nil {
 		return 0, err
 	}
@@ -371,7 +353,7 @@ WHERE b.callback_status = 'pending' AND b.status = 'processing' AND r.status = '
 `
 
 // ResolutionListProcessing lists the resolutions still processing, the only ones that can
-// come to mention a forgotten person after the erasure (ResolutionRedactAgain): single ones
+// come to mention a forgotten person after the erasure (ResolutionRedact's second look): single ones
 // awaiting their callback and the processing items of processing batches, read through the
 // indexes of what is live.
 func (q *Queries) ResolutionListProcessing(ctx context.Context, db DBTX) ([]string, error) {
@@ -431,48 +413,32 @@ func (q *Queries) ResolutionPurge(ctx context.Context, db DBTX, arg ResolutionPu
 	return count, err
 }
 
-const resolutionRedact = `-- name: ResolutionRedact :execrows
+const resolutionRedact = `-- name: ResolutionRedact :many
 UPDATE resolutions r
 SET request     = '{"redacted": true}',
     result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
     external_id = NULL
-WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS n
-              WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0)
-`
-
-// ResolutionRedact redacts the resolutions whose stored request or result holds any of
-// @needles (normalized identifiers, as the request and result store them): request and
-// result become {"redacted": true}, the external id is dropped. It reads every stored
-// resolution: retention bounds how many. A resolution still processing keeps no result; its
-// resolver answers not_found for a redacted request.
-func (q *Queries) ResolutionRedact(ctx context.Context, db DBTX, needles []string) (int64, error) {
-	result, err := db.Exec(ctx, resolutionRedact, needles)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
-const resolutionRedactAgain = `-- name: ResolutionRedactAgain :many
-UPDATE resolutions r
-SET request     = '{"redacted": true}',
-    result      = CASE WHEN r.status = 'processing' THEN NULL ELSE '{"redacted": true}'::jsonb END,
-    external_id = NULL
-WHERE r.id = ANY ($1::text[])
+WHERE ($1::text[] IS NULL OR r.id = ANY ($1::text[]))
   AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n
               WHERE strpos(r.request::text, n) > 0 OR strpos(coalesce(r.result::text, ''), n) > 0)
 RETURNING r.batch_id
 `
 
-type ResolutionRedactAgainParams struct {
+type ResolutionRedactParams struct {
 	IDs     []string
 	Needles []string
 }
 
-// ResolutionRedactAgain redacts, as ResolutionRedact does, those of @ids (ResolutionListProcessing
-// at the erasure) whose request or result holds any of @needles, and returns their batches.
-func (q *Queries) ResolutionRedactAgain(ctx context.Context, db DBTX, arg ResolutionRedactAgainParams) ([]*string, error) {
-	rows, err := db.Query(ctx, resolutionRedactAgain, arg.IDs, arg.Needles)
+// ResolutionRedact redacts the resolutions whose stored request or result holds any of
+// @needles (normalized identifiers, as the request and result store them): request and
+// result become {"redacted": true}, the external id is dropped; it returns the batch of each
+// (null for a single request). With @ids null it reads every stored resolution (an erasure's
+// first look: retention bounds how many), else those of @ids only (its second look, at what
+// was processing then). Run with custom plans (store.CustomPlans), each case gets its own plan.
+// A resolution still processing keeps no result; its resolver answers not_found for a
+// redacted request.
+func (q *Queries) ResolutionRedact(ctx context.Context, db DBTX, arg ResolutionRedactParams) ([]*string, error) {
+	rows, err := db.Query(ctx, resolutionRedact, arg.IDs, arg.Needles)
 	if err != nil {
 		return nil, err
 	}

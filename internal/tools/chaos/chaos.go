@@ -219,11 +219,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	var outage OutageProbe
 	var faultsMu sync.Mutex
 	var faults []Fault
-	fault := func(what string) {
-		f := Fault{At: time.Since(start).Round(100 * time.Millisecond), What: what}
-		if strings.HasPrefix(what, "SIGKILL worker") {
-			f.killed = time.Now()
-		}
+	// fault records what the run breaks now; killed is set for a worker's SIGKILL.
+	fault := func(what string, killed time.Time) {
+		f := Fault{At: time.Since(start).Round(100 * time.Millisecond), What: what, killed: killed}
 		faultsMu.Lock()
 		faults = append(faults, f)
 		faultsMu.Unlock()
@@ -243,8 +241,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	var watchers sync.WaitGroup
 	restart := func(p *harness.Proc, sig syscall.Signal, down time.Duration) {
 		name := map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGTERM: "SIGTERM"}[sig]
-		fault(fmt.Sprintf("%s %s, restart after %s", name, p.Name, down))
 		killed := time.Now()
+		var workerKilled time.Time
+		if sig == syscall.SIGKILL && p != api {
+			workerKilled = killed
+		}
+		fault(fmt.Sprintf("%s %s, restart after %s", name, p.Name, down), workerKilled)
 		p.Signal(sig, 30*time.Second)
 		if sig == syscall.SIGKILL && p != api {
 			watchers.Go(func() {
@@ -260,7 +262,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 	}
 	receiverMode := func(m string, dur time.Duration) {
-		fault(fmt.Sprintf("receiver %s for %s", m, dur.Round(100*time.Millisecond)))
+		fault(fmt.Sprintf("receiver %s for %s", m, dur.Round(100*time.Millisecond)), time.Time{})
 		if err := rcv.setMode(m); err != nil {
 			logf("receiver: %v", err)
 		}
@@ -277,7 +279,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		{0.36, func() { restart(api, syscall.SIGKILL, time.Second) }},
 		{0.42, func() { receiverMode(modeTimeout, d/20) }},
 		{0.50, func() {
-			fault("Postgres crash (immediate stop), restart after 2s")
+			fault("Postgres crash (immediate stop), restart after 2s", time.Time{})
 			if err := pg.Crash(ctx); err != nil {
 				logf("%v", err)
 			}

@@ -515,40 +515,20 @@ func (g *generator) shortForm(c Company) (string, bool) {
 	if canonical(short) == canonical(c.base) || c.namesake {
 		return "", false
 	}
-	return short, g.holders(c.distinctive) == 1
+	return short, g.holders(c.distinctive, false) == 1
 }
 
-// holders counts the graph's companies whose names hold every one of words.
-func (g *generator) holders(words []string) int {
-	n := 0
-	for _, co := range g.set.Companies {
-		have := map[string]bool{}
-		for _, w := range strings.Fields(foldKey(co.Name)) {
-			have[w] = true
-		}
-		all := true
-		for _, w := range words {
-			for _, f := range strings.Fields(foldKey(w)) {
-				all = all && have[f]
-			}
-		}
-		if all {
-			n++
-		}
-	}
-	return n
-}
-
-// nearHolders counts the graph's companies whose names hold, for every one of words, that
-// word or one within a typing error of it.
-func (g *generator) nearHolders(words []string) int {
+// holders counts the graph's companies whose names hold every one of words, each as
+// written or, with near, within a typing error (withinOneEdit).
+func (g *generator) holders(words []string, near bool) int {
+	same := func(a, b string) bool { return a == b || near && withinOneEdit(a, b) }
 	n := 0
 	for _, co := range g.set.Companies {
 		have := strings.Fields(foldKey(co.Name))
 		all := true
 		for _, w := range words {
 			for _, f := range strings.Fields(foldKey(w)) {
-				all = all && slices.ContainsFunc(have, func(h string) bool { return withinOneEdit(h, f) })
+				all = all && slices.ContainsFunc(have, func(h string) bool { return same(h, f) })
 			}
 		}
 		if all {
@@ -790,7 +770,7 @@ func (g *generator) absentQuestion() {
 			// typing error of it (that would be a typo of a present name).
 			_, _, distinctive := g.baseName(g.pickCountry())
 			name, kind = strings.Join(distinctive, " "), "absent: short form"
-			if g.nearHolders(distinctive) > 0 {
+			if g.holders(distinctive, true) > 0 {
 				name = ""
 			}
 		default:
