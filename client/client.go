@@ -99,10 +99,12 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("openresolve: %d %s: %s", e.StatusCode, e.Code, e.Message)
 }
 
-// Temporary reports whether sending the same request again later may succeed (429, 503).
+// Temporary reports whether sending the same request again soon may succeed (429
+// rate_limited, 503); a used-up quota (429 quota_exceeded) is not, until the next month.
 // Send it with the same IdempotencyKey, so that it cannot be accepted twice.
 func (e *Error) Temporary() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable
+	return (e.StatusCode == http.StatusTooManyRequests && e.Code != "quota_exceeded") ||
+		e.StatusCode == http.StatusServiceUnavailable
 }
 
 // IsCode reports whether err is an API error with this code.

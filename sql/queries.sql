@@ -1,6 +1,6 @@
 -- name: APIKeyInsert :exec
-INSERT INTO api_keys (id, name, key_hash, key_prefix, signing_secret)
-VALUES (@id, @name, @key_hash, @key_prefix, @signing_secret);
+INSERT INTO api_keys (id, name, key_hash, key_prefix, signing_secret, quota)
+VALUES (@id, @name, @key_hash, @key_prefix, @signing_secret, sqlc.narg(quota)::bigint);
 
 -- name: APIKeyEnsure :exec
 INSERT INTO api_keys (id, name, key_hash, key_prefix, signing_secret)
@@ -8,12 +8,12 @@ VALUES (@id, @name, @key_hash, @key_prefix, @signing_secret)
 ON CONFLICT (key_hash) DO NOTHING;
 
 -- name: APIKeyGetByHash :one
-SELECT id, key_hash, revoked_at
+SELECT id, key_hash, revoked_at, quota
 FROM api_keys
 WHERE key_hash = @key_hash;
 
 -- name: APIKeyList :many
-SELECT k.id, k.name, k.key_prefix, k.created_at, k.revoked_at, u.last_used_at
+SELECT k.id, k.name, k.key_prefix, k.quota, k.created_at, k.revoked_at, u.last_used_at
 FROM api_keys k
 LEFT JOIN api_key_usage u ON u.api_key_id = k.id
 ORDER BY k.created_at, k.id;
@@ -29,25 +29,93 @@ UPDATE api_keys
 SET revoked_at = now()
 WHERE id = @id AND revoked_at IS NULL;
 
--- ResolutionInsertMany inserts resolutions, one for each element of the arrays, and returns
--- the ids it inserted: one whose Idempotency-Key its API key already used (before, or earlier
--- in the arrays) is skipped. An empty external id or idempotency key stands for none; so
--- does an empty batch id, and an item of a batch (batch id and index) is delivered with it.
+-- ResolutionInsertMany inserts resolutions, one for each element of the arrays, counts them in
+-- usage (migrations/00018_usage.sql), and returns every element in order: whether it was
+-- inserted, or refused because its key's quota is used up, with the key's quota and what is
+-- left of it after this statement (-1 without a quota). An element whose Idempotency-Key its API
+-- key already used (before, or earlier in the arrays) is skipped. An empty external id or
+-- idempotency key stands for none; so does an empty batch id, and an item of a batch (batch id
+-- and index) is delivered with it.
+--
+-- The quota: the key's row of the month in usage_months is locked (an upsert waits for one in
+-- flight and then reads its latest version) and the elements new to the key take what is left,
+-- in order, all or nothing for a batch (whole): a quota is never exceeded however many
+-- statements run at once. What it holds is accepted, less not_found and failed unless counts_accepted
+-- (QUOTA_COUNTS). An element taken but not inserted (a concurrent repeat of
+-- its Idempotency-Key committed after this statement began) is given back by UsageMonthGiveBack.
 -- name: ResolutionInsertMany :many
-INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
-                         idempotency_key, requested_at, batch_id, batch_index, callback_status)
-SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, nullif(r.external_id, ''), r.callback_url,
-       nullif(r.idempotency_key, ''), r.requested_at, nullif(r.batch_id, ''),
-       CASE WHEN r.batch_id <> '' THEN r.batch_index END,
-       CASE WHEN r.batch_id <> '' THEN 'batch' ELSE 'pending' END
-FROM (SELECT unnest(@ids::text[]) AS id, unnest(@api_key_ids::text[]) AS api_key_id,
-             unnest(@endpoints::text[]) AS endpoint, unnest(@requests::jsonb[]) AS request,
-             unnest(@request_hashes::bytea[]) AS request_hash, unnest(@external_ids::text[]) AS external_id,
-             unnest(@callback_urls::text[]) AS callback_url, unnest(@idempotency_keys::text[]) AS idempotency_key,
-             unnest(@requested_ats::timestamptz[]) AS requested_at, unnest(@batch_ids::text[]) AS batch_id,
-             unnest(@batch_indexes::int[]) AS batch_index) AS r
-ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-RETURNING id;
+WITH r AS MATERIALIZED (
+    SELECT x.id, x.api_key_id, x.endpoint, x.request, x.request_hash, x.external_id, x.callback_url, x.idempotency_key, x.requested_at, x.batch_id, x.batch_index, x.n,
+           date_trunc('month', x.requested_at AT TIME ZONE 'UTC')::date AS month,
+           x.idempotency_key = '' OR NOT EXISTS (
+               SELECT 1 FROM resolutions o
+               WHERE o.api_key_id = x.api_key_id AND o.idempotency_key = x.idempotency_key) AS new
+    FROM (SELECT i.id, (@api_key_ids::text[])[i.n] AS api_key_id, (@endpoints::text[])[i.n] AS endpoint,
+                 (@requests::jsonb[])[i.n] AS request, (@request_hashes::bytea[])[i.n] AS request_hash,
+                 (@external_ids::text[])[i.n] AS external_id, (@callback_urls::text[])[i.n] AS callback_url,
+                 (@idempotency_keys::text[])[i.n] AS idempotency_key,
+                 (@requested_ats::timestamptz[])[i.n] AS requested_at, (@batch_ids::text[])[i.n] AS batch_id,
+                 (@batch_indexes::int[])[i.n] AS batch_index, i.n
+          FROM unnest(@ids::text[]) WITH ORDINALITY AS i(id, n)) AS x
+), ranked AS (
+    SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, r.external_id, r.callback_url, r.idempotency_key, r.requested_at, r.batch_id, r.batch_index, r.n, r.month, r.new,
+           row_number() OVER (PARTITION BY r.api_key_id, r.month, r.new ORDER BY r.n) AS nth
+    FROM r
+), want AS (
+    SELECT r.api_key_id, r.month, count(*) FILTER (WHERE r.new) AS n, k.quota,
+           @whole::bool AS whole, @counts_accepted::bool AS counts_accepted
+    FROM r
+    JOIN api_keys k ON k.id = r.api_key_id
+    GROUP BY r.api_key_id, r.month, k.quota
+), m AS (
+    INSERT INTO usage_months AS u (api_key_id, month, accepted, granted)
+    SELECT w.api_key_id, w.month, usage_grant(0, w.n, w.quota, w.whole), usage_grant(0, w.n, w.quota, w.whole)
+    FROM want w
+    ORDER BY w.api_key_id, w.month
+    ON CONFLICT (api_key_id, month) DO UPDATE
+    SET (granted, accepted) = (
+        SELECT g.n, u.accepted + g.n
+        FROM want w,
+             LATERAL (SELECT usage_grant(u.accepted - CASE WHEN w.counts_accepted THEN 0 ELSE u.not_found + u.failed END,
+                                         w.n, w.quota, w.whole) AS n) g
+        WHERE w.api_key_id = u.api_key_id AND w.month = u.month)
+    RETURNING u.api_key_id, u.month, u.granted, u.accepted, u.not_found, u.failed
+), ins AS (
+    INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
+                             idempotency_key, requested_at, batch_id, batch_index, callback_status)
+    SELECT x.id, x.api_key_id, x.endpoint, x.request, x.request_hash, nullif(x.external_id, ''), x.callback_url,
+           nullif(x.idempotency_key, ''), x.requested_at, nullif(x.batch_id, ''),
+           CASE WHEN x.batch_id <> '' THEN x.batch_index END,
+           CASE WHEN x.batch_id <> '' THEN 'batch' ELSE 'pending' END
+    FROM ranked x
+    JOIN m ON m.api_key_id = x.api_key_id AND m.month = x.month
+    WHERE NOT x.new OR x.nth <= m.granted
+    ORDER BY x.n
+    ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, api_key_id, endpoint, requested_at
+), d AS (
+    INSERT INTO usage_days AS u (api_key_id, day, endpoint, accepted)
+    SELECT i.api_key_id, (i.requested_at AT TIME ZONE 'UTC')::date, i.endpoint, count(*)
+    FROM ins i
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (api_key_id, day, endpoint) DO UPDATE SET accepted = u.accepted + excluded.accepted
+)
+SELECT x.id::text AS id, x.new::bool AS new, (i.id IS NOT NULL)::bool AS inserted, (x.new AND x.nth > m.granted)::bool AS refused,
+       coalesce(k.quota, -1)::bigint AS quota,
+       coalesce(greatest(k.quota - m.accepted + CASE WHEN @counts_accepted::bool THEN 0 ELSE m.not_found + m.failed END, 0),
+                -1)::bigint AS remaining
+FROM ranked x
+JOIN m ON m.api_key_id = x.api_key_id AND m.month = x.month
+JOIN api_keys k ON k.id = x.api_key_id
+LEFT JOIN ins i ON i.id = x.id
+ORDER BY x.n;
+
+-- UsageMonthGiveBack gives back units ResolutionInsertMany took for elements it did not insert.
+-- name: UsageMonthGiveBack :exec
+UPDATE usage_months
+SET accepted = accepted - @units
+WHERE api_key_id = @api_key_id AND month = @month;
 
 -- name: ResolutionGetByIdempotencyKey :one
 SELECT id, endpoint, request_hash, callback_url, requested_at
@@ -72,10 +140,12 @@ FROM resolutions
 WHERE id = ANY (@ids::text[]);
 
 -- ResolutionFinishMany stores the outcomes of resolve jobs, one for each element of the
--- arrays, and returns the resolutions it finished with their callback attempt counts, and a
--- last row with an empty id and the current erasure epoch. One finished already (by an
--- earlier run whose completion was not recorded) is left as it is; so is one whose resolver
+-- arrays, counts them in usage (on the rows of the day and month each was accepted), and
+-- returns the resolutions it finished with their callback attempt counts, and a last row with
+-- an empty id and the current erasure epoch. One finished already (by an earlier run whose
+-- completion was not recorded) is left as it is, and counted no more; so is one whose resolver
 -- read the graph before an erasure (@epochs older than the current one), to be resolved again.
+-- The month rows are written before the day rows, keys in order, as ResolutionInsertMany does.
 -- name: ResolutionFinishMany :many
 WITH e AS (
     SELECT epoch FROM erasure_epoch
@@ -85,11 +155,35 @@ WITH e AS (
     FROM (SELECT unnest(@ids::text[]) AS id, unnest(@statuses::text[]) AS status,
                  unnest(@results::jsonb[]) AS result, unnest(@epochs::bigint[]) AS epoch) AS x, e
     WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
-    RETURNING r.id, r.callback_attempts, r.batch_id
+    RETURNING r.id, r.callback_attempts, r.batch_id, r.api_key_id, r.endpoint, r.requested_at, r.status
+), m AS (
+    INSERT INTO usage_months AS u (api_key_id, month, completed, not_found, failed)
+    SELECT f.api_key_id, date_trunc('month', f.requested_at AT TIME ZONE 'UTC')::date,
+           count(*) FILTER (WHERE f.status = 'completed'), count(*) FILTER (WHERE f.status = 'not_found'),
+           count(*) FILTER (WHERE f.status = 'failed')
+    FROM f
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    ON CONFLICT (api_key_id, month) DO UPDATE
+    SET completed = u.completed + excluded.completed, not_found = u.not_found + excluded.not_found,
+        failed = u.failed + excluded.failed
+    RETURNING 1
+), d AS (
+    INSERT INTO usage_days AS u (api_key_id, day, endpoint, completed, not_found, failed)
+    SELECT f.api_key_id, (f.requested_at AT TIME ZONE 'UTC')::date, f.endpoint,
+           count(*) FILTER (WHERE f.status = 'completed'), count(*) FILTER (WHERE f.status = 'not_found'),
+           count(*) FILTER (WHERE f.status = 'failed')
+    FROM f
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3
+    ON CONFLICT (api_key_id, day, endpoint) DO UPDATE
+    SET completed = u.completed + excluded.completed, not_found = u.not_found + excluded.not_found,
+        failed = u.failed + excluded.failed
 )
 SELECT f.id, f.callback_attempts, coalesce(f.batch_id, '')::text AS batch_id, 0::bigint AS epoch FROM f
 UNION ALL
-SELECT '', 0, '', e.epoch FROM e;
+-- Reading m here runs it with the statement; d, read by nothing, runs after it.
+SELECT '', 0, '', e.epoch FROM e WHERE (SELECT count(*) FROM m) >= 0;
 
 -- ResolutionGetForDeliveryMany reads what the callback jobs that start at once deliver, with
 -- the signing secrets of each resolution's key.

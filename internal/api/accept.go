@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -72,9 +71,13 @@ func (s *Server) acceptWith(ep endpoint.Endpoint, answer func(echo.Context, Acce
 		ctx := c.Request().Context()
 		a, err := s.accepter.Accept(ctx, req)
 		if err != nil {
-			return s.acceptError(ctx, "accept resolution", err)
+			return s.acceptError(c, ep.Name, "accept resolution", err)
 		}
 		c.Set(ctxResolutionID, a.ID)
+		s.setQuota(c, a.Quota)
+		if !a.Repeat {
+			s.metrics.Accepted.WithLabelValues(ep.Name).Inc()
+		}
 		return answer(c, Accepted{ID: a.ID, Status: resolution.Processing, Message: acceptedMessage,
 			CallbackURL: a.CallbackURL, RequestedAt: formatTime(a.RequestedAt)})
 	}
@@ -124,11 +127,16 @@ func idempotencyKey(c echo.Context) (string, error) {
 	return k, nil
 }
 
-// acceptError answers a failed accept: 422 idempotency_mismatch for a reused key, else the
-// database's error (see dbError); nothing was stored either way.
-func (s *Server) acceptError(ctx context.Context, what string, err error) error {
-	if errors.Is(err, resolution.ErrIdempotencyMismatch) {
+// acceptError answers a failed accept of endpoint: 422 idempotency_mismatch for a reused key,
+// 429 quota_exceeded when the key's quota has no room, else the database's error (see
+// dbError); nothing was stored either way.
+func (s *Server) acceptError(c echo.Context, endpoint, what string, err error) error {
+	var qe *resolution.QuotaExceededError
+	switch {
+	case errors.Is(err, resolution.ErrIdempotencyMismatch):
 		return request.ErrIdempotencyMismatch
+	case errors.As(err, &qe):
+		return s.quotaExceeded(c, endpoint, qe)
 	}
-	return s.dbError(ctx, what, err)
+	return s.dbError(c.Request().Context(), what, err)
 }

@@ -55,13 +55,16 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if subtle.ConstantTimeCompare(row.KeyHash, hash) != 1 {
 				return request.ErrUnauthorized
 			}
-			k = cachedKey{id: row.ID, revoked: row.RevokedAt != nil}
+			k = cachedKey{id: row.ID, revoked: row.RevokedAt != nil, quota: row.Quota}
 			s.keys.put(hash, k, gen)
 		}
 		if k.revoked {
 			return request.ErrUnauthorized
 		}
 		c.Set(ctxAPIKeyID, k.id)
+		if k.quota != nil {
+			c.Set(ctxQuota, *k.quota)
+		}
 		s.touch(k.id)
 		return next(c)
 	}

@@ -94,9 +94,13 @@ func (s *Server) bulk(ep endpoint.Endpoint) echo.HandlerFunc {
 		ctx := c.Request().Context()
 		acc, err := s.accepter.AcceptBatch(ctx, b)
 		if err != nil {
-			return s.acceptError(ctx, "accept batch", err)
+			return s.acceptError(c, ep.Name, "accept batch", err)
 		}
 		c.Set(ctxResolutionID, acc.ID)
+		s.setQuota(c, acc.Quota)
+		if !acc.Repeat {
+			s.metrics.Accepted.WithLabelValues(ep.Name).Add(float64(len(b.Valid)))
+		}
 		ids := make([]*string, len(acc.Resolutions))
 		for i := range acc.Resolutions {
 			if acc.Resolutions[i] != "" {

@@ -29,6 +29,7 @@ type keyCache struct {
 type cachedKey struct {
 	id      string
 	revoked bool
+	quota   *int64 // the monthly quota; nil for none
 }
 
 func newKeyCache() *keyCache { return &keyCache{keys: map[string]cachedKey{}} }

@@ -49,7 +49,9 @@ type Server struct {
 	accepter  *resolution.Accepter
 	keys      *keyCache
 	metrics   *metrics.API
-	usage     *usage
+	lastUse   *lastUse
+	quotas    *quotas
+	counting  resolution.Counting
 	tracing   *telemetry.Tracing
 	stop      context.CancelFunc
 	dbTimeout time.Duration
@@ -72,11 +74,13 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		logger:    d.Logger,
 		policy:    netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
 		limiter:   newLimiter(cfg.APIRateLimit),
-		accepter:  resolution.NewAccepter(d.Pool, rc, cfg.DBTimeout),
+		accepter:  resolution.NewAccepter(d.Pool, rc, cfg.DBTimeout, resolution.Counting(cfg.QuotaCounts)),
 		keys:      newKeyCache(),
 		dbTimeout: cfg.DBTimeout,
 		metrics:   metrics.NewAPI(d.Pool, d.Logger, resolution.QueueResolve, resolution.QueueCallback, resolution.QueueBatch),
-		usage:     newUsage(),
+		lastUse:   newLastUse(),
+		quotas:    newQuotas(),
+		counting:  resolution.Counting(cfg.QuotaCounts),
 		tracing:   d.Tracing,
 	}
 	ctx, stop := context.WithCancel(context.Background())
@@ -106,7 +110,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 func (s *Server) Close() {
 	s.stop()
 	s.accepter.Close()
-	s.usage.close()
+	s.lastUse.close()
 }
 
 // ServeHTTP implements http.Handler.
@@ -129,7 +133,7 @@ func (s *Server) routes(tracing *telemetry.Tracing) {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(s.metrics.Handler()))
 
-	v1 := e.Group("/v1", s.authenticate, s.rateLimit)
+	v1 := e.Group("/v1", s.authenticate, s.quotaHeaders, s.rateLimit)
 	for _, ep := range endpoint.All {
 		v1.POST("/"+ep.Name, s.accept(ep))
 		v1.POST("/"+ep.Name+"/bulk", s.bulk(ep))
@@ -137,8 +141,9 @@ func (s *Server) routes(tracing *telemetry.Tracing) {
 	v1.GET("/resolutions/:id", s.getResolution)
 	v1.GET("/batches/:id", s.getBatch)
 	v1.GET("/batches/:id/results", s.getBatchResults)
+	v1.GET("/usage", s.getUsage)
 
-	lead := e.Group(strings.TrimSuffix(leadPrefix, "/"), s.authenticate, s.rateLimit)
+	lead := e.Group(strings.TrimSuffix(leadPrefix, "/"), s.authenticate, s.quotaHeaders, s.rateLimit)
 	for _, ep := range endpoint.All {
 		lead.POST("/"+ep.Slug(), s.acceptLead(ep))
 	}

@@ -56,10 +56,16 @@ type Created struct {
 
 // Create makes a key named name and stores it.
 func Create(ctx context.Context, db store.DBTX, name string) (Created, error) {
+	return CreateWithQuota(ctx, db, name, nil)
+}
+
+// CreateWithQuota is Create for a key with a monthly quota (CONTRACT.md section 10); nil for
+// none.
+func CreateWithQuota(ctx context.Context, db store.DBTX, name string, quota *int64) (Created, error) {
 	c := Created{ID: NewID(), Name: name, Key: New(), SigningSecret: callback.NewSecret()}
 	err := store.New().APIKeyInsert(ctx, db, store.APIKeyInsertParams{
 		ID: c.ID, Name: name, KeyHash: Hash(c.Key), KeyPrefix: DisplayPrefix(c.Key),
-		SigningSecret: c.SigningSecret,
+		SigningSecret: c.SigningSecret, Quota: quota,
 	})
 	return c, err
 }

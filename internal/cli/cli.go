@@ -32,10 +32,11 @@ type command struct {
 // commands is every command, in the order the overview lists them.
 var commands = []*command{
 	migrateUp, migrateStatus,
-	keysCreate, keysList, keysRevoke, keysRotateSecret,
+	keysCreate, keysList, keysRevoke, keysRotateSecret, keysQuota,
 	importFile, seedDemo,
 	callbacksReplay,
 	forget, purge,
+	usageReport,
 	healthcheck, listen,
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,13 +17,15 @@ import (
 
 var keysCreate = &command{
 	name:     "keys create",
-	synopsis: "--name NAME [--json]",
+	synopsis: "--name NAME [--quota N] [--json]",
 	summary:  "make an API key; its value and signing secret are shown once",
 	detail: "Makes an API key and its callback signing secret. Only a hash of the key is stored, so both\n" +
-		"are shown this once. With --json it prints one object: {\"id\", \"name\", \"key\", \"signingSecret\"}.",
+		"are shown this once. With --quota N the key may use N a UTC month (see keys quota). With\n" +
+		"--json it prints one object: {\"id\", \"name\", \"key\", \"signingSecret\"}.",
 	run: func(s *session, ctx context.Context, args []string) error {
 		fs := s.flags()
 		name := fs.String("name", "", "a name to tell the key apart (required)")
+		quotaS := fs.String("quota", "none", "a monthly quota (default: none)")
 		asJSON := fs.Bool("json", false, "print one JSON object")
 		if err := fs.Parse(args); err != nil {
 			return err
@@ -30,11 +33,15 @@ var keysCreate = &command{
 		if strings.TrimSpace(*name) == "" {
 			return errors.New("keys create: --name is required")
 		}
+		quota, err := parseQuota(*quotaS)
+		if err != nil {
+			return err
+		}
 		pool, err := s.db(ctx)
 		if err != nil {
 			return err
 		}
-		k, err := apikey.Create(ctx, pool, strings.TrimSpace(*name))
+		k, err := apikey.CreateWithQuota(ctx, pool, strings.TrimSpace(*name), quota)
 		if err != nil {
 			return err
 		}
@@ -49,9 +56,9 @@ var keysCreate = &command{
 
 var keysList = &command{
 	name:    "keys list",
-	summary: "list keys: id, prefix, name, created, last used, revoked",
-	detail: "Lists every key with the first characters of its value, when it was made, when it was last\n" +
-		"used (to the minute) and when it was revoked.",
+	summary: "list keys: id, prefix, name, quota, created, last used, revoked",
+	detail: "Lists every key with the first characters of its value, its monthly quota, when it was made,\n" +
+		"when it was last used (to the minute) and when it was revoked.",
 	run: func(s *session, ctx context.Context, args []string) error {
 		pool, err := s.dbNoFlags(ctx, args)
 		if err != nil {
@@ -62,10 +69,14 @@ var keysList = &command{
 			return err
 		}
 		tw := tabwriter.NewWriter(s.env.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tPREFIX\tNAME\tCREATED\tLAST USED\tREVOKED")
+		fmt.Fprintln(tw, "ID\tPREFIX\tNAME\tQUOTA\tCREATED\tLAST USED\tREVOKED")
 		for _, k := range keys {
-			fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\n", k.ID, k.KeyPrefix, k.Name, k.CreatedAt.UTC().Format(time.RFC3339),
-				orDash(k.LastUsedAt), orDash(k.RevokedAt))
+			quota := "-"
+			if k.Quota != nil {
+				quota = strconv.FormatInt(*k.Quota, 10)
+			}
+			fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.KeyPrefix, k.Name, quota,
+				k.CreatedAt.UTC().Format(time.RFC3339), orDash(k.LastUsedAt), orDash(k.RevokedAt))
 		}
 		return tw.Flush()
 	},

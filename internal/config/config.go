@@ -28,6 +28,10 @@ const MinRescueAfter = 15 * time.Second
 // least a day.
 const MinRetention = 24 * time.Hour
 
+// MinUsageRetention is the shortest USAGE_RETENTION, and its default: 400 days, so that a
+// year's figures can be compared with the year before.
+const MinUsageRetention = 9600 * time.Hour
+
 // DefaultDatabaseURL is the project-local development database that scripts/devdb.sh runs.
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:54329/openresolve?sslmode=disable"
 
@@ -57,6 +61,12 @@ type Config struct {
 	// kept before the workers delete them (RESOLUTION_RETENTION, 720h, at least 24h so that
 	// an Idempotency-Key stays usable for a day).
 	Retention time.Duration
+	// QuotaCounts is what a key's quota counts (QUOTA_COUNTS): "completed", answers that
+	// found something, or "accepted", every accepted request or batch item.
+	QuotaCounts string
+	// UsageRetention is how long daily usage figures are kept (USAGE_RETENTION, 9600h, at
+	// least MinUsageRetention): they outlive the resolutions they count.
+	UsageRetention time.Duration
 	// JobRetention is how long River keeps completed jobs (WORKER_JOB_RETENTION, 10m): the
 	// resolutions table is the record, so River's rows need only outlive a look at River UI.
 	JobRetention time.Duration
@@ -129,6 +139,8 @@ func Default() Config {
 		CallbackWorkers:       400,
 		JobRetention:          10 * time.Minute,
 		Retention:             720 * time.Hour,
+		QuotaCounts:           "completed",
+		UsageRetention:        MinUsageRetention,
 		MaxConns:              16,
 		RescueStuckJobsAfter:  MinRescueAfter,
 		DBTimeout:             2 * time.Second,
@@ -189,6 +201,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if s := strings.TrimSpace(getenv("RESOLUTION_RETENTION")); s != "" {
 		if cfg.Retention, err = time.ParseDuration(s); err != nil || cfg.Retention < MinRetention {
 			return Config{}, fmt.Errorf("RESOLUTION_RETENTION: %q is not a duration of at least 24h", s)
+		}
+	}
+	if s := strings.TrimSpace(getenv("QUOTA_COUNTS")); s != "" {
+		if s != "completed" && s != "accepted" {
+			return Config{}, fmt.Errorf("QUOTA_COUNTS: %q is neither completed nor accepted", s)
+		}
+		cfg.QuotaCounts = s
+	}
+	if s := strings.TrimSpace(getenv("USAGE_RETENTION")); s != "" {
+		if cfg.UsageRetention, err = time.ParseDuration(s); err != nil || cfg.UsageRetention < MinUsageRetention {
+			return Config{}, fmt.Errorf("USAGE_RETENTION: %q is not a duration of at least 9600h", s)
 		}
 	}
 	for _, name := range []string{"WORKER_POLL_ONLY", "DATABASE_POLL_ONLY"} { // the new name wins

@@ -25,6 +25,8 @@ func TestFromEnvDefaults(t *testing.T) {
 	require.Equal(t, slog.LevelInfo, cfg.LogLevel)
 	require.Equal(t, "json", cfg.LogFormat)
 	require.Equal(t, 720*time.Hour, cfg.Retention)
+	require.Equal(t, "completed", cfg.QuotaCounts)
+	require.Equal(t, 9600*time.Hour, cfg.UsageRetention)
 	require.Equal(t, Default(), cfg, "an empty environment is the default configuration")
 }
 
@@ -35,6 +37,7 @@ func TestFromEnv(t *testing.T) {
 		"CALLBACK_ALLOWED_NETWORKS": "127.0.0.0/8,::1", "CALLBACK_RETRY_SCHEDULE": "1s, 2s",
 		"API_RATE_LIMIT": "0", "LOG_LEVEL": "debug", "LOG_FORMAT": "TEXT", "DNS_RESOLVER": "127.0.0.1:53",
 		"WORKER_RESOLVE_CONCURRENCY": "7", "WORKER_CALLBACK_CONCURRENCY": "9", "RESOLUTION_RETENTION": "24h",
+		"QUOTA_COUNTS": "accepted", "USAGE_RETENTION": "10000h",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, "postgres://x/y", cfg.DatabaseURL)
@@ -50,6 +53,8 @@ func TestFromEnv(t *testing.T) {
 	require.Equal(t, 7, cfg.ResolveWorkers)
 	require.Equal(t, 9, cfg.CallbackWorkers)
 	require.Equal(t, 24*time.Hour, cfg.Retention)
+	require.Equal(t, "accepted", cfg.QuotaCounts)
+	require.Equal(t, 10000*time.Hour, cfg.UsageRetention)
 }
 
 func TestFromEnvErrors(t *testing.T) {
@@ -64,6 +69,9 @@ func TestFromEnvErrors(t *testing.T) {
 		"retention":   {"RESOLUTION_RETENTION": "23h"},
 		"retention 0": {"RESOLUTION_RETENTION": "0"},
 		"concurrency": {"WORKER_RESOLVE_CONCURRENCY": "0"},
+		"counts":      {"QUOTA_COUNTS": "found"},
+		"usage days":  {"USAGE_RETENTION": "720h"},
+		"usage text":  {"USAGE_RETENTION": "a year"},
 	} {
 		_, err := FromEnv(env(m))
 		require.Error(t, err, name)

@@ -46,6 +46,8 @@ type stackOpts struct {
 	riverUI [2]string
 	// tracing, when set, traces the API and the worker.
 	tracing *telemetry.Tracing
+	// quotaCounts, when set, is QUOTA_COUNTS.
+	quotaCounts string
 }
 
 // stack is one API process and one worker process, as app builds them, on one database.
@@ -91,6 +93,9 @@ func newStack(t *testing.T, o stackOpts) *stack {
 		cfg.DBTimeout = o.dbTimeout
 	}
 	cfg.RiverUIUser, cfg.RiverUIPassword = o.riverUI[0], o.riverUI[1]
+	if o.quotaCounts != "" {
+		cfg.QuotaCounts = o.quotaCounts
+	}
 	var opts []app.Option
 	if o.tracing != nil {
 		opts = append(opts, app.WithTracing(o.tracing))

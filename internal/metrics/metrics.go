@@ -45,6 +45,12 @@ type API struct {
 	Requests *prometheus.CounterVec
 	// AcceptDuration is the time to answer a resolution request, by endpoint and status.
 	AcceptDuration *prometheus.HistogramVec
+	// Accepted counts what usage counts as accepted, by endpoint: requests and batch items
+	// stored (an Idempotency-Key repeat stores nothing). The workers count outcomes
+	// (resolutions_total).
+	Accepted *prometheus.CounterVec
+	// QuotaExceeded counts requests and batches refused 429 quota_exceeded, by endpoint.
+	QuotaExceeded *prometheus.CounterVec
 }
 
 // NewAPI registers the API's metrics, and the job counts and backlog of pool's River table
@@ -63,7 +69,15 @@ func NewAPI(pool *pgxpool.Pool, logger *slog.Logger, queues ...string) *API {
 			Buckets: latencyBuckets,
 		}, []string{"endpoint", "code"}),
 	}
-	reg.MustRegister(m.Requests, m.AcceptDuration)
+	m.Accepted = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Name: "accepted_total",
+		Help: "Requests and batch items accepted (stored with their job), by endpoint, as usage counts them.",
+	}, []string{"endpoint"})
+	m.QuotaExceeded = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: namespace, Name: "quota_exceeded_total",
+		Help: "Requests and batches refused because their key's monthly quota had no room, by endpoint.",
+	}, []string{"endpoint"})
+	reg.MustRegister(m.Requests, m.AcceptDuration, m.Accepted, m.QuotaExceeded)
 	if pool != nil {
 		reg.MustRegister(&jobsCollector{pool: pool, logger: logger, queues: queues})
 	}

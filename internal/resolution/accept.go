@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,7 +67,45 @@ type Accepted struct {
 	ID          string
 	CallbackURL string
 	RequestedAt time.Time
+	// Quota is its key's monthly quota as the accept left it; nil for a key without one.
+	Quota *Quota
+	// Repeat is true for the first resolution of an Idempotency-Key repeat: nothing was stored.
+	Repeat bool
 }
+
+// Quota is a key's monthly quota (CONTRACT.md section 10): Limit units a UTC month, of which
+// Remaining are neither used nor reserved by requests in flight.
+type Quota struct {
+	Limit, Remaining int64
+}
+
+// quotaOf reads the quota columns of ResolutionInsertMany: -1 for none.
+func quotaOf(limit, remaining int64) *Quota {
+	if limit < 0 {
+		return nil
+	}
+	return &Quota{Limit: limit, Remaining: remaining}
+}
+
+// QuotaExceededError is returned for a request, or a batch, its key's quota has no room for;
+// nothing was stored.
+type QuotaExceededError struct {
+	Quota Quota
+}
+
+func (e *QuotaExceededError) Error() string {
+	return fmt.Sprintf("the monthly quota of %d is used up (%d left)", e.Quota.Limit, e.Quota.Remaining)
+}
+
+// Counting says what a quota counts (QUOTA_COUNTS): CountCompleted, answers that found
+// something (a request reserves a unit while in flight, given back if it finds nothing), or
+// CountAccepted, every accepted request or item.
+type Counting string
+
+const (
+	CountCompleted Counting = "completed"
+	CountAccepted  Counting = "accepted"
+)
 
 // ErrIdempotencyMismatch is returned for an Idempotency-Key its API key used with another
 // request.
@@ -80,7 +119,15 @@ type Accepter struct {
 	river   *river.Client[pgx.Tx]
 	queries *store.Queries
 	timeout time.Duration
-	group   *group[pending, bool] // true when the row was inserted
+	counts  Counting
+	group   *group[pending, stored]
+}
+
+// stored is what became of a pending request.
+type stored struct {
+	inserted bool // its row is new; else a repeat of its Idempotency-Key, or refused
+	refused  bool // its key's quota had no room
+	quota    *Quota
 }
 
 // pending is one request to store.
@@ -99,9 +146,9 @@ const (
 
 // NewAccepter starts an Accepter on pool; timeout bounds each group's transaction, whatever
 // the deadlines of the requests in it (a request whose deadline passed while it waited for its
-// group is left out). rc is an insert-only River client.
-func NewAccepter(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], timeout time.Duration) *Accepter {
-	a := &Accepter{pool: pool, river: rc, queries: store.New(), timeout: timeout}
+// group is left out). rc is an insert-only River client; counts is what quotas count.
+func NewAccepter(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], timeout time.Duration, counts Counting) *Accepter {
+	a := &Accepter{pool: pool, river: rc, queries: store.New(), timeout: timeout, counts: counts}
 	a.group = newGroup(committers, maxGroup, timeout, a.commit)
 	return a
 }
@@ -113,16 +160,20 @@ func (a *Accepter) Close() { a.group.close() }
 // time. With an Idempotency-Key its API key already used it stores nothing and returns the
 // first resolution, or ErrIdempotencyMismatch when that was another request. The insert waits
 // for a concurrent request holding the same key to commit, so two racing repeats get one
-// resolution. An error from the database is returned as it is (store.IsUnavailable tells an
-// outage); nothing was stored then.
+// resolution. A request its key's quota has no room for gets a *QuotaExceededError. An error
+// from the database is returned as it is (store.IsUnavailable tells an outage); nothing was
+// stored then.
 func (a *Accepter) Accept(ctx context.Context, req Request) (Accepted, error) {
 	p := pending{req: req, hash: req.hash(),
 		row: Accepted{ID: NewID(), CallbackURL: req.CallbackURL, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}}
-	inserted, err := a.group.do(ctx, p)
-	if err != nil {
+	out, err := a.group.do(ctx, p)
+	switch {
+	case err != nil:
 		return Accepted{}, err
-	}
-	if inserted {
+	case out.refused:
+		return Accepted{}, &QuotaExceededError{Quota: *out.quota}
+	case out.inserted:
+		p.row.Quota = out.quota
 		return p.row, nil
 	}
 	// The request's own budget may be spent waiting for its group; the look-up gets its own.
@@ -137,11 +188,13 @@ func (a *Accepter) Accept(ctx context.Context, req Request) (Accepted, error) {
 	if !bytes.Equal(first.RequestHash, p.hash) {
 		return Accepted{}, ErrIdempotencyMismatch
 	}
-	return Accepted{ID: first.ID, CallbackURL: first.CallbackURL, RequestedAt: first.RequestedAt}, nil
+	return Accepted{ID: first.ID, CallbackURL: first.CallbackURL, RequestedAt: first.RequestedAt, Quota: out.quota,
+		Repeat: true}, nil
 }
 
-// commit stores a group in one transaction and says which rows it inserted.
-func (a *Accepter) commit(ctx context.Context, group []pending) ([]bool, error) {
+// commit stores a group in one transaction, with what it counts, and says what became of each
+// request.
+func (a *Accepter) commit(ctx context.Context, group []pending) ([]stored, error) {
 	var p store.ResolutionInsertManyParams
 	for _, pd := range group {
 		r := pd.req
@@ -157,19 +210,33 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]bool, error) 
 		p.BatchIDs = append(p.BatchIDs, "")
 		p.BatchIndexes = append(p.BatchIndexes, 0)
 	}
-	inserted := make([]bool, len(group))
+	p.CountsAccepted = a.counts == CountAccepted
+	out := make([]stored, len(group))
 	err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		ids, err := a.queries.ResolutionInsertMany(ctx, tx, p)
+		rows, err := a.queries.ResolutionInsertMany(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		done := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			done[id] = true
+		if len(rows) != len(group) {
+			return fmt.Errorf("accept: %d rows for %d requests", len(rows), len(group))
 		}
-		jobs := make([]river.InsertManyParams, 0, len(ids))
-		for i, pd := range group {
-			if inserted[i] = done[pd.row.ID]; !inserted[i] {
+		type keyMonth struct {
+			key   string
+			month time.Time
+		}
+		var giveBack map[keyMonth]int64
+		jobs := make([]river.InsertManyParams, 0, len(rows))
+		for i, row := range rows {
+			pd := group[i]
+			out[i] = stored{inserted: row.Inserted, refused: row.Refused, quota: quotaOf(row.Quota, row.Remaining)}
+			if row.New && !row.Inserted && !row.Refused {
+				// Counted, but a repeat of its Idempotency-Key committed meanwhile.
+				if giveBack == nil {
+					giveBack = map[keyMonth]int64{}
+				}
+				giveBack[keyMonth{pd.req.APIKeyID, monthOf(pd.row.RequestedAt)}]++
+			}
+			if !row.Inserted {
 				continue
 			}
 			job := river.InsertManyParams{Args: ResolveJob{ResolutionID: pd.row.ID}}
@@ -178,11 +245,23 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]bool, error) 
 			}
 			jobs = append(jobs, job)
 		}
+		for km, n := range giveBack {
+			if err := a.queries.UsageMonthGiveBack(ctx, tx, store.UsageMonthGiveBackParams{
+				APIKeyID: km.key, Month: km.month, Units: n}); err != nil {
+				return err
+			}
+		}
 		if len(jobs) == 0 {
 			return nil
 		}
 		_, err = a.river.InsertManyFastTx(ctx, tx, jobs)
 		return err
 	})
-	return inserted, err
+	return out, err
+}
+
+// monthOf is the first day of t's UTC month.
+func monthOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }

@@ -75,12 +75,17 @@ type AcceptedBatch struct {
 	Items       int
 	Resolutions []string
 	Rejected    []byte
+	// Quota is its key's monthly quota as the accept left it; nil for a key without one.
+	Quota *Quota
+	// Repeat is true for the first batch of an Idempotency-Key repeat: nothing was stored.
+	Repeat bool
 }
 
 // AcceptBatch stores b, every valid item's resolution and resolve job, and the batch job, in
 // one transaction: each statement takes all the items at once. With an Idempotency-Key its
 // API key already used it stores nothing and returns the first batch, or
-// ErrIdempotencyMismatch when that was another request.
+// ErrIdempotencyMismatch when that was another request. A batch its key's quota has no room
+// for, as a whole, gets a *QuotaExceededError and nothing is stored.
 func (a *Accepter) AcceptBatch(ctx context.Context, b Batch) (AcceptedBatch, error) {
 	acc := AcceptedBatch{ID: NewBatchID(), CallbackURL: b.CallbackURL, Items: b.Items, Rejected: b.Rejected,
 		RequestedAt: time.Now().UTC().Truncate(time.Millisecond), Resolutions: make([]string, b.Items)}
@@ -123,8 +128,16 @@ func (a *Accepter) AcceptBatch(ctx context.Context, b Batch) (AcceptedBatch, err
 			p.BatchIndexes = append(p.BatchIndexes, int32(it.Index))
 			jobs = append(jobs, river.InsertManyParams{Args: ResolveJob{ResolutionID: id}, InsertOpts: opts})
 		}
-		if _, err := a.queries.ResolutionInsertMany(ctx, tx, p); err != nil {
+		p.Whole, p.CountsAccepted = true, a.counts == CountAccepted
+		rows, err := a.queries.ResolutionInsertMany(ctx, tx, p)
+		if err != nil {
 			return err
+		}
+		for _, row := range rows {
+			acc.Quota = quotaOf(row.Quota, row.Remaining)
+			if row.Refused {
+				return &QuotaExceededError{Quota: *acc.Quota}
+			}
 		}
 		jobs = append(jobs, river.InsertManyParams{Args: BatchJob{BatchID: acc.ID}, InsertOpts: opts})
 		_, err = a.river.InsertManyFastTx(ctx, tx, jobs)
@@ -149,7 +162,7 @@ func (a *Accepter) storedBatch(ctx context.Context, b store.Batch) (AcceptedBatc
 		return AcceptedBatch{}, err
 	}
 	acc := AcceptedBatch{ID: b.ID, CallbackURL: b.CallbackURL, RequestedAt: b.RequestedAt, Items: int(b.Items),
-		Rejected: b.Rejected, Resolutions: make([]string, b.Items)}
+		Rejected: b.Rejected, Resolutions: make([]string, b.Items), Repeat: true}
 	for _, it := range items {
 		if int(it.BatchIndex) < len(acc.Resolutions) {
 			acc.Resolutions[it.BatchIndex] = it.ID

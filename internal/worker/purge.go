@@ -10,14 +10,17 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/openresolve/openresolve/internal/resolution"
+	"github.com/openresolve/openresolve/internal/usage"
 )
 
-// purgeWorker runs resolution.Purge every minute with the retention (RESOLUTION_RETENTION).
+// purgeWorker runs resolution.Purge every minute with the retention (RESOLUTION_RETENTION),
+// and usage.Purge with USAGE_RETENTION.
 type purgeWorker struct {
 	river.WorkerDefaults[resolution.PurgeJob]
-	pool      *pgxpool.Pool
-	logger    *slog.Logger
-	retention time.Duration
+	pool           *pgxpool.Pool
+	logger         *slog.Logger
+	retention      time.Duration
+	usageRetention time.Duration
 }
 
 func (w *purgeWorker) Work(ctx context.Context, job *river.Job[resolution.PurgeJob]) error {
@@ -27,6 +30,14 @@ func (w *purgeWorker) Work(ctx context.Context, job *river.Job[resolution.PurgeJ
 	pctx, cancel := context.WithTimeout(ctx, JobTimeout-3*time.Second)
 	defer cancel()
 	p, err := resolution.Purge(pctx, w.pool, w.retention)
+	if err == nil {
+		var days int64
+		days, err = usage.Purge(pctx, w.pool, w.usageRetention, time.Now())
+		if days > 0 {
+			w.logger.InfoContext(ctx, "purged usage figures past their retention", slog.Int64("rows", days),
+				slog.Duration("retention", w.usageRetention))
+		}
+	}
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		err = nil
 	}

@@ -78,7 +78,8 @@ func New(cfg config.Config, d Deps) (*Worker, error) {
 	river.AddWorker(workers, cw)
 	river.AddWorker(workers, &sweepWorker{pool: d.Pool, logger: d.Logger, age: cfg.SweepAge})
 	river.AddWorker(workers, &batchWorker{pool: d.Pool, metrics: d.Metrics})
-	river.AddWorker(workers, &purgeWorker{pool: d.Pool, logger: d.Logger, retention: cfg.Retention})
+	river.AddWorker(workers, &purgeWorker{pool: d.Pool, logger: d.Logger, retention: cfg.Retention,
+		usageRetention: cfg.UsageRetention})
 
 	poll := cfg.FetchPollInterval
 	if cfg.PollOnly {

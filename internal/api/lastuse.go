@@ -11,20 +11,20 @@ import (
 // time to the minute, and a busy key costs one small write a minute rather than one a request.
 const usageEvery = time.Minute
 
-// usage remembers when this process last recorded each key's use.
-type usage struct {
+// lastUse remembers when this process last recorded each key's use.
+type lastUse struct {
 	mu     sync.Mutex // guards last, closed and wg.Add against close's wg.Wait
 	last   map[string]time.Time
 	closed bool
 	wg     sync.WaitGroup
 }
 
-func newUsage() *usage { return &usage{last: map[string]time.Time{}} }
+func newLastUse() *lastUse { return &lastUse{last: map[string]time.Time{}} }
 
 // touch records, in the background, that key was used now, unless it was recorded within
 // usageEvery. A failed write is retried by the key's next request.
 func (s *Server) touch(keyID string) {
-	u := s.usage
+	u := s.lastUse
 	now := time.Now()
 	u.mu.Lock()
 	if u.closed || now.Sub(u.last[keyID]) < usageEvery {
@@ -49,7 +49,7 @@ func (s *Server) touch(keyID string) {
 }
 
 // close waits for the writes under way; a request still served after it records nothing.
-func (u *usage) close() {
+func (u *lastUse) close() {
 	u.mu.Lock()
 	u.closed = true
 	u.mu.Unlock()
