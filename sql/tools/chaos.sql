@@ -25,3 +25,15 @@ WHERE resolution_id = ANY (@ids::text[]) AND status_code BETWEEN 200 AND 299
 GROUP BY 1
 UNION ALL
 SELECT id, 1 FROM batches WHERE id = ANY (@ids::text[]) AND callback_status = 'delivered';
+
+-- ChaosOutcomes counts the resolutions of the accepted requests and batches by endpoint and
+-- state: what usage must say.
+-- name: ChaosOutcomes :many
+SELECT endpoint, count(*) AS accepted,
+       count(*) FILTER (WHERE status = 'completed') AS completed,
+       count(*) FILTER (WHERE status = 'not_found') AS not_found,
+       count(*) FILTER (WHERE status = 'failed') AS failed
+FROM resolutions
+WHERE id = ANY (@ids::text[]) OR batch_id = ANY (@ids::text[])
+GROUP BY endpoint
+ORDER BY endpoint;

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/openresolve/openresolve/internal/tools/harness"
 	"github.com/openresolve/openresolve/internal/tools/toolsdb"
+	"github.com/openresolve/openresolve/internal/usage"
 )
 
 // Options shape a run.
@@ -57,7 +59,10 @@ type Report struct {
 	Unstored      []string       // 202s with no row in the database
 	Duplicates    []Duplicate    // resolutions the receiver accepted more than once
 	Mismatched    int            // idempotent retries that got another id than the first 202
+	Replays       int            // deliberate repeats of an accepted request with its Idempotency-Key
 	BadSignatures int
+	// Usage is what the key's usage figures say, beside what they must say.
+	Usage UsageCheck
 	// Outage is what the API answered while Postgres was down: a request and /readyz.
 	Outage OutageProbe
 	// Recoveries are the killed workers' jobs: how long until the others had run them all.
@@ -66,6 +71,20 @@ type Report struct {
 	WorkDir string
 	Faults  []Fault
 	Elapsed time.Duration
+}
+
+// UsageCheck compares the key's usage figures, by endpoint, with the resolutions of the
+// accepted requests and batches (CONTRACT.md section 10): what GET /v1/usage and
+// `openresolve usage --json` say must be exactly what the resolutions are, through every
+// fault of the run.
+type UsageCheck struct {
+	Want, API, CLI map[string]usage.Counts
+	Err            string // why a figure could not be read
+}
+
+// OK reports whether both readings are exactly what they must be.
+func (u UsageCheck) OK() bool {
+	return u.Err == "" && len(u.Want) > 0 && maps.Equal(u.Want, u.API) && maps.Equal(u.Want, u.CLI)
 }
 
 // Duplicate is a resolution delivered and accepted more than once, and why.
@@ -152,7 +171,7 @@ func (r Report) OK() bool {
 			return false
 		}
 	}
-	return len(r.Lost) == 0 && len(r.Unstored) == 0 && r.Mismatched == 0 && r.BadSignatures == 0 &&
+	return len(r.Lost) == 0 && len(r.Unstored) == 0 && r.Mismatched == 0 && r.BadSignatures == 0 && r.Usage.OK() &&
 		r.Outage.Status == http.StatusServiceUnavailable && r.Outage.Took < 3*time.Second &&
 		r.Outage.ReadyStatus == http.StatusServiceUnavailable
 }
@@ -309,6 +328,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	ids := map[string]bool{}
 	for r := range results {
 		rep.Sent++
+		if r.replayed {
+			rep.Replays++
+		}
 		switch {
 		case r.id != "":
 			rep.Accepted++
@@ -339,7 +361,65 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		sleep(ctx, time.Second)
 	}
 	rep.Elapsed = time.Since(start)
+	rep.Usage = checkUsage(ctx, conn, site, apiURL, key.Key, ids)
 	return reconcile(ctx, conn, rcv, ids, rep)
+}
+
+// checkUsage reads the key's usage through the API and the CLI, and what it must be from the
+// resolutions of the accepted ids.
+func checkUsage(ctx context.Context, conn *pgx.Conn, site *harness.Site, apiURL, key string, ids map[string]bool) UsageCheck {
+	u := UsageCheck{Want: map[string]usage.Counts{}, API: map[string]usage.Counts{}, CLI: map[string]usage.Counts{}}
+	rows, err := toolsdb.New().ChaosOutcomes(ctx, conn, keys(ids))
+	if err != nil {
+		u.Err = err.Error()
+		return u
+	}
+	for _, r := range rows {
+		u.Want[r.Endpoint] = usage.Counts{Accepted: r.Accepted, Completed: r.Completed, NotFound: r.NotFound,
+			Failed: r.Failed, Processing: r.Accepted - r.Completed - r.NotFound - r.Failed}
+	}
+	byEndpoint := func(days []usage.Day) map[string]usage.Counts {
+		m := map[string]usage.Counts{}
+		for _, d := range days {
+			c := m[d.Endpoint]
+			c.Accepted += d.Accepted
+			c.Completed += d.Completed
+			c.NotFound += d.NotFound
+			c.Failed += d.Failed
+			c.Processing += d.Processing
+			m[d.Endpoint] = c
+		}
+		return m
+	}
+	// The run may span midnight or a month's end: ask for the days around it.
+	from, to := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly), time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, apiURL+"/v1/usage?from="+from+"&to="+to, nil)
+	req.Header.Set("x-api-key", key)
+	var rep usage.Report
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		err = json.NewDecoder(resp.Body).Decode(&rep)
+		resp.Body.Close()
+	}
+	if err != nil {
+		u.Err = "GET /v1/usage: " + err.Error()
+		return u
+	}
+	u.API = byEndpoint(rep.Days)
+	out, err := site.CLI(ctx, "usage", "--from", from, "--to", to, "--json")
+	var all struct{ Keys []usage.KeyReport }
+	if err == nil {
+		err = json.Unmarshal(out, &all)
+	}
+	if err == nil && len(all.Keys) != 1 {
+		err = fmt.Errorf("%d keys", len(all.Keys))
+	}
+	if err != nil {
+		u.Err = "openresolve usage: " + err.Error()
+		return u
+	}
+	u.CLI = byEndpoint(all.Keys[0].Days)
+	return u
 }
 
 func sleep(ctx context.Context, d time.Duration) {
@@ -398,7 +478,12 @@ type result struct {
 	id       string // the resolution id of a 202
 	outcome  string // otherwise: the last status or error
 	mismatch bool   // a retry's 202 named another id than an earlier one
+	replayed bool   // the 202 was asked for again on purpose
 }
+
+// ReplayEvery makes every ReplayEvery-th accepted request be sent once more with its
+// Idempotency-Key, as a client unsure of its first answer does: it must count nothing more.
+const ReplayEvery = 5
 
 // load sends o.Requests requests over o.Duration from o.Concurrency clients. Each request has
 // an Idempotency-Key; a client that gets no answer, or a 5xx, sends the same request again
@@ -471,7 +556,11 @@ func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, 
 					res.mismatch = true
 				}
 				res.id = ans.ID
-				return res
+				if i%ReplayEvery != 0 || res.replayed {
+					return res
+				}
+				res.replayed, retry = true, true
+				attempt = 0
 			case resp.StatusCode >= 500:
 				res.outcome, retry = strconv.Itoa(resp.StatusCode), true
 			default:
@@ -480,6 +569,9 @@ func send(ctx context.Context, client *http.Client, apiURL, key, cbBase string, 
 		}
 		if !retry || time.Now().After(deadline) || ctx.Err() != nil {
 			return res
+		}
+		if attempt == 0 { // the deliberate replay goes at once
+			continue
 		}
 		sleep(ctx, time.Duration(min(attempt, 10))*200*time.Millisecond+time.Duration(rand.IntN(100))*time.Millisecond)
 	}
@@ -585,7 +677,16 @@ func (r Report) Print(w io.Writer) {
 	for _, d := range r.Duplicates {
 		fmt.Fprintf(tw, "  %s\t×%d: %s\n", d.ID, d.Times, d.Reason)
 	}
-	fmt.Fprintf(tw, "idempotent retries given another id\t%d\n", r.Mismatched)
+	fmt.Fprintf(tw, "idempotent retries given another id\t%d (of %d accepted requests sent again on purpose)\n", r.Mismatched, r.Replays)
+	usageState := "exactly the resolutions' outcomes, through the API and the CLI"
+	if !r.Usage.OK() {
+		usageState = fmt.Sprintf("WRONG: want %v, API %v, CLI %v %s", r.Usage.Want, r.Usage.API, r.Usage.CLI, r.Usage.Err)
+	}
+	var acc int64
+	for _, c := range r.Usage.Want {
+		acc += c.Accepted
+	}
+	fmt.Fprintf(tw, "usage counted (%d resolutions)\t%s\n", acc, usageState)
 	fmt.Fprintf(tw, "callbacks with a bad signature\t%d\n", r.BadSignatures)
 	fmt.Fprintf(tw, "LOST (202 without an accepted callback)\t%d\n", len(r.Lost))
 	fmt.Fprintf(tw, "UNSTORED (202 without a row)\t%d\n", len(r.Unstored))

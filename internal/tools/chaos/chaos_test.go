@@ -12,7 +12,9 @@ import (
 )
 
 // TestChaosShort is the short version of make chaos: the real binaries, built here, through
-// the same faults in 20 seconds of load.
+// the same faults in 30 seconds of load from 32 clients: 3,500 requests, a tenth of them
+// batches of 20, so over 10,000 resolutions, a fifth of the requests sent twice with their
+// Idempotency-Key. Usage must come out exactly as the resolutions did (Report.Usage).
 func TestChaosShort(t *testing.T) {
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/api", "./cmd/worker", "./cmd/openresolve")
@@ -22,7 +24,7 @@ func TestChaosShort(t *testing.T) {
 
 	var log bytes.Buffer
 	rep, err := Run(context.Background(), Options{
-		Duration: 20 * time.Second, Grace: 2 * time.Minute, Requests: 400, Concurrency: 16,
+		Duration: 30 * time.Second, Grace: 2 * time.Minute, Requests: 3500, Concurrency: 32,
 		BinDir: bin, Log: &log,
 	})
 	require.NoError(t, err, log.String())
@@ -40,6 +42,13 @@ func TestChaosShort(t *testing.T) {
 	require.Equal(t, rep.Sent/BatchEvery, rep.Batches, "every batch delivered too")
 	require.Zero(t, rep.Pending)
 	require.Zero(t, rep.Failed)
+	require.True(t, rep.Usage.OK(), "usage: %+v", rep.Usage)
+	require.Equal(t, rep.Sent/ReplayEvery, rep.Replays)
+	var resolutions int64
+	for _, c := range rep.Usage.Want {
+		resolutions += c.Accepted
+	}
+	require.EqualValues(t, rep.Sent-rep.Batches+rep.Batches*BatchItems, resolutions)
 }
 
 // TestExplainDuplicate: a repeat is explained only by a worker's SIGKILL between it and the

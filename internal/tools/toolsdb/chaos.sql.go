@@ -48,6 +48,53 @@ func (q *Queries) ChaosJobsUnfinished(ctx context.Context, db DBTX, ids []int64)
 	return count, err
 }
 
+const chaosOutcomes = `-- name: ChaosOutcomes :many
+SELECT endpoint, count(*) AS accepted,
+       count(*) FILTER (WHERE status = 'completed') AS completed,
+       count(*) FILTER (WHERE status = 'not_found') AS not_found,
+       count(*) FILTER (WHERE status = 'failed') AS failed
+FROM resolutions
+WHERE id = ANY ($1::text[]) OR batch_id = ANY ($1::text[])
+GROUP BY endpoint
+ORDER BY endpoint
+`
+
+type ChaosOutcomesRow struct {
+	Endpoint  string
+	Accepted  int64
+	Completed int64
+	NotFound  int64
+	Failed    int64
+}
+
+// ChaosOutcomes counts the resolutions of the accepted requests and batches by endpoint and
+// state: what usage must say.
+func (q *Queries) ChaosOutcomes(ctx context.Context, db DBTX, ids []string) ([]ChaosOutcomesRow, error) {
+	rows, err := db.Query(ctx, chaosOutcomes, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ChaosOutcomesRow
+	for rows.Next() {
+		var i ChaosOutcomesRow
+		if err := rows.Scan(
+			&i.Endpoint,
+			&i.Accepted,
+			&i.Completed,
+			&i.NotFound,
+			&i.Failed,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const chaosPending = `-- name: ChaosPending :one
 SELECT ((SELECT count(*) FROM resolutions WHERE id = ANY ($1::text[]) AND callback_status = 'pending')
      + (SELECT count(*) FROM batches WHERE id = ANY ($1::text[]) AND callback_status = 'pending'))::bigint
