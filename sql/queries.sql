@@ -37,12 +37,13 @@ WHERE id = @id AND revoked_at IS NULL;
 -- idempotency key stands for none; so does an empty batch id, and an item of a batch (batch id
 -- and index) is delivered with it.
 --
--- The quota: the key's row of the month in usage_months is locked (an upsert waits for one in
--- flight and then reads its latest version) and the elements new to the key take what is left,
--- in order, all or nothing for a batch (whole): a quota is never exceeded however many
--- statements run at once. What it holds is accepted, less not_found and failed unless counts_accepted
--- (QUOTA_COUNTS). An element taken but not inserted (a concurrent repeat of
--- its Idempotency-Key committed after this statement began) is given back by UsageMonthGiveBack.
+-- The quota: the key's 'accept' row of the month in usage_months is locked (an upsert waits
+-- for one in flight and then reads its latest version) and the elements new to the key take
+-- what is left, in order, all or nothing for a batch (whole): a quota is never exceeded however
+-- many statements run at once. What it holds is accepted, less the not_found and failed of the
+-- month's 'finish' row as this statement began unless counts_accepted (QUOTA_COUNTS). An element
+-- taken but not inserted (a concurrent repeat of its Idempotency-Key committed after this
+-- statement began) is given back by UsageMonthGiveBack.
 -- name: ResolutionInsertMany :many
 WITH r AS MATERIALIZED (
     SELECT x.id, x.api_key_id, x.endpoint, x.request, x.request_hash, x.external_id, x.callback_url, x.idempotency_key, x.requested_at, x.batch_id, x.batch_index, x.n,
@@ -63,23 +64,25 @@ WITH r AS MATERIALIZED (
     FROM r
 ), want AS (
     SELECT r.api_key_id, r.month, count(*) FILTER (WHERE r.new) AS n, k.quota,
-           @whole::bool AS whole, @counts_accepted::bool AS counts_accepted
+           @whole::bool AS whole,
+           CASE WHEN @counts_accepted::bool OR k.quota IS NULL THEN 0
+                ELSE coalesce((SELECT f.not_found + f.failed FROM usage_months f
+                               WHERE f.api_key_id = r.api_key_id AND f.month = r.month AND f.side = 'finish'), 0)
+           END AS given_back
     FROM r
     JOIN api_keys k ON k.id = r.api_key_id
     GROUP BY r.api_key_id, r.month, k.quota
 ), m AS (
-    INSERT INTO usage_months AS u (api_key_id, month, accepted, granted)
-    SELECT w.api_key_id, w.month, usage_grant(0, w.n, w.quota, w.whole), usage_grant(0, w.n, w.quota, w.whole)
+    INSERT INTO usage_months AS u (api_key_id, month, side, accepted, granted)
+    SELECT w.api_key_id, w.month, 'accept', usage_grant(0, w.n, w.quota, w.whole), usage_grant(0, w.n, w.quota, w.whole)
     FROM want w
     ORDER BY w.api_key_id, w.month
-    ON CONFLICT (api_key_id, month) DO UPDATE
+    ON CONFLICT (api_key_id, month, side) DO UPDATE
     SET (granted, accepted) = (
         SELECT g.n, u.accepted + g.n
-        FROM want w,
-             LATERAL (SELECT usage_grant(u.accepted - CASE WHEN w.counts_accepted THEN 0 ELSE u.not_found + u.failed END,
-                                         w.n, w.quota, w.whole) AS n) g
+        FROM want w, LATERAL (SELECT usage_grant(u.accepted - w.given_back, w.n, w.quota, w.whole) AS n) g
         WHERE w.api_key_id = u.api_key_id AND w.month = u.month)
-    RETURNING u.api_key_id, u.month, u.granted, u.accepted, u.not_found, u.failed
+    RETURNING u.api_key_id, u.month, u.granted, u.accepted
 ), ins AS (
     INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
                              idempotency_key, requested_at, batch_id, batch_index, callback_status)
@@ -94,20 +97,19 @@ WITH r AS MATERIALIZED (
     ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, api_key_id, endpoint, requested_at
 ), d AS (
-    INSERT INTO usage_days AS u (api_key_id, day, endpoint, accepted)
-    SELECT i.api_key_id, (i.requested_at AT TIME ZONE 'UTC')::date, i.endpoint, count(*)
+    INSERT INTO usage_days AS u (api_key_id, day, endpoint, side, accepted)
+    SELECT i.api_key_id, (i.requested_at AT TIME ZONE 'UTC')::date, i.endpoint, 'accept', count(*)
     FROM ins i
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3
-    ON CONFLICT (api_key_id, day, endpoint) DO UPDATE SET accepted = u.accepted + excluded.accepted
+    ON CONFLICT (api_key_id, day, endpoint, side) DO UPDATE SET accepted = u.accepted + excluded.accepted
 )
 SELECT x.id::text AS id, x.new::bool AS new, (i.id IS NOT NULL)::bool AS inserted, (x.new AND x.nth > m.granted)::bool AS refused,
-       coalesce(k.quota, -1)::bigint AS quota,
-       coalesce(greatest(k.quota - m.accepted + CASE WHEN @counts_accepted::bool THEN 0 ELSE m.not_found + m.failed END, 0),
-                -1)::bigint AS remaining
+       coalesce(w.quota, -1)::bigint AS quota,
+       coalesce(greatest(w.quota - m.accepted + w.given_back, 0), -1)::bigint AS remaining
 FROM ranked x
 JOIN m ON m.api_key_id = x.api_key_id AND m.month = x.month
-JOIN api_keys k ON k.id = x.api_key_id
+JOIN want w ON w.api_key_id = x.api_key_id AND w.month = x.month
 LEFT JOIN ins i ON i.id = x.id
 ORDER BY x.n;
 
@@ -115,7 +117,7 @@ ORDER BY x.n;
 -- name: UsageMonthGiveBack :exec
 UPDATE usage_months
 SET accepted = accepted - @units
-WHERE api_key_id = @api_key_id AND month = @month;
+WHERE api_key_id = @api_key_id AND month = @month AND side = 'accept';
 
 -- name: ResolutionGetByIdempotencyKey :one
 SELECT id, endpoint, request_hash, callback_url, requested_at
@@ -145,7 +147,8 @@ WHERE id = ANY (@ids::text[]);
 -- an empty id and the current erasure epoch. One finished already (by an earlier run whose
 -- completion was not recorded) is left as it is, and counted no more; so is one whose resolver
 -- read the graph before an erasure (@epochs older than the current one), to be resolved again.
--- The month rows are written before the day rows, keys in order, as ResolutionInsertMany does.
+-- It writes the 'finish' side of usage (see migrations/00018_usage.sql), month rows before day
+-- rows, keys in order: finishing never waits on an accept holding the same key's rows.
 -- name: ResolutionFinishMany :many
 WITH e AS (
     SELECT epoch FROM erasure_epoch
@@ -157,26 +160,26 @@ WITH e AS (
     WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
     RETURNING r.id, r.callback_attempts, r.batch_id, r.api_key_id, r.endpoint, r.requested_at, r.status
 ), m AS (
-    INSERT INTO usage_months AS u (api_key_id, month, completed, not_found, failed)
-    SELECT f.api_key_id, date_trunc('month', f.requested_at AT TIME ZONE 'UTC')::date,
+    INSERT INTO usage_months AS u (api_key_id, month, side, completed, not_found, failed)
+    SELECT f.api_key_id, date_trunc('month', f.requested_at AT TIME ZONE 'UTC')::date, 'finish',
            count(*) FILTER (WHERE f.status = 'completed'), count(*) FILTER (WHERE f.status = 'not_found'),
            count(*) FILTER (WHERE f.status = 'failed')
     FROM f
     GROUP BY 1, 2
     ORDER BY 1, 2
-    ON CONFLICT (api_key_id, month) DO UPDATE
+    ON CONFLICT (api_key_id, month, side) DO UPDATE
     SET completed = u.completed + excluded.completed, not_found = u.not_found + excluded.not_found,
         failed = u.failed + excluded.failed
     RETURNING 1
 ), d AS (
-    INSERT INTO usage_days AS u (api_key_id, day, endpoint, completed, not_found, failed)
-    SELECT f.api_key_id, (f.requested_at AT TIME ZONE 'UTC')::date, f.endpoint,
+    INSERT INTO usage_days AS u (api_key_id, day, endpoint, side, completed, not_found, failed)
+    SELECT f.api_key_id, (f.requested_at AT TIME ZONE 'UTC')::date, f.endpoint, 'finish',
            count(*) FILTER (WHERE f.status = 'completed'), count(*) FILTER (WHERE f.status = 'not_found'),
            count(*) FILTER (WHERE f.status = 'failed')
     FROM f
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3
-    ON CONFLICT (api_key_id, day, endpoint) DO UPDATE
+    ON CONFLICT (api_key_id, day, endpoint, side) DO UPDATE
     SET completed = u.completed + excluded.completed, not_found = u.not_found + excluded.not_found,
         failed = u.failed + excluded.failed
 )

@@ -76,6 +76,36 @@ func TestMigrateAndKeys(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errOut, "--name is required")
 
+	// Quotas: set at creation, changed, removed; nonsense refused.
+	code, out, errOut = run(t, ctx, db, "keys", "create", "--name", "metered", "--quota", "500", "--json")
+	require.Equal(t, 0, code, errOut)
+	var metered map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out), &metered), out)
+	require.Len(t, metered, 4, "the fixed output of keys create --json")
+	code, out, _ = run(t, ctx, db, "keys", "list")
+	require.Equal(t, 0, code)
+	require.Regexp(t, metered["id"]+`\s+\S+\s+metered\s+500\s`, out)
+	code, out, errOut = run(t, ctx, db, "keys", "quota", metered["id"], "none")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "no quota")
+	code, out, _ = run(t, ctx, db, "keys", "list")
+	require.Equal(t, 0, code)
+	require.Regexp(t, metered["id"]+`\s+\S+\s+metered\s+-\s`, out)
+	for _, args := range [][]string{
+		{"keys", "quota", metered["id"], "-1"}, {"keys", "quota", metered["id"], "lots"}, {"keys", "quota", metered["id"]},
+		{"keys", "create", "--name", "x", "--quota", "1.5"},
+	} {
+		code, _, errOut = run(t, ctx, db, args...)
+		require.Equal(t, 1, code, "%v", args)
+		require.NotEmpty(t, errOut)
+	}
+	code, _, errOut = run(t, ctx, db, "keys", "quota", "key_nope", "5")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "no key with id key_nope")
+	code, _, errOut = run(t, ctx, db, "usage", "--from", "2026-12-31", "--to", "2026-12-01")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "to must not be before from")
+
 	code, out, _ = run(t, ctx, db, "keys", "revoke", created["id"])
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "revoked")

@@ -92,6 +92,8 @@ func TestMetrics(t *testing.T) {
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_http_requests_total", `route="/v1/email-to-hem"`, `method="POST"`, `code="202"`))
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_http_requests_total", `route="/v1/email-to-hem"`, `code="422"`))
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_accept_duration_seconds_count", `endpoint="email-to-hem"`, `code="202"`))
+	// What usage counts: accepted by the API, the outcome by the worker (below).
+	require.Equal(t, 1.0, metricValue(t, api, "openresolve_accepted_total", `endpoint="email-to-hem"`))
 	// Jobs are counted while they are live; finished ones are what River keeps, not counted.
 	require.NotContains(t, api, `state="completed"`)
 	require.Equal(t, 1.0, metricValue(t, api, "openresolve_jobs_counted"))

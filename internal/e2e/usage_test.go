@@ -15,6 +15,7 @@ import (
 
 	"github.com/openresolve/openresolve/client"
 	"github.com/openresolve/openresolve/internal/apikey"
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/internal/usage"
 )
@@ -131,9 +132,30 @@ func TestUsage(t *testing.T) {
 	require.NotEqual(t, 0, code)
 	require.Contains(t, errOut, "no key")
 
-	// SQL users read the same in usage_overview.
+	// SQL users read the same in usage_overview, and the README's query runs as written.
 	require.Equal(t, 3, s.count(`SELECT sum(not_found) FROM usage_overview WHERE api_key_id = $1`, s.key.ID))
 	require.Equal(t, 0, s.count(`SELECT sum(processing) FROM usage_overview`))
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM (
+		SELECT api_key_name, endpoint, sum(completed) AS found, sum(not_found) AS not_found
+		FROM usage_overview
+		WHERE day >= date_trunc('month', now() - interval '1 month') AND day < date_trunc('month', now())
+		GROUP BY 1, 2 ORDER BY 1, 2) bill`), "nothing was used last month")
+
+	// Figures past USAGE_RETENTION go, the rest stays, whatever became of the resolutions.
+	_, err = s.pool.Exec(context.Background(), `INSERT INTO usage_days (api_key_id, day, endpoint, side, accepted)
+		VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 401, 'enrichment', 'accept', 7),
+		       ($1, (now() AT TIME ZONE 'UTC')::date - 399, 'enrichment', 'accept', 5)`, s.key.ID)
+	require.NoError(t, err)
+	_, err = s.pool.Exec(context.Background(), `INSERT INTO usage_months (api_key_id, month, side, accepted)
+		VALUES ($1, date_trunc('month', (now() AT TIME ZONE 'UTC')::date - 500)::date, 'accept', 7)`, s.key.ID)
+	require.NoError(t, err)
+	_, err = s.pool.Exec(context.Background(), `DELETE FROM resolutions`)
+	require.NoError(t, err)
+	_, err = usage.Purge(context.Background(), s.pool, config.MinUsageRetention, time.Now())
+	require.NoError(t, err)
+	require.Equal(t, 5, s.count(`SELECT sum(accepted) FROM usage_days WHERE day < (now() AT TIME ZONE 'UTC')::date - 300`))
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM usage_months WHERE month < (now() AT TIME ZONE 'UTC')::date - 450`))
+	require.Equal(t, 8, s.count(`SELECT sum(accepted) FROM usage_days WHERE api_key_id = $1 AND day = (now() AT TIME ZONE 'UTC')::date`, s.key.ID))
 }
 
 // TestQuotaUnderConcurrency: a key with a quota of 1,000 and 64 clients offering 5,000
@@ -214,6 +236,9 @@ func TestQuotaUnderConcurrency(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, r.Status, "%s", r.Body)
 	require.Equal(t, "0", r.Header.Get("X-Quota-Remaining"))
 	require.Equal(t, 1005, s.count(`SELECT count(*) FROM resolutions WHERE api_key_id = $1`, k.ID))
+	metrics := string(s.do(http.MethodGet, "/metrics", nil, map[string]string{"x-api-key": ""}).Body)
+	require.Equal(t, 4001.0, metricValue(t, metrics, "openresolve_quota_exceeded_total", `endpoint="email-to-hem"`))
+	require.Equal(t, 1005.0, metricValue(t, metrics, "openresolve_accepted_total", `endpoint="email-to-hem"`))
 
 	// Removed, the quota stops at once: accepted, and no quota headers within seconds.
 	code, _, errOut = s.cliRun("keys", "quota", k.ID, "none")

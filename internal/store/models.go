@@ -107,13 +107,3 @@ type Resolution struct {
 	BatchID                *string
 	BatchIndex             *int32
 }
-
-type UsageDay struct {
-	APIKeyID  string
-	Day       time.Time
-	Endpoint  string
-	Accepted  int64
-	Completed int64
-	NotFound  int64
-	Failed    int64
-}

@@ -385,26 +385,26 @@ WITH e AS (
     WHERE r.id = x.id AND r.status = 'processing' AND x.epoch >= e.epoch
     RETURNING r.id, r.callback_attempts, r.batch_id, r.api_key_id, r.endpoint, r.requested_at, r.status
 ), m AS (
-    INSERT INTO usage_months AS u (api_key_id, month, completed, not_found, failed)
-    SELECT f.api_key_id, date_trunc('month', f.requested_at AT TIME ZONE 'UTC')::date,
+    INSERT INTO usage_months AS u (api_key_id, month, side, completed, not_found, failed)
+    SELECT f.api_key_id, date_trunc('month', f.requested_at AT TIME ZONE 'UTC')::date, 'finish',
            count(*) FILTER (WHERE f.status = 'completed'), count(*) FILTER (WHERE f.status = 'not_found'),
            count(*) FILTER (WHERE f.status = 'failed')
     FROM f
     GROUP BY 1, 2
     ORDER BY 1, 2
-    ON CONFLICT (api_key_id, month) DO UPDATE
+    ON CONFLICT (api_key_id, month, side) DO UPDATE
     SET completed = u.completed + excluded.completed, not_found = u.not_found + excluded.not_found,
         failed = u.failed + excluded.failed
     RETURNING 1
 ), d AS (
-    INSERT INTO usage_days AS u (api_key_id, day, endpoint, completed, not_found, failed)
-    SELECT f.api_key_id, (f.requested_at AT TIME ZONE 'UTC')::date, f.endpoint,
+    INSERT INTO usage_days AS u (api_key_id, day, endpoint, side, completed, not_found, failed)
+    SELECT f.api_key_id, (f.requested_at AT TIME ZONE 'UTC')::date, f.endpoint, 'finish',
            count(*) FILTER (WHERE f.status = 'completed'), count(*) FILTER (WHERE f.status = 'not_found'),
            count(*) FILTER (WHERE f.status = 'failed')
     FROM f
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3
-    ON CONFLICT (api_key_id, day, endpoint) DO UPDATE
+    ON CONFLICT (api_key_id, day, endpoint, side) DO UPDATE
     SET completed = u.completed + excluded.completed, not_found = u.not_found + excluded.not_found,
         failed = u.failed + excluded.failed
 )
@@ -433,7 +433,8 @@ type ResolutionFinishManyRow struct {
 // an empty id and the current erasure epoch. One finished already (by an earlier run whose
 // completion was not recorded) is left as it is, and counted no more; so is one whose resolver
 // read the graph before an erasure (@epochs older than the current one), to be resolved again.
-// The month rows are written before the day rows, keys in order, as ResolutionInsertMany does.
+// It writes the 'finish' side of usage (see migrations/00018_usage.sql), month rows before day
+// rows, keys in order: finishing never waits on an accept holding the same key's rows.
 // Reading m here runs it with the statement; d, read by nothing, runs after it.
 func (q *Queries) ResolutionFinishMany(ctx context.Context, db DBTX, arg ResolutionFinishManyParams) ([]ResolutionFinishManyRow, error) {
 	rows, err := db.Query(ctx, resolutionFinishMany,
@@ -688,36 +689,38 @@ WITH r AS MATERIALIZED (
            x.idempotency_key = '' OR NOT EXISTS (
                SELECT 1 FROM resolutions o
                WHERE o.api_key_id = x.api_key_id AND o.idempotency_key = x.idempotency_key) AS new
-    FROM (SELECT i.id, ($2::text[])[i.n] AS api_key_id, ($3::text[])[i.n] AS endpoint,
-                 ($4::jsonb[])[i.n] AS request, ($5::bytea[])[i.n] AS request_hash,
-                 ($6::text[])[i.n] AS external_id, ($7::text[])[i.n] AS callback_url,
-                 ($8::text[])[i.n] AS idempotency_key,
-                 ($9::timestamptz[])[i.n] AS requested_at, ($10::text[])[i.n] AS batch_id,
-                 ($11::int[])[i.n] AS batch_index, i.n
-          FROM unnest($12::text[]) WITH ORDINALITY AS i(id, n)) AS x
+    FROM (SELECT i.id, ($1::text[])[i.n] AS api_key_id, ($2::text[])[i.n] AS endpoint,
+                 ($3::jsonb[])[i.n] AS request, ($4::bytea[])[i.n] AS request_hash,
+                 ($5::text[])[i.n] AS external_id, ($6::text[])[i.n] AS callback_url,
+                 ($7::text[])[i.n] AS idempotency_key,
+                 ($8::timestamptz[])[i.n] AS requested_at, ($9::text[])[i.n] AS batch_id,
+                 ($10::int[])[i.n] AS batch_index, i.n
+          FROM unnest($11::text[]) WITH ORDINALITY AS i(id, n)) AS x
 ), ranked AS (
     SELECT r.id, r.api_key_id, r.endpoint, r.request, r.request_hash, r.external_id, r.callback_url, r.idempotency_key, r.requested_at, r.batch_id, r.batch_index, r.n, r.month, r.new,
            row_number() OVER (PARTITION BY r.api_key_id, r.month, r.new ORDER BY r.n) AS nth
     FROM r
 ), want AS (
     SELECT r.api_key_id, r.month, count(*) FILTER (WHERE r.new) AS n, k.quota,
-           $13::bool AS whole, $1::bool AS counts_accepted
+           $12::bool AS whole,
+           CASE WHEN $13::bool OR k.quota IS NULL THEN 0
+                ELSE coalesce((SELECT f.not_found + f.failed FROM usage_months f
+                               WHERE f.api_key_id = r.api_key_id AND f.month = r.month AND f.side = 'finish'), 0)
+           END AS given_back
     FROM r
     JOIN api_keys k ON k.id = r.api_key_id
     GROUP BY r.api_key_id, r.month, k.quota
 ), m AS (
-    INSERT INTO usage_months AS u (api_key_id, month, accepted, granted)
-    SELECT w.api_key_id, w.month, usage_grant(0, w.n, w.quota, w.whole), usage_grant(0, w.n, w.quota, w.whole)
+    INSERT INTO usage_months AS u (api_key_id, month, side, accepted, granted)
+    SELECT w.api_key_id, w.month, 'accept', usage_grant(0, w.n, w.quota, w.whole), usage_grant(0, w.n, w.quota, w.whole)
     FROM want w
     ORDER BY w.api_key_id, w.month
-    ON CONFLICT (api_key_id, month) DO UPDATE
+    ON CONFLICT (api_key_id, month, side) DO UPDATE
     SET (granted, accepted) = (
         SELECT g.n, u.accepted + g.n
-        FROM want w,
-             LATERAL (SELECT usage_grant(u.accepted - CASE WHEN w.counts_accepted THEN 0 ELSE u.not_found + u.failed END,
-                                         w.n, w.quota, w.whole) AS n) g
+        FROM want w, LATERAL (SELECT usage_grant(u.accepted - w.given_back, w.n, w.quota, w.whole) AS n) g
         WHERE w.api_key_id = u.api_key_id AND w.month = u.month)
-    RETURNING u.api_key_id, u.month, u.granted, u.accepted, u.not_found, u.failed
+    RETURNING u.api_key_id, u.month, u.granted, u.accepted
 ), ins AS (
     INSERT INTO resolutions (id, api_key_id, endpoint, request, request_hash, external_id, callback_url,
                              idempotency_key, requested_at, batch_id, batch_index, callback_status)
@@ -732,26 +735,24 @@ WITH r AS MATERIALIZED (
     ON CONFLICT (api_key_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, api_key_id, endpoint, requested_at
 ), d AS (
-    INSERT INTO usage_days AS u (api_key_id, day, endpoint, accepted)
-    SELECT i.api_key_id, (i.requested_at AT TIME ZONE 'UTC')::date, i.endpoint, count(*)
+    INSERT INTO usage_days AS u (api_key_id, day, endpoint, side, accepted)
+    SELECT i.api_key_id, (i.requested_at AT TIME ZONE 'UTC')::date, i.endpoint, 'accept', count(*)
     FROM ins i
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3
-    ON CONFLICT (api_key_id, day, endpoint) DO UPDATE SET accepted = u.accepted + excluded.accepted
+    ON CONFLICT (api_key_id, day, endpoint, side) DO UPDATE SET accepted = u.accepted + excluded.accepted
 )
 SELECT x.id::text AS id, x.new::bool AS new, (i.id IS NOT NULL)::bool AS inserted, (x.new AND x.nth > m.granted)::bool AS refused,
-       coalesce(k.quota, -1)::bigint AS quota,
-       coalesce(greatest(k.quota - m.accepted + CASE WHEN $1::bool THEN 0 ELSE m.not_found + m.failed END, 0),
-                -1)::bigint AS remaining
+       coalesce(w.quota, -1)::bigint AS quota,
+       coalesce(greatest(w.quota - m.accepted + w.given_back, 0), -1)::bigint AS remaining
 FROM ranked x
 JOIN m ON m.api_key_id = x.api_key_id AND m.month = x.month
-JOIN api_keys k ON k.id = x.api_key_id
+JOIN want w ON w.api_key_id = x.api_key_id AND w.month = x.month
 LEFT JOIN ins i ON i.id = x.id
 ORDER BY x.n
 `
 
 type ResolutionInsertManyParams struct {
-	CountsAccepted  bool
 	APIKeyIDs       []string
 	Endpoints       []string
 	Requests        [][]byte
@@ -764,6 +765,7 @@ type ResolutionInsertManyParams struct {
 	BatchIndexes    []int32
 	IDs             []string
 	Whole           bool
+	CountsAccepted  bool
 }
 
 type ResolutionInsertManyRow struct {
@@ -783,15 +785,15 @@ type ResolutionInsertManyRow struct {
 // idempotency key stands for none; so does an empty batch id, and an item of a batch (batch id
 // and index) is delivered with it.
 //
-// The quota: the key's row of the month in usage_months is locked (an upsert waits for one in
-// flight and then reads its latest version) and the elements new to the key take what is left,
-// in order, all or nothing for a batch (whole): a quota is never exceeded however many
-// statements run at once. What it holds is accepted, less not_found and failed unless counts_accepted
-// (QUOTA_COUNTS). An element taken but not inserted (a concurrent repeat of
-// its Idempotency-Key committed after this statement began) is given back by UsageMonthGiveBack.
+// The quota: the key's 'accept' row of the month in usage_months is locked (an upsert waits
+// for one in flight and then reads its latest version) and the elements new to the key take
+// what is left, in order, all or nothing for a batch (whole): a quota is never exceeded however
+// many statements run at once. What it holds is accepted, less the not_found and failed of the
+// month's 'finish' row as this statement began unless counts_accepted (QUOTA_COUNTS). An element
+// taken but not inserted (a concurrent repeat of its Idempotency-Key committed after this
+// statement began) is given back by UsageMonthGiveBack.
 func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg ResolutionInsertManyParams) ([]ResolutionInsertManyRow, error) {
 	rows, err := db.Query(ctx, resolutionInsertMany,
-		arg.CountsAccepted,
 		arg.APIKeyIDs,
 		arg.Endpoints,
 		arg.Requests,
@@ -804,6 +806,7 @@ func (q *Queries) ResolutionInsertMany(ctx context.Context, db DBTX, arg Resolut
 		arg.BatchIndexes,
 		arg.IDs,
 		arg.Whole,
+		arg.CountsAccepted,
 	)
 	if err != nil {
 		return nil, err
@@ -936,7 +939,7 @@ func (q *Queries) ResolutionsToReplay(ctx context.Context, db DBTX, arg Resoluti
 const usageMonthGiveBack = `-- name: UsageMonthGiveBack :exec
 UPDATE usage_months
 SET accepted = accepted - $1
-WHERE api_key_id = $2 AND month = $3
+WHERE api_key_id = $2 AND month = $3 AND side = 'accept'
 `
 
 type UsageMonthGiveBackParams struct {

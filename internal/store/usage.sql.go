@@ -33,9 +33,11 @@ func (q *Queries) APIKeySetQuota(ctx context.Context, db DBTX, arg APIKeySetQuot
 
 const usageDays = `-- name: UsageDays :many
 
-SELECT api_key_id, day, endpoint, accepted, completed, not_found, failed
+SELECT api_key_id, day, endpoint, sum(accepted)::bigint AS accepted, sum(completed)::bigint AS completed,
+       sum(not_found)::bigint AS not_found, sum(failed)::bigint AS failed
 FROM usage_days
 WHERE api_key_id = ANY ($1::text[]) AND day BETWEEN $2::date AND $3::date
+GROUP BY api_key_id, day, endpoint
 ORDER BY api_key_id, day, endpoint
 `
 
@@ -45,19 +47,29 @@ type UsageDaysParams struct {
 	ToDay     time.Time
 }
 
+type UsageDaysRow struct {
+	APIKeyID  string
+	Day       time.Time
+	Endpoint  string
+	Accepted  int64
+	Completed int64
+	NotFound  int64
+	Failed    int64
+}
+
 // Usage and quotas (CONTRACT.md section 10, migrations/00018_usage.sql). The counting itself
 // rides in ResolutionInsertMany and ResolutionFinishMany (sql/queries.sql).
 // UsageDays reads the figures of some keys for the UTC days from @from_day to @to_day, both
-// included, by key, day and endpoint.
-func (q *Queries) UsageDays(ctx context.Context, db DBTX, arg UsageDaysParams) ([]UsageDay, error) {
+// included, by key, day and endpoint, both sides summed.
+func (q *Queries) UsageDays(ctx context.Context, db DBTX, arg UsageDaysParams) ([]UsageDaysRow, error) {
 	rows, err := db.Query(ctx, usageDays, arg.APIKeyIDs, arg.FromDay, arg.ToDay)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []UsageDay
+	var items []UsageDaysRow
 	for rows.Next() {
-		var i UsageDay
+		var i UsageDaysRow
 		if err := rows.Scan(
 			&i.APIKeyID,
 			&i.Day,
@@ -82,7 +94,11 @@ SELECT k.id, k.name, k.quota,
        coalesce(m.accepted, 0)::bigint AS accepted, coalesce(m.completed, 0)::bigint AS completed,
        coalesce(m.not_found, 0)::bigint AS not_found, coalesce(m.failed, 0)::bigint AS failed
 FROM api_keys k
-LEFT JOIN usage_months m ON m.api_key_id = k.id AND m.month = $1::date
+LEFT JOIN (SELECT api_key_id, sum(accepted) AS accepted, sum(completed) AS completed, sum(not_found) AS not_found,
+                  sum(failed) AS failed
+           FROM usage_months
+           WHERE month = $1::date
+           GROUP BY api_key_id) m ON m.api_key_id = k.id
 WHERE coalesce(cardinality($2::text[]), 0) = 0 OR k.id = ANY ($2::text[])
 ORDER BY k.created_at, k.id
 `

@@ -6,12 +6,14 @@ package bench
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -42,8 +44,14 @@ type Options struct {
 }
 
 // Loads are the loads a run can measure: email-to-hem alone (the cheapest resolver, so that
-// what is measured is the pipeline) and the mix of the eight endpoints.
-var Loads = map[string][]harness.Request{"email-to-hem": harness.Only("email-to-hem"), "mix": harness.Mix}
+// what is measured is the pipeline), the same with a key that has a monthly quota (QuotaLoad:
+// every accept then also checks and reserves), and the mix of the eight endpoints.
+var Loads = map[string][]harness.Request{"email-to-hem": harness.Only("email-to-hem"),
+	QuotaLoad: harness.Only("email-to-hem"), "mix": harness.Mix}
+
+// QuotaLoad is email-to-hem sent with a key whose quota is far from used up, to measure what
+// a quota costs beside the same load without one.
+const QuotaLoad = "email-to-hem, key with a quota"
 
 // Report holds a run's figures.
 type Report struct {
@@ -103,11 +111,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		o.Log = io.Discard
 	}
 	if len(o.Loads) == 0 {
-		o.Loads = []string{"email-to-hem", "mix"}
+		o.Loads = []string{"email-to-hem", QuotaLoad, "mix"}
 	}
 	for _, name := range o.Loads {
 		if Loads[name] == nil {
-			return Report{}, fmt.Errorf("no load %q (want email-to-hem or mix)", name)
+			return Report{}, fmt.Errorf("no load %q (want email-to-hem, %q or mix)", name, QuotaLoad)
 		}
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "bench: "+format+"\n", args...) }
@@ -119,6 +127,23 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	defer site.Close()
 	workDir, dbURL, key := site.WorkDir, site.DatabaseURL, site
+	keyOf := func(load string) string { return key.Key }
+	if slices.Contains(o.Loads, QuotaLoad) {
+		out, err := site.CLI(ctx, "keys", "create", "--name", "quota", "--quota", "1000000000000", "--json")
+		var k struct{ Key string }
+		if err == nil {
+			err = json.Unmarshal(out, &k)
+		}
+		if err != nil {
+			return rep, fmt.Errorf("keys create --quota: %w", err)
+		}
+		keyOf = func(load string) string {
+			if load == QuotaLoad {
+				return k.Key
+			}
+			return key.Key
+		}
+	}
 
 	rcv, err := newReceiver()
 	if err != nil {
@@ -131,6 +156,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	for _, name := range o.Loads {
+		if name == QuotaLoad && len(rep.Loads) > 0 && rep.Loads[0].Name == "email-to-hem" {
+			rep.Loads = append(rep.Loads, LoadReport{Name: name, Ceiling: rep.Loads[0].Ceiling}) // the same requests
+			continue
+		}
 		logf("yardstick: HTTP ceiling (no-op server), %s, %d clients, %s", name, o.Concurrency, o.Duration)
 		rep.Loads = append(rep.Loads, LoadReport{Name: name, Ceiling: measure(ctx, rcv, loadOpts{baseURL: nop.url,
 			key: key.Key, callbackURL: rcv.url, requests: Loads[name], concurrency: o.Concurrency,
@@ -200,7 +229,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	defer m.close(ctx)
 	for i := range rep.Loads {
 		lr := &rep.Loads[i]
-		opts := loadOpts{baseURL: apiURL, key: key.Key, callbackURL: rcv.url, requests: Loads[lr.Name],
+		opts := loadOpts{baseURL: apiURL, key: keyOf(lr.Name), callbackURL: rcv.url, requests: Loads[lr.Name],
 			concurrency: o.Concurrency, duration: o.Duration}
 		logf("OpenResolve at full load, %s, %d clients, %s after %s of warm-up", lr.Name, o.Concurrency, o.Duration, o.Warmup)
 		warm := opts
@@ -232,6 +261,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 
+		if lr.Name == QuotaLoad {
+			continue // the overload of email-to-hem says it
+		}
 		factor := o.Overload
 		if factor <= 0 {
 			factor = 2
@@ -406,6 +438,7 @@ func (r Report) Print(w io.Writer) {
 			lr.Limit, ratio(lr.System.CallbacksPerSecond, lr.Limit), pctOf(lr.System.PerSecond, lr.Ceiling.PerSecond))
 		printCost(w, lr.Cost)
 	}
+	r.printQuotaCost(w)
 	if len(r.Bulk) > 0 {
 		fmt.Fprintf(w, "\nemail-to-hem through bulk requests\n")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -429,6 +462,34 @@ func (r Report) Print(w io.Writer) {
 		mem = append(mem, fmt.Sprintf("%s %.0f MB", k, r.MemoryMB[k]))
 	}
 	fmt.Fprintf(w, "\npeak memory: %s\n", strings.Join(mem, ", "))
+}
+
+// printQuotaCost sets the email-to-hem load beside the same with a key that has a quota.
+func (r Report) printQuotaCost(w io.Writer) {
+	var plain, quota *LoadReport
+	for i := range r.Loads {
+		switch r.Loads[i].Name {
+		case "email-to-hem":
+			plain = &r.Loads[i]
+		case QuotaLoad:
+			quota = &r.Loads[i]
+		}
+	}
+	if plain == nil || quota == nil {
+		return
+	}
+	total := func(c Cost) (sum time.Duration) {
+		for _, d := range c.CPU {
+			sum += d
+		}
+		return sum
+	}
+	a, b := total(plain.Cost), total(quota.Cost)
+	fmt.Fprintf(w, "\nwhat a quota costs (email-to-hem, the same run): CPU per resolution %s without, %s with (%+.1f%%; postgres %s → %s, api %s → %s); "+
+		"statements %.2f → %.2f, commits %.2f → %.2f per resolution; accepted/s %.0f → %.0f; accept p99 at a tenth of capacity %s → %s\n",
+		us(a), us(b), 100*(ratio(float64(b), float64(a))-1), us(plain.Cost.CPU["postgres"]), us(quota.Cost.CPU["postgres"]),
+		us(plain.Cost.CPU["api"]), us(quota.Cost.CPU["api"]), plain.Cost.Statements, quota.Cost.Statements,
+		plain.Cost.Commits, quota.Cost.Commits, plain.System.PerSecond, quota.System.PerSecond, ms(plain.Light.P99), ms(quota.Light.P99))
 }
 
 func ratio(a, b float64) float64 {
