@@ -101,3 +101,4 @@ SELECT t::text AS table_name, pg_total_relation_size(t::regclass)::bigint AS byt
 FROM unnest(ARRAY['companies', 'people', 'emails', 'phones', 'networks', 'ip_observations',
                   'company_terms', 'company_term_texts', 'company_term_variants']) AS t
 ORDER BY 2 DESC;
+

@@ -32,6 +32,16 @@ func drain(ctx context.Context, url string) error {
 	return fmt.Errorf("the backlog did not drain")
 }
 
+// vacuum vacuums and analyzes the database at url.
+func vacuum(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	return toolsdb.New().BenchVacuum(ctx, conn)
+}
+
 func sortedKeys(m map[string]float64) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
