@@ -23,6 +23,17 @@ type Resolution struct {
 	CompletedAt *string         `json:"completedAt"`
 	Result      json.RawMessage `json:"result"`
 	Callback    CallbackState   `json:"callback"`
+	// ProviderCalls are the upstream providers its waterfall asked or skipped, in order
+	// (CONTRACT.md section 11); empty when the graph answered.
+	ProviderCalls []ProviderCall `json:"providerCalls"`
+}
+
+// ProviderCall is one provider a resolution's waterfall asked, or skipped and why.
+type ProviderCall struct {
+	Provider   string `json:"provider"`
+	Outcome    string `json:"outcome"`
+	Reason     string `json:"reason,omitempty"`
+	DurationMs int32  `json:"durationMs"`
 }
 
 // CallbackState is the delivery state of a resolution's callback.
@@ -56,10 +67,18 @@ func (s *Server) getResolution(c echo.Context) error {
 		}
 		cb = callbackState(b.CallbackStatus, b.CallbackAttempts, b.CallbackLastStatusCode, b.CallbackLastError, b.CallbackDeliveredAt)
 	}
+	calls, err := s.queries.ProviderCallsOf(ctx, s.pool, r.ID)
+	if err != nil {
+		return s.dbError(ctx, "get the provider calls of a resolution", err)
+	}
+	pcs := make([]ProviderCall, len(calls))
+	for i, pc := range calls {
+		pcs[i] = ProviderCall{Provider: pc.Provider, Outcome: pc.Outcome, Reason: pc.Reason, DurationMs: pc.DurationMs}
+	}
 	return c.JSON(http.StatusOK, Resolution{
 		ID: r.ID, Endpoint: r.Endpoint, Status: r.Status, ExternalID: r.ExternalID,
 		RequestedAt: formatTime(r.RequestedAt), CompletedAt: formatTimePtr(r.CompletedAt),
-		Result: result, Callback: cb,
+		Result: result, Callback: cb, ProviderCalls: pcs,
 	})
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/openresolve/openresolve/internal/config"
+	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/telemetry"
@@ -55,6 +56,7 @@ type options struct {
 	resolvers map[string]resolve.Resolver
 	dns       *net.Resolver
 	tracing   *telemetry.Tracing
+	providers []*providers.Provider
 }
 
 // WithResolver answers endpoint with r instead of the endpoint's own resolver.
@@ -69,6 +71,9 @@ func WithResolver(endpoint string, r resolve.Resolver) Option {
 
 // WithDNS resolves host names with r: the domain finder's look-ups and the callbacks' dials.
 func WithDNS(r *net.Resolver) Option { return func(o *options) { o.dns = r } }
+
+// WithProviders asks ps instead of the providers of PROVIDERS_FILE.
+func WithProviders(ps []*providers.Provider) Option { return func(o *options) { o.providers = ps } }
 
 // WithTracing traces with t instead of the exporter config.Config.OTLPEndpoint names.
 func WithTracing(t *telemetry.Tracing) Option { return func(o *options) { o.tracing = t } }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/openresolve/openresolve/internal/callback"
@@ -14,6 +15,7 @@ import (
 	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/metrics"
 	"github.com/openresolve/openresolve/internal/netguard"
+	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/worker"
 )
@@ -59,11 +61,24 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger, opts
 		dns, dialDNS = o.dns, o.dns
 	}
 	resolvers := endpoint.Resolvers(resolve.Deps{Graph: graphPool, DNS: dns})
+	primary := endpoint.Resolvers(resolve.Deps{Graph: pool, DNS: dns})
 	for name, r := range o.resolvers {
-		resolvers[name] = r
+		resolvers[name], primary[name] = r, r
+	}
+	provs := o.providers
+	if provs == nil {
+		if provs, err = providers.Load(cfg.ProvidersFile, os.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	var waterfall *providers.Waterfall
+	if len(provs) > 0 {
+		waterfall = providers.New(provs, pool, providers.Learn(pool), dialDNS, logger)
+		waterfall.Observe = w.metrics.ObserveProviderCall
 	}
 	w.worker, err = worker.New(cfg, worker.Deps{
 		Pool: pool, Logger: logger, Resolvers: resolvers, Metrics: w.metrics, Tracing: tr,
+		Waterfall: waterfall, Primary: primary,
 		Callbacks: callback.NewClient(callback.ClientConfig{
 			Policy:    netguard.Policy{Allowed: cfg.CallbackAllowedNetworks},
 			Timeout:   cfg.CallbackTimeout,

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"syscall"
 	"time"
@@ -19,7 +18,7 @@ import (
 
 // ErrForbiddenAddress is returned when the address a callback would connect to is neither
 // public nor in the allowed networks.
-var ErrForbiddenAddress = errors.New("callback address is not public")
+var ErrForbiddenAddress = netguard.ErrForbidden
 
 // maxResponseBody is how much of a receiver's answer is read (and thrown away) so that the
 // connection can be reused; a longer answer closes the connection instead.
@@ -54,16 +53,7 @@ func NewClient(cfg ClientConfig) *Client {
 		Timeout:   timeout,
 		KeepAlive: 30 * time.Second,
 		Resolver:  cfg.Resolver,
-		Control: func(network, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return fmt.Errorf("%w: %s", ErrForbiddenAddress, address)
-			}
-			if !policy.Permits(ap.Addr()) {
-				return fmt.Errorf("%w: %s", ErrForbiddenAddress, ap.Addr().Unmap())
-			}
-			return nil
-		},
+		Control:   policy.Control,
 	}
 	transport := &http.Transport{
 		Proxy:                 nil,

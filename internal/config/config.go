@@ -61,6 +61,9 @@ type Config struct {
 	// kept before the workers delete them (RESOLUTION_RETENTION, 720h, at least 24h so that
 	// an Idempotency-Key stays usable for a day).
 	Retention time.Duration
+	// ProvidersFile names the upstream providers' YAML file (PROVIDERS_FILE; empty: none);
+	// their secrets come from the variables it names (internal/providers).
+	ProvidersFile string
 	// QuotaCounts is what a key's quota counts (QUOTA_COUNTS): "completed", answers that
 	// found something, or "accepted", every accepted request or batch item.
 	QuotaCounts string
@@ -203,6 +206,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("RESOLUTION_RETENTION: %q is not a duration of at least 24h", s)
 		}
 	}
+	cfg.ProvidersFile = strings.TrimSpace(getenv("PROVIDERS_FILE"))
 	if s := strings.TrimSpace(getenv("QUOTA_COUNTS")); s != "" {
 		if s != "completed" && s != "accepted" {
 			return Config{}, fmt.Errorf("QUOTA_COUNTS: %q is neither completed nor accepted", s)

@@ -104,6 +104,16 @@ type Worker struct {
 	DeliveryLatency prometheus.Histogram
 	// Batches counts completed batches: every item finished, the batch's callback queued.
 	Batches prometheus.Counter
+	// ProviderCalls counts the upstream providers' calls by provider and outcome (found,
+	// not_found, error); ProviderDuration is each call's time, retries included.
+	ProviderCalls    *prometheus.CounterVec
+	ProviderDuration *prometheus.HistogramVec
+}
+
+// ObserveProviderCall counts one call to an upstream provider.
+func (m *Worker) ObserveProviderCall(provider, outcome string, took time.Duration) {
+	m.ProviderCalls.WithLabelValues(provider, outcome).Inc()
+	m.ProviderDuration.WithLabelValues(provider).Observe(took.Seconds())
 }
 
 // NewWorker registers a worker's metrics in a new registry.
@@ -135,7 +145,13 @@ func NewWorker() *Worker {
 	}
 	m.Batches = prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "batches_completed_total",
 		Help: "Batches whose items have all finished and whose callback is queued."})
-	reg.MustRegister(m.Resolutions, m.ResolveDuration, m.CallbackAttempts, m.AttemptDuration, m.DeliveryLatency, m.Batches)
+	m.ProviderCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "provider_calls_total",
+		Help: "Calls to upstream providers by provider and outcome (found, not_found, error)."}, []string{"provider", "outcome"})
+	m.ProviderDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace,
+		Name: "provider_call_duration_seconds", Help: "Time of one call to an upstream provider, retries included.",
+		Buckets: latencyBuckets}, []string{"provider"})
+	reg.MustRegister(m.Resolutions, m.ResolveDuration, m.CallbackAttempts, m.AttemptDuration, m.DeliveryLatency, m.Batches,
+		m.ProviderCalls, m.ProviderDuration)
 	return m
 }
 

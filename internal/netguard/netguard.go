@@ -7,10 +7,12 @@
 package netguard
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // nonPublic lists the special-purpose ranges (IANA IPv4 and IPv6 special-purpose registries)
@@ -79,6 +81,23 @@ func (p Policy) Permits(addr netip.Addr) bool {
 		}
 	}
 	return IsPublic(addr)
+}
+
+// ErrForbidden is returned by Control for an address the policy does not permit.
+var ErrForbidden = errors.New("address is not public")
+
+// Control is a net.Dialer Control function that refuses to connect to an address p does not
+// permit. It sees the address actually dialed, after DNS resolution, which defeats DNS
+// rebinding; callbacks and upstream providers are dialed through it.
+func (p Policy) Control(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s", ErrForbidden, address)
+	}
+	if !p.Permits(ap.Addr()) {
+		return fmt.Errorf("%w: %s", ErrForbidden, ap.Addr().Unmap())
+	}
+	return nil
 }
 
 // ParsePrefixes parses a comma-separated list of CIDRs (or single addresses, taken as /32 or

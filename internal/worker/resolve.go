@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/openresolve/openresolve/internal/metrics"
+	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
@@ -24,6 +25,8 @@ type resolveWorker struct {
 	steps     *resolution.Steps
 	logger    *slog.Logger
 	resolvers map[string]resolve.Resolver
+	waterfall *providers.Waterfall
+	primary   map[string]resolve.Resolver
 	retryBase time.Duration
 	metrics   *metrics.Worker
 	tracing   *telemetry.Tracing
@@ -80,7 +83,7 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.Reso
 		var res resolve.Result
 		var rerr error
 		if !resolution.IsRedacted(r.Request) { // a forgotten person's request: nobody to find
-			res, rerr = w.run(ctx, r.Endpoint, r.Request)
+			res, rerr = w.run(ctx, r.ID, r.Endpoint, r.Request)
 		}
 		took = time.Since(start)
 		w.metrics.ResolveDuration.WithLabelValues(r.Endpoint).Observe(took.Seconds())
@@ -122,7 +125,9 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolution.Reso
 }
 
 // run calls the endpoint's resolver with a deadline, turning a panic into an error.
-func (w *resolveWorker) run(ctx context.Context, endpoint string, request []byte) (res resolve.Result, err error) {
+// run answers the request of resolution id: the endpoint's resolver, through the providers'
+// waterfall when some serve the endpoint, all within resolverTimeout.
+func (w *resolveWorker) run(ctx context.Context, id, endpoint string, request []byte) (res resolve.Result, err error) {
 	resolver, ok := w.resolvers[endpoint]
 	if !ok {
 		return resolve.Result{}, resolve.Permanent(fmt.Errorf("no resolver for endpoint %q", endpoint))
@@ -134,5 +139,12 @@ func (w *resolveWorker) run(ctx context.Context, endpoint string, request []byte
 			res, err = resolve.Result{}, fmt.Errorf("resolver panicked: %v", p)
 		}
 	}()
+	if w.waterfall != nil && w.waterfall.Serves(endpoint) {
+		primary := w.primary[endpoint]
+		if primary == nil {
+			primary = resolver
+		}
+		return w.waterfall.Resolve(ctx, id, endpoint, request, resolver, primary)
+	}
 	return resolver.Resolve(ctx, request)
 }

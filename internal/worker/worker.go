@@ -19,6 +19,7 @@ import (
 	"github.com/openresolve/openresolve/internal/callback"
 	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/metrics"
+	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/resolution"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/telemetry"
@@ -36,6 +37,11 @@ type Deps struct {
 	Metrics *metrics.Worker
 	// Tracing, when enabled, traces each job worked and inserted.
 	Tracing *telemetry.Tracing
+	// Waterfall, when set, asks the upstream providers what the graph does not answer, for the
+	// endpoints they serve; Primary then answers each endpoint from the main database, which
+	// holds what they taught the graph at once (Resolvers may read a replica).
+	Waterfall *providers.Waterfall
+	Primary   map[string]resolve.Resolver
 }
 
 // JobTimeout bounds every job's whole run while the database answers: a step to load (at most
@@ -69,7 +75,7 @@ type Worker struct {
 
 // New builds a Worker working with d as cfg says; Start starts it.
 func New(cfg config.Config, d Deps) (*Worker, error) {
-	rw := &resolveWorker{logger: d.Logger, resolvers: d.Resolvers, retryBase: cfg.ResolveRetryBase,
+	rw := &resolveWorker{logger: d.Logger, resolvers: d.Resolvers, waterfall: d.Waterfall, primary: d.Primary, retryBase: cfg.ResolveRetryBase,
 		metrics: d.Metrics, tracing: d.Tracing}
 	cw := &callbackWorker{logger: d.Logger, client: d.Callbacks, timeout: cfg.CallbackTimeout,
 		schedule: cfg.CallbackRetrySchedule, metrics: d.Metrics}

@@ -1,0 +1,125 @@
+-- Upstream providers (CONTRACT.md section 11, migrations/00019_providers.sql).
+
+-- ProviderCallsOf lists the calls a resolution's waterfall stored, in the order made.
+-- name: ProviderCallsOf :many
+SELECT provider, outcome, coalesce(reason, '')::text AS reason, coalesce(error, '')::text AS error,
+       duration_ms, finding
+FROM provider_calls
+WHERE resolution_id = @resolution_id
+ORDER BY called_at, provider;
+
+-- ProviderCallRecord stores a call's outcome, or a provider skipped; a second record of the
+-- same call (a run that could not know of the first) changes nothing.
+-- name: ProviderCallRecord :exec
+INSERT INTO provider_calls (resolution_id, provider, outcome, reason, error, status_code, duration_ms, finding)
+VALUES (@resolution_id, @provider, @outcome, nullif(@reason::text, ''), nullif(@error::text, ''),
+        nullif(@status_code::int, 0), @duration_ms, sqlc.narg(finding)::jsonb)
+ON CONFLICT (resolution_id, provider) DO NOTHING;
+
+-- ProviderCallLearned forgets a finding once it is in the graph.
+-- name: ProviderCallLearned :exec
+UPDATE provider_calls SET finding = NULL
+WHERE resolution_id = @resolution_id AND provider = @provider;
+
+-- ProviderBudgetTake takes one call of a provider's monthly budget (0: no budget, always
+-- taken) and returns the calls made this month with it; nothing when the budget is spent.
+-- The row lock serializes concurrent takers, so the budget is never exceeded.
+-- name: ProviderBudgetTake :many
+INSERT INTO provider_months AS m (provider, month, calls)
+VALUES (@provider, @month, 1)
+ON CONFLICT (provider, month) DO UPDATE
+SET calls = m.calls + 1
+WHERE @budget::bigint = 0 OR m.calls < @budget::bigint
+RETURNING m.calls;
+
+-- ProviderMonthCount adds a call's outcome to the month's figures.
+-- name: ProviderMonthCount :exec
+UPDATE provider_months
+SET found = found + @found::int, errors = errors + @errors::int
+WHERE provider = @provider AND month = @month;
+
+-- ProviderRateTake takes one call of a provider's second; nothing when @rate calls were
+-- made in it already.
+-- name: ProviderRateTake :many
+INSERT INTO provider_seconds AS s (provider, second, calls)
+VALUES (@provider, @second, 1)
+ON CONFLICT (provider, second) DO UPDATE
+SET calls = s.calls + 1
+WHERE s.calls < @rate::int
+RETURNING s.calls;
+
+-- ProviderRatePurge deletes the seconds older than @before.
+-- name: ProviderRatePurge :exec
+DELETE FROM provider_seconds WHERE provider = @provider AND second < @before;
+
+-- ProviderCircuitOf reads a provider's circuit: open_until null (or no row) is closed.
+-- name: ProviderCircuitOf :many
+SELECT open_until, failures FROM provider_circuits WHERE provider = @provider;
+
+-- ProviderCircuitTrial lets one caller through a circuit whose open time is up: it moves the
+-- open time on by @open_for_seconds, so that the others keep skipping until the trial's
+-- outcome is recorded, and returns 1 to that caller alone.
+-- name: ProviderCircuitTrial :execrows
+UPDATE provider_circuits
+SET open_until = now() + make_interval(secs => @open_for_seconds::float8)
+WHERE provider = @provider AND open_until <= now();
+
+-- ProviderCircuitSucceeded closes a provider's circuit after a call that did not fail.
+-- name: ProviderCircuitSucceeded :exec
+UPDATE provider_circuits
+SET failures = 0, open_until = NULL
+WHERE provider = @provider AND (failures > 0 OR open_until IS NOT NULL);
+
+-- ProviderCircuitFailed counts a failed call; the @threshold-th in a row opens the circuit
+-- for @open_for_seconds (and a failed trial keeps it open).
+-- name: ProviderCircuitFailed :exec
+INSERT INTO provider_circuits AS c (provider, failures) VALUES (@provider, 1)
+ON CONFLICT (provider) DO UPDATE
+SET failures   = c.failures + 1,
+    open_until = CASE WHEN c.failures + 1 >= @threshold::int
+                      THEN now() + make_interval(secs => @open_for_seconds::float8) ELSE c.open_until END;
+
+-- ProviderMissOf says whether a provider's "nothing found" for a question is remembered.
+-- name: ProviderMissOf :one
+SELECT EXISTS (SELECT 1 FROM provider_misses WHERE provider = @provider AND question = @question AND until > now());
+
+-- ProviderMissRemember remembers a provider's "nothing found" for a question until @until.
+-- name: ProviderMissRemember :exec
+INSERT INTO provider_misses (provider, question, until) VALUES (@provider, @question, @until)
+ON CONFLICT (provider, question) DO UPDATE SET until = excluded.until;
+
+-- ProviderLearnedOf says which provider's answer to a question the graph holds, and since when.
+-- name: ProviderLearnedOf :many
+SELECT provider, learned_at FROM provider_learned WHERE question = @question;
+
+-- ProviderLearnedRecord records that a provider's answer to a question is in the graph.
+-- name: ProviderLearnedRecord :exec
+INSERT INTO provider_learned (question, provider, learned_at) VALUES (@question, @provider, now())
+ON CONFLICT (question) DO UPDATE SET provider = excluded.provider, learned_at = excluded.learned_at;
+
+-- ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`.
+-- name: ProviderMonthOf :many
+SELECT m.provider, m.calls, m.found, m.errors, coalesce(c.failures, 0)::int AS failures, c.open_until
+FROM provider_months m
+LEFT JOIN provider_circuits c ON c.provider = m.provider
+WHERE m.month = @month
+ORDER BY m.provider;
+
+-- ProviderPersonMatch finds the person of the graph a finding is about: by LinkedIn profile,
+-- else by one of its emails.
+-- name: ProviderPersonMatch :many
+SELECT p.person_id
+FROM people p
+WHERE p.linkedin_url = @linkedin_url::text AND @linkedin_url::text <> ''
+UNION ALL
+SELECT e.person_id
+FROM emails e
+WHERE e.email = ANY (@emails::text[])
+LIMIT 1;
+
+-- ProviderKnown says which of a finding's emails and company domain the graph holds already:
+-- a provider adds to the graph, it never rewrites what an import put there.
+-- name: ProviderKnown :many
+SELECT 'email'::text AS kind, e.email AS value FROM emails e WHERE e.email = ANY (@emails::text[])
+UNION ALL
+SELECT 'company', c.domain FROM companies c WHERE c.domain = @domain::text;
