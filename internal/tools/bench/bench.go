@@ -430,11 +430,17 @@ func (r Report) Print(w io.Writer) {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		row := func(cells ...string) { fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t") }
 		row("", "accepted/s", "accept p50", "accept p99", "accept max", "callbacks/s", "e2e p50", "e2e p99", "errors", "missing")
-		for _, x := range []struct {
+		rows := []struct {
 			name string
 			l    Load
-		}{{"HTTP ceiling C (no-op)", lr.Ceiling}, {"OpenResolve", lr.System}, {fmt.Sprintf("OpenResolve at %.0f/s", lr.Light.Offered), lr.Light},
-			{fmt.Sprintf("OpenResolve offered %.0f/s (%.3g×)", lr.Overload.Offered, ratio(lr.Overload.Offered, lr.System.PerSecond)), lr.Overload}} {
+		}{{"HTTP ceiling C (no-op)", lr.Ceiling}, {"OpenResolve", lr.System}, {fmt.Sprintf("OpenResolve at %.0f/s", lr.Light.Offered), lr.Light}}
+		if lr.Overload.Offered > 0 {
+			rows = append(rows, struct {
+				name string
+				l    Load
+			}{fmt.Sprintf("OpenResolve offered %.0f/s (%.3g×)", lr.Overload.Offered, ratio(lr.Overload.Offered, lr.System.PerSecond)), lr.Overload})
+		}
+		for _, x := range rows {
 			row(x.name, fmt.Sprintf("%.0f", x.l.PerSecond), ms(x.l.P50), ms(x.l.P99), ms(x.l.Max),
 				fmt.Sprintf("%.0f", x.l.CallbacksPerSecond), ms(x.l.E2EP50), ms(x.l.E2EP99), strconv.Itoa(x.l.Errors), strconv.Itoa(x.l.Missing))
 		}
