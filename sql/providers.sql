@@ -99,11 +99,14 @@ ON CONFLICT (question) DO UPDATE SET provider = excluded.provider, learned_at = 
 
 -- ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`.
 -- name: ProviderMonthOf :many
-SELECT m.provider, m.calls, m.found, m.errors, coalesce(c.failures, 0)::int AS failures, c.open_until
-FROM provider_months m
-LEFT JOIN provider_circuits c ON c.provider = m.provider
-WHERE m.month = @month
-ORDER BY m.provider;
+SELECT provider, calls, found, errors
+FROM provider_months
+WHERE month = @month
+ORDER BY provider;
+
+-- ProviderCircuits reads every provider's circuit.
+-- name: ProviderCircuits :many
+SELECT provider, failures, open_until FROM provider_circuits ORDER BY provider;
 
 -- ProviderPersonMatch finds the person of the graph a finding is about: by LinkedIn profile,
 -- else by one of its emails.

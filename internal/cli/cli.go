@@ -36,7 +36,7 @@ var commands = []*command{
 	importFile, seedDemo,
 	callbacksReplay,
 	forget, purge,
-	usageReport,
+	usageReport, providersStatus,
 	healthcheck, listen,
 }
 

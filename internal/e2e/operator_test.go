@@ -244,12 +244,18 @@ func (s *stack) waitCallbackJobCompleted() {
 // cliRun runs the operator CLI against the stack's database.
 func (s *stack) cliRun(args ...string) (int, string, string) {
 	s.t.Helper()
+	return s.cliRunEnv(nil, args...)
+}
+
+// cliRunEnv runs the operator command with env besides the stack's DATABASE_URL.
+func (s *stack) cliRunEnv(env map[string]string, args ...string) (int, string, string) {
+	s.t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := cli.Main(context.Background(), args, cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
 		if k == "DATABASE_URL" {
 			return s.dbURL
 		}
-		return ""
+		return env[k]
 	}})
 	return code, stdout.String(), stderr.String()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openresolve/openresolve/internal/app"
+	"github.com/openresolve/openresolve/internal/cli"
 	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
@@ -87,12 +88,16 @@ func pdlServer(t *testing.T, people map[string]map[string]any) *fakeProvider {
 	})
 }
 
-// startProviders starts a worker asking the providers of doc (a PROVIDERS_FILE) with secrets.
-func startProviders(t *testing.T, s *stack, doc string, secrets map[string]string) {
+// startProviders starts a worker asking the providers of doc (a PROVIDERS_FILE) with
+// secrets, and returns the file's path.
+func startProviders(t *testing.T, s *stack, doc string, secrets map[string]string) string {
 	t.Helper()
 	ps, err := providers.Parse([]byte(doc), func(k string) string { return secrets[k] })
 	require.NoError(t, err)
 	startWorker(t, s, nil, app.WithProviders(ps))
+	path := filepath.Join(t.TempDir(), "providers.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+	return path
 }
 
 // resolveWith posts a request and waits for its callback's body and the final status.
@@ -294,7 +299,7 @@ func TestProviderBudgetCircuitAndResume(t *testing.T) {
 		"phones": [{"number": "+14155559999", "type": "mobile"}]}}')`, resumed)
 	require.NoError(t, err)
 
-	startProviders(t, s, fmt.Sprintf(`
+	file := startProviders(t, s, fmt.Sprintf(`
 providers:
   - name: flaky
     preset: peopledatalabs
@@ -367,4 +372,20 @@ providers:
 	require.Equal(t, []any{"pdl"}, st["result"].(map[string]any)["sources"])
 	require.Equal(t, []string{"pdl:found"}, callsOf(st))
 	require.Zero(t, pdl.called("linkedin.com/in/resumed"), "the stored outcome is used: no second call")
+
+	// The operator's view, without the secrets in the environment.
+	code, out, errOut := s.cliRunEnv(map[string]string{"PROVIDERS_FILE": file}, "providers", "status", "--json")
+	require.Equal(t, 0, code, errOut)
+	var status struct {
+		Providers []cli.ProviderStatus `json:"providers"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &status))
+	require.Len(t, status.Providers, 2)
+	flakyStatus, pdlStatus := status.Providers[0], status.Providers[1]
+	require.Equal(t, [4]int64{6, 1, 5, 0}, [4]int64{flakyStatus.Calls, flakyStatus.Found, flakyStatus.Errors, int64(flakyStatus.Failures)})
+	require.Equal(t, "closed", flakyStatus.Circuit)
+	require.Nil(t, flakyStatus.BudgetLeft)
+	require.Equal(t, [2]int64{10, 10}, [2]int64{pdlStatus.Calls, pdlStatus.Found})
+	require.Equal(t, int64(0), *pdlStatus.BudgetLeft)
+	require.NotContains(t, out, "pdl-secret")
 }

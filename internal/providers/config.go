@@ -90,9 +90,10 @@ func (p *Provider) Serves(endpoint string) bool { return slices.Contains(p.Endpo
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 
-// Parse reads a providers file and checks it; getenv supplies the secrets. Every mistake is
-// reported with the provider it belongs to, and none is started: an operator learns of a
-// wrong file at start, not at the first question.
+// Parse reads a providers file and checks it; getenv supplies the secrets (nil reads none,
+// for commands that only report). Every mistake is reported with the provider it belongs to,
+// and none is started: an operator learns of a wrong file at start, not at the first
+// question.
 func Parse(doc []byte, getenv func(string) string) ([]*Provider, error) {
 	var f File
 	dec := yaml.NewDecoder(bytes.NewReader(doc))
@@ -158,12 +159,13 @@ func check(c Config, getenv func(string) string) (*Provider, error) {
 		return nil, fmt.Errorf("url %q: want an absolute http or https URL without userinfo", c.URL)
 	}
 	p := &Provider{Config: c, preset: pr}
-	if c.APIKeyEnv != "" {
+	switch {
+	case c.APIKeyEnv == "" && pr.needsKey:
+		return nil, fmt.Errorf("apiKeyEnv: preset %s needs an API key", c.Preset)
+	case c.APIKeyEnv != "" && getenv != nil:
 		if p.secret = getenv(c.APIKeyEnv); p.secret == "" {
 			return nil, fmt.Errorf("apiKeyEnv: %s is not set", c.APIKeyEnv)
 		}
-	} else if pr.needsKey {
-		return nil, fmt.Errorf("apiKeyEnv: preset %s needs an API key", c.Preset)
 	}
 	for _, n := range c.AllowedNetworks {
 		pf, err := netip.ParsePrefix(strings.TrimSpace(n))

@@ -85,6 +85,12 @@ type Person struct {
 	LeadSegment   int32
 }
 
+type ProviderCircuit struct {
+	Provider  string
+	Failures  int32
+	OpenUntil *time.Time
+}
+
 type Resolution struct {
 	ID                     string
 	APIKeyID               string

@@ -230,6 +230,31 @@ func (q *Queries) ProviderCircuitTrial(ctx context.Context, db DBTX, arg Provide
 	return result.RowsAffected(), nil
 }
 
+const providerCircuits = `-- name: ProviderCircuits :many
+SELECT provider, failures, open_until FROM provider_circuits ORDER BY provider
+`
+
+// ProviderCircuits reads every provider's circuit.
+func (q *Queries) ProviderCircuits(ctx context.Context, db DBTX) ([]ProviderCircuit, error) {
+	rows, err := db.Query(ctx, providerCircuits)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ProviderCircuit
+	for rows.Next() {
+		var i ProviderCircuit
+		if err := rows.Scan(&i.Provider, &i.Failures, &i.OpenUntil); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const providerKnown = `-- name: ProviderKnown :many
 SELECT 'email'::text AS kind, e.email AS value FROM emails e WHERE e.email = ANY ($1::text[])
 UNION ALL
@@ -373,20 +398,17 @@ func (q *Queries) ProviderMonthCount(ctx context.Context, db DBTX, arg ProviderM
 }
 
 const providerMonthOf = `-- name: ProviderMonthOf :many
-SELECT m.provider, m.calls, m.found, m.errors, coalesce(c.failures, 0)::int AS failures, c.open_until
-FROM provider_months m
-LEFT JOIN provider_circuits c ON c.provider = m.provider
-WHERE m.month = $1
-ORDER BY m.provider
+SELECT provider, calls, found, errors
+FROM provider_months
+WHERE month = $1
+ORDER BY provider
 `
 
 type ProviderMonthOfRow struct {
-	Provider  string
-	Calls     int64
-	Found     int64
-	Errors    int64
-	Failures  int32
-	OpenUntil *time.Time
+	Provider string
+	Calls    int64
+	Found    int64
+	Errors   int64
 }
 
 // ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`.
@@ -404,8 +426,6 @@ func (q *Queries) ProviderMonthOf(ctx context.Context, db DBTX, month time.Time)
 			&i.Calls,
 			&i.Found,
 			&i.Errors,
-			&i.Failures,
-			&i.OpenUntil,
 		); err != nil {
 			return nil, err
 		}
