@@ -139,7 +139,7 @@ func TestProvidersWaterfall(t *testing.T) {
 	pdl := pdlServer(t, map[string]map[string]any{
 		"linkedin.com/in/ada-new": {"full_name": "ada new", "first_name": "ada", "last_name": "new", "job_title": "cto",
 			"linkedin_url": "linkedin.com/in/ada-new", "job_company_website": "acmelogistics.com", "job_company_name": "acme logistics",
-			"work_email": "ada@acmelogistics.com", "mobile_phone": "+14155550199", "phone_numbers": []string{"+14155550100"},
+			"work_email": "ada@acmelogistics.com", "mobile_phone": "+14155550199", "phone_numbers": []string{"+14155550177"},
 			"emails": []map[string]any{{"address": "ada.new@gmail.com", "type": "personal"}}},
 		"linkedin.com/in/secret-sam": {"full_name": "sam secret", "linkedin_url": "linkedin.com/in/secret-sam",
 			"mobile_phone": "+14155550111"},
@@ -208,7 +208,7 @@ providers:
 	res, st = s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "https://www.linkedin.com/in/Ada-New/"})
 	require.Equal(t, "completed", res["status"], "%v", res)
 	require.Equal(t, []any{"pdl"}, res["sources"])
-	require.ElementsMatch(t, []string{"+14155550199", "+14155550100"}, phones(res))
+	require.ElementsMatch(t, []string{"+14155550199", "+14155550177"}, phones(res))
 	require.Equal(t, []string{"pdl:found"}, callsOf(st))
 	require.Equal(t, 1, pdl.called("linkedin.com/in/ada-new"))
 	require.Zero(t, inhouse.total())
@@ -260,6 +260,17 @@ providers:
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM phones WHERE phone = '+14155550111'`))
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM provider_calls WHERE finding IS NOT NULL`), "findings are kept only until learned")
 
+	// Forgetting Ada removes what the provider taught about her, and her identifiers are
+	// suppressed: asked again, the provider's answer is neither stored nor answered.
+	code, out, errOut := s.cliRun("forget", "--linkedin", "linkedin.com/in/ada-new", "--json")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `"people":1`)
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`))
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM phones WHERE phone IN ('+14155550199', '+14155550177')`))
+	res, _ = s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/ada-new"})
+	require.Equal(t, "not_found", res["status"])
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`))
+
 	// No secret in the database.
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM provider_calls WHERE error LIKE '%secret%'`))
 	var dump string
@@ -285,10 +296,32 @@ func TestProviderBudgetCircuitAndResume(t *testing.T) {
 		people[slug] = map[string]any{"full_name": fmt.Sprintf("budget %d", i), "linkedin_url": slug,
 			"mobile_phone": fmt.Sprintf("+1415555%04d", 1000+i)}
 	}
+	people["linkedin.com/in/limited"] = map[string]any{"full_name": "li mited", "linkedin_url": "linkedin.com/in/limited",
+		"work_email": "limited@example.com"}
 	people["linkedin.com/in/resumed"] = map[string]any{"full_name": "re sumed", "linkedin_url": "linkedin.com/in/resumed",
 		"mobile_phone": "+14155559999"}
 	pdl := pdlServer(t, people)
 	flaky := pdlServer(t, people)
+	// slow answers after its timeout; limited answers 429 with Retry-After once, then the person.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	var limitedCalls atomic.Int32
+	limitedPDL := pdlServer(t, people)
+	limited := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if limitedCalls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"status": 429, "error": {"type": "rate_limit_error"}}`))
+			return
+		}
+		limitedPDL.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(limited.Close)
 
 	// A resolution whose run stored the provider's answer and died (no worker runs yet).
 	r := s.post("/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/resumed", "callbackUrl": rcv.URL}, nil)
@@ -315,7 +348,32 @@ providers:
     apiKeyEnv: PDL_KEY
     monthlyBudget: 10
     allowedNetworks: [127.0.0.0/8]
-`, flaky.URL, pdl.URL), map[string]string{"PDL_KEY": "pdl-secret"})
+  - name: slow
+    preset: peopledatalabs
+    endpoints: [enrichment]
+    url: %s
+    apiKeyEnv: PDL_KEY
+    timeout: 200ms
+    allowedNetworks: [127.0.0.0/8]
+  - name: limited
+    preset: peopledatalabs
+    endpoints: [enrichment]
+    url: %s
+    apiKeyEnv: PDL_KEY
+    allowedNetworks: [127.0.0.0/8]
+`, flaky.URL, pdl.URL, slow.URL, limited.URL), map[string]string{"PDL_KEY": "pdl-secret"})
+
+	// A provider past its timeout is an error (retried, then the next is asked); one that
+	// answers 429 with Retry-After is asked again after it, and finds.
+	res, st := s.resolveWith(rcv, "/v1/enrichment", map[string]any{"linkedinUrl": "linkedin.com/in/limited"})
+	require.Equal(t, []string{"slow:error", "limited:found"}, callsOf(st), "%v", res)
+	require.Equal(t, "completed", res["status"])
+	require.Equal(t, []any{"limited"}, res["sources"])
+	require.Equal(t, int32(2), limitedCalls.Load())
+	var slowErr string
+	require.NoError(t, s.pool.QueryRow(context.Background(), `SELECT error FROM provider_calls WHERE provider = 'slow'`).Scan(&slowErr))
+	require.Contains(t, slowErr, "timed out")
+	require.NotContains(t, slowErr, "127.0.0.1", "no URL in the error")
 
 	// The budget, under 32 concurrent requests.
 	var wg sync.WaitGroup
@@ -351,17 +409,18 @@ providers:
 		require.Equal(t, []string{"flaky:error"}, callsOf(st))
 	}
 	before := flaky.total()
-	_, st := s.resolveWith(rcv, "/v1/linkedin-to-hem", map[string]any{"linkedinUrl": "linkedin.com/in/budget-36"})
+	_, st = s.resolveWith(rcv, "/v1/linkedin-to-hem", map[string]any{"linkedinUrl": "linkedin.com/in/budget-36"})
 	require.Equal(t, []string{"flaky:skipped:circuit"}, callsOf(st))
 	require.Equal(t, before, flaky.total(), "an open circuit is not called")
 	// Its minute is up (moved here rather than waited for): one trial call, which succeeds.
 	flaky.status.Store(0)
 	_, err = s.pool.Exec(context.Background(), `UPDATE provider_circuits SET open_until = now() - interval '1 second'`)
 	require.NoError(t, err)
-	res, st := s.resolveWith(rcv, "/v1/linkedin-to-hem", map[string]any{"linkedinUrl": "linkedin.com/in/budget-37"})
+	res, st = s.resolveWith(rcv, "/v1/linkedin-to-hem", map[string]any{"linkedinUrl": "linkedin.com/in/budget-37"})
 	require.Equal(t, []string{"flaky:found"}, callsOf(st))
 	require.Equal(t, "not_found", res["status"], "a person with no email has no hashed email")
-	require.Equal(t, 0, s.count(`SELECT count(*) FROM provider_circuits WHERE open_until IS NOT NULL OR failures > 0`))
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM provider_circuits
+		WHERE provider = 'flaky' AND (open_until IS NOT NULL OR failures > 0)`), "the trial's success closed it")
 
 	// Resume: the run that stored the call's outcome died before it learned it; the next run
 	// goes on from the stored outcome, and the provider is not called again.
@@ -380,7 +439,7 @@ providers:
 		Providers []cli.ProviderStatus `json:"providers"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &status))
-	require.Len(t, status.Providers, 2)
+	require.Len(t, status.Providers, 4)
 	flakyStatus, pdlStatus := status.Providers[0], status.Providers[1]
 	require.Equal(t, [4]int64{6, 1, 5, 0}, [4]int64{flakyStatus.Calls, flakyStatus.Found, flakyStatus.Errors, int64(flakyStatus.Failures)})
 	require.Equal(t, "closed", flakyStatus.Circuit)

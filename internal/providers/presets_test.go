@@ -3,6 +3,7 @@ package providers
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -220,4 +221,21 @@ func FuzzParse(f *testing.F) {
 			require.Positive(t, p.Timeout)
 		}
 	})
+}
+
+// TestREADMEExample: the README's providers file is one Parse accepts, as written.
+func TestREADMEExample(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(doc), "## Upstream providers")
+	require.True(t, ok)
+	_, rest, ok = strings.Cut(rest, "```yaml\n")
+	require.True(t, ok)
+	yamlDoc, _, ok := strings.Cut(rest, "```")
+	require.True(t, ok)
+	ps, err := Parse([]byte(yamlDoc), func(string) string { return "secret" })
+	require.NoError(t, err)
+	require.Len(t, ps, 3)
+	require.Equal(t, int64(5000), ps[0].MonthlyBudget)
 }
