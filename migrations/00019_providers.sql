@@ -19,15 +19,14 @@ CREATE TABLE provider_calls (
     PRIMARY KEY (resolution_id, provider)
 );
 
--- provider_months counts each provider's calls by UTC month across every worker: the budget
--- is taken from it before a call, by a conditional upsert, so concurrent workers never make
--- more calls than the budget.
+-- provider_months counts the calls of each provider with a monthly budget, by UTC month
+-- across every worker: the budget is taken from it before a call, by a conditional upsert, so
+-- concurrent workers never make more calls than the budget. (A provider without a budget
+-- skips this row, which every call would otherwise wait on.)
 CREATE TABLE provider_months (
     provider text   NOT NULL,
     month    date   NOT NULL,
     calls    bigint NOT NULL DEFAULT 0,
-    found    bigint NOT NULL DEFAULT 0,
-    errors   bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (provider, month)
 );
 

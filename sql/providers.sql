@@ -21,9 +21,9 @@ ON CONFLICT (resolution_id, provider) DO NOTHING;
 UPDATE provider_calls SET finding = NULL
 WHERE resolution_id = @resolution_id AND provider = @provider;
 
--- ProviderBudgetTake takes one call of a provider's monthly budget (0: no budget, always
--- taken) and returns the calls made this month with it; nothing when the budget is spent.
--- The row lock serializes concurrent takers, so the budget is never exceeded.
+-- ProviderBudgetTake takes one call of a provider's monthly budget and returns the calls
+-- made this month with it; nothing when the budget is spent. The row lock serializes
+-- concurrent takers, so the budget is never exceeded. A provider without a budget takes none.
 -- name: ProviderBudgetTake :many
 INSERT INTO provider_months AS m (provider, month, calls)
 VALUES (@provider, @month, 1)
@@ -31,12 +31,6 @@ ON CONFLICT (provider, month) DO UPDATE
 SET calls = m.calls + 1
 WHERE @budget::bigint = 0 OR m.calls < @budget::bigint
 RETURNING m.calls;
-
--- ProviderMonthCount adds a call's outcome to the month's figures.
--- name: ProviderMonthCount :exec
-UPDATE provider_months
-SET found = found + @found::int, errors = errors + @errors::int
-WHERE provider = @provider AND month = @month;
 
 -- ProviderRateTake takes one call of a provider's second; nothing when @rate calls were
 -- made in it already.
@@ -97,12 +91,20 @@ SELECT provider, learned_at FROM provider_learned WHERE question = @question;
 INSERT INTO provider_learned (question, provider, learned_at) VALUES (@question, @provider, now())
 ON CONFLICT (question) DO UPDATE SET provider = excluded.provider, learned_at = excluded.learned_at;
 
--- ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`.
+-- ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`:
+-- the calls taken from a budget (exact, kept a month), and the outcomes of the calls the
+-- resolutions still kept hold (RESOLUTION_RETENTION).
 -- name: ProviderMonthOf :many
-SELECT provider, calls, found, errors
-FROM provider_months
-WHERE month = @month
-ORDER BY provider;
+SELECT c.provider,
+       count(*) FILTER (WHERE c.outcome <> 'skipped')::bigint AS calls,
+       count(*) FILTER (WHERE c.outcome = 'found')::bigint    AS found,
+       count(*) FILTER (WHERE c.outcome = 'error')::bigint    AS errors,
+       coalesce(max(m.calls), 0)::bigint                      AS budget_calls
+FROM provider_calls c
+LEFT JOIN provider_months m ON m.provider = c.provider AND m.month = @month::date
+WHERE c.called_at >= @month::date
+GROUP BY c.provider
+ORDER BY c.provider;
 
 -- ProviderCircuits reads every provider's circuit.
 -- name: ProviderCircuits :many

@@ -18,7 +18,8 @@ type ProviderStatus struct {
 	Name      string   `json:"name"`
 	Preset    string   `json:"preset"`
 	Endpoints []string `json:"endpoints"`
-	// Calls, Found and Errors count this UTC month's calls across every worker.
+	// Calls, Found and Errors count this UTC month's calls across every worker (as far as
+	// RESOLUTION_RETENTION keeps the resolutions that made them).
 	Calls  int64 `json:"calls"`
 	Found  int64 `json:"found"`
 	Errors int64 `json:"errors"`
@@ -76,7 +77,7 @@ var providersStatus = &command{
 			st := ProviderStatus{Name: p.Name, Preset: p.Preset, Endpoints: p.Endpoints, Calls: m.Calls, Found: m.Found,
 				Errors: m.Errors, Circuit: "closed"}
 			if p.MonthlyBudget > 0 {
-				left := max(0, p.MonthlyBudget-m.Calls)
+				left := max(0, p.MonthlyBudget-m.BudgetCalls)
 				st.BudgetLeft = &left
 			}
 			for _, c := range circuits {

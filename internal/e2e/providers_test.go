@@ -444,7 +444,8 @@ providers:
 	require.Equal(t, [4]int64{6, 1, 5, 0}, [4]int64{flakyStatus.Calls, flakyStatus.Found, flakyStatus.Errors, int64(flakyStatus.Failures)})
 	require.Equal(t, "closed", flakyStatus.Circuit)
 	require.Nil(t, flakyStatus.BudgetLeft)
-	require.Equal(t, [2]int64{10, 10}, [2]int64{pdlStatus.Calls, pdlStatus.Found})
+	// Ten calls within the budget, and the one the dead run made for the resumed resolution.
+	require.Equal(t, [2]int64{11, 11}, [2]int64{pdlStatus.Calls, pdlStatus.Found})
 	require.Equal(t, int64(0), *pdlStatus.BudgetLeft)
 	require.NotContains(t, out, "pdl-secret")
 }

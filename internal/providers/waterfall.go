@@ -276,25 +276,26 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 			_ = w.queries.ProviderRatePurge(ctx, w.pool, store.ProviderRatePurgeParams{Provider: p.Name, Before: sec - 60})
 		}
 	}
-	taken, err := w.queries.ProviderBudgetTake(ctx, w.pool, store.ProviderBudgetTakeParams{Provider: p.Name, Month: month,
-		Budget: p.MonthlyBudget})
-	if err != nil {
-		return store.ProviderCallsOfRow{}, err
-	}
-	if len(taken) == 0 {
-		return skip("budget")
+	if p.MonthlyBudget > 0 {
+		taken, err := w.queries.ProviderBudgetTake(ctx, w.pool, store.ProviderBudgetTakeParams{Provider: p.Name, Month: month,
+			Budget: p.MonthlyBudget})
+		if err != nil {
+			return store.ProviderCallsOfRow{}, err
+		}
+		if len(taken) == 0 {
+			return skip("budget")
+		}
 	}
 
 	start := w.now()
 	reading, status := w.call(ctx, p, endpoint, req)
 	rec.DurationMs = int32(w.now().Sub(start).Milliseconds())
 	rec.StatusCode = int32(status)
-	var found, failed int32
 	switch {
 	case reading.Err != nil:
-		rec.Outcome, rec.Error, failed = OutcomeError, reading.Err.Error(), 1
+		rec.Outcome, rec.Error = OutcomeError, reading.Err.Error()
 	case reading.Found:
-		rec.Outcome, found = OutcomeFound, 1
+		rec.Outcome = OutcomeFound
 		if rec.Finding, err = json.Marshal(reading.Finding); err != nil {
 			return store.ProviderCallsOfRow{}, err
 		}
@@ -311,13 +312,8 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 	if err != nil {
 		return row, err
 	}
-	// The figures and the state around the call: each its own statement, after the outcome is
-	// safe.
-	if err := w.queries.ProviderMonthCount(ctx, w.pool, store.ProviderMonthCountParams{Provider: p.Name, Month: month,
-		Found: found, Errors: failed}); err != nil {
-		return row, err
-	}
-	if failed == 1 {
+	// The circuit and the misses, once the outcome is safe.
+	if rec.Outcome == OutcomeError {
 		err = w.queries.ProviderCircuitFailed(ctx, w.pool, store.ProviderCircuitFailedParams{Provider: p.Name,
 			Threshold: CircuitFailures, OpenForSeconds: CircuitOpenFor.Seconds()})
 	} else {

@@ -25,9 +25,9 @@ type ProviderBudgetTakeParams struct {
 	Budget   int64
 }
 
-// ProviderBudgetTake takes one call of a provider's monthly budget (0: no budget, always
-// taken) and returns the calls made this month with it; nothing when the budget is spent.
-// The row lock serializes concurrent takers, so the budget is never exceeded.
+// ProviderBudgetTake takes one call of a provider's monthly budget and returns the calls
+// made this month with it; nothing when the budget is spent. The row lock serializes
+// concurrent takers, so the budget is never exceeded. A provider without a budget takes none.
 func (q *Queries) ProviderBudgetTake(ctx context.Context, db DBTX, arg ProviderBudgetTakeParams) ([]int64, error) {
 	rows, err := db.Query(ctx, providerBudgetTake, arg.Provider, arg.Month, arg.Budget)
 	if err != nil {
@@ -373,45 +373,30 @@ func (q *Queries) ProviderMissRemember(ctx context.Context, db DBTX, arg Provide
 	return err
 }
 
-const providerMonthCount = `-- name: ProviderMonthCount :exec
-UPDATE provider_months
-SET found = found + $1::int, errors = errors + $2::int
-WHERE provider = $3 AND month = $4
-`
-
-type ProviderMonthCountParams struct {
-	Found    int32
-	Errors   int32
-	Provider string
-	Month    time.Time
-}
-
-// ProviderMonthCount adds a call's outcome to the month's figures.
-func (q *Queries) ProviderMonthCount(ctx context.Context, db DBTX, arg ProviderMonthCountParams) error {
-	_, err := db.Exec(ctx, providerMonthCount,
-		arg.Found,
-		arg.Errors,
-		arg.Provider,
-		arg.Month,
-	)
-	return err
-}
-
 const providerMonthOf = `-- name: ProviderMonthOf :many
-SELECT provider, calls, found, errors
-FROM provider_months
-WHERE month = $1
-ORDER BY provider
+SELECT c.provider,
+       count(*) FILTER (WHERE c.outcome <> 'skipped')::bigint AS calls,
+       count(*) FILTER (WHERE c.outcome = 'found')::bigint    AS found,
+       count(*) FILTER (WHERE c.outcome = 'error')::bigint    AS errors,
+       coalesce(max(m.calls), 0)::bigint                      AS budget_calls
+FROM provider_calls c
+LEFT JOIN provider_months m ON m.provider = c.provider AND m.month = $1::date
+WHERE c.called_at >= $1::date
+GROUP BY c.provider
+ORDER BY c.provider
 `
 
 type ProviderMonthOfRow struct {
-	Provider string
-	Calls    int64
-	Found    int64
-	Errors   int64
+	Provider    string
+	Calls       int64
+	Found       int64
+	Errors      int64
+	BudgetCalls int64
 }
 
-// ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`.
+// ProviderMonthOf reads providers' figures of a month, for `openresolve providers status`:
+// the calls taken from a budget (exact, kept a month), and the outcomes of the calls the
+// resolutions still kept hold (RESOLUTION_RETENTION).
 func (q *Queries) ProviderMonthOf(ctx context.Context, db DBTX, month time.Time) ([]ProviderMonthOfRow, error) {
 	rows, err := db.Query(ctx, providerMonthOf, month)
 	if err != nil {
@@ -426,6 +411,7 @@ func (q *Queries) ProviderMonthOf(ctx context.Context, db DBTX, month time.Time)
 			&i.Calls,
 			&i.Found,
 			&i.Errors,
+			&i.BudgetCalls,
 		); err != nil {
 			return nil, err
 		}

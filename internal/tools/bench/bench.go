@@ -111,11 +111,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		o.Log = io.Discard
 	}
 	if len(o.Loads) == 0 {
-		o.Loads = []string{"email-to-hem", QuotaLoad, "mix"}
+		o.Loads = []string{"email-to-hem", QuotaLoad, "mix", GraphLoad, ProviderLoad}
 	}
 	for _, name := range o.Loads {
 		if Loads[name] == nil {
-			return Report{}, fmt.Errorf("no load %q (want email-to-hem, %q or mix)", name, QuotaLoad)
+			return Report{}, fmt.Errorf("no load %q (want email-to-hem, %q, mix, %q or %q)", name, QuotaLoad, GraphLoad, ProviderLoad)
 		}
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "bench: "+format+"\n", args...) }
@@ -156,9 +156,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		return rep, err
 	}
 	for _, name := range o.Loads {
-		if name == QuotaLoad && len(rep.Loads) > 0 && rep.Loads[0].Name == "email-to-hem" {
-			rep.Loads = append(rep.Loads, LoadReport{Name: name, Ceiling: rep.Loads[0].Ceiling}) // the same requests
-			continue
+		if same, ok := sameRequests[name]; ok {
+			if i := slices.IndexFunc(rep.Loads, func(l LoadReport) bool { return l.Name == same }); i >= 0 {
+				rep.Loads = append(rep.Loads, LoadReport{Name: name, Ceiling: rep.Loads[i].Ceiling}) // the same HTTP work
+				continue
+			}
 		}
 		logf("yardstick: HTTP ceiling (no-op server), %s, %d clients, %s", name, o.Concurrency, o.Duration)
 		rep.Loads = append(rep.Loads, LoadReport{Name: name, Ceiling: measure(ctx, rcv, loadOpts{baseURL: nop.url,
@@ -198,6 +200,14 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	env := []string{"DATABASE_URL=" + appURL, "API_ADDR=127.0.0.1:" + strconv.Itoa(apiPort), "API_RATE_LIMIT=0",
 		"CALLBACK_ALLOWED_NETWORKS=127.0.0.0/8", "LOG_LEVEL=warn", "DNS_RESOLVER=127.0.0.1:9"}
 	env = append(env, o.Env...)
+	if slices.Contains(o.Loads, ProviderLoad) {
+		penv, stop, err := startProvider(workDir)
+		if err != nil {
+			return rep, err
+		}
+		defer stop()
+		env = append(env, penv...)
+	}
 	api, err := harness.NewProc("api", filepath.Join(o.BinDir, "api"), env, workDir)
 	if err != nil {
 		return rep, err
@@ -266,7 +276,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return rep, err
 		}
 
-		if lr.Name == QuotaLoad {
+		if _, ok := sameRequests[lr.Name]; ok || lr.Name == GraphLoad {
 			continue // the overload of email-to-hem says it
 		}
 		factor := o.Overload
@@ -450,6 +460,7 @@ func (r Report) Print(w io.Writer) {
 		printCost(w, lr.Cost)
 	}
 	r.printQuotaCost(w)
+	r.printProviderCost(w)
 	if len(r.Bulk) > 0 {
 		fmt.Fprintf(w, "\nemail-to-hem through bulk requests\n")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -473,6 +484,39 @@ func (r Report) Print(w io.Writer) {
 		mem = append(mem, fmt.Sprintf("%s %.0f MB", k, r.MemoryMB[k]))
 	}
 	fmt.Fprintf(w, "\npeak memory: %s\n", strings.Join(mem, ", "))
+}
+
+// sameRequests are loads whose HTTP requests are those of another load: their ceiling is that
+// load's.
+var sameRequests = map[string]string{QuotaLoad: "email-to-hem", ProviderLoad: GraphLoad}
+
+// printProviderCost sets linkedin-to-phone answered by the graph beside the same through the
+// bench's provider.
+func (r Report) printProviderCost(w io.Writer) {
+	var graph, prov *LoadReport
+	for i := range r.Loads {
+		switch r.Loads[i].Name {
+		case GraphLoad:
+			graph = &r.Loads[i]
+		case ProviderLoad:
+			prov = &r.Loads[i]
+		}
+	}
+	if graph == nil || prov == nil {
+		return
+	}
+	total := func(c Cost) (sum time.Duration) {
+		for _, d := range c.CPU {
+			sum += d
+		}
+		return sum
+	}
+	a, b := total(graph.Cost), total(prov.Cost)
+	fmt.Fprintf(w, "\nwhat the waterfall costs (linkedin-to-phone, a provider answering in %s, the same run): resolutions/s %.0f from the graph, %.0f through the provider; "+
+		"CPU per resolution %s → %s (+%s; postgres %s → %s, worker %s → %s); statements %.2f → %.2f, commits %.2f → %.2f per resolution; e2e p50 at a tenth of capacity %s → %s\n",
+		providerDelay, graph.System.CallbacksPerSecond, prov.System.CallbacksPerSecond, us(a), us(b), us(b-a),
+		us(graph.Cost.CPU["postgres"]), us(prov.Cost.CPU["postgres"]), us(graph.Cost.CPU["worker-1"]), us(prov.Cost.CPU["worker-1"]),
+		graph.Cost.Statements, prov.Cost.Statements, graph.Cost.Commits, prov.Cost.Commits, ms(graph.Light.E2EP50), ms(prov.Light.E2EP50))
 }
 
 // printQuotaCost sets the email-to-hem load beside the same with a key that has a quota.
