@@ -110,21 +110,19 @@ ORDER BY c.provider;
 -- name: ProviderCircuits :many
 SELECT provider, failures, open_until FROM provider_circuits ORDER BY provider;
 
--- ProviderPersonMatch finds the person of the graph a finding is about: by LinkedIn profile,
--- else by one of its emails.
--- name: ProviderPersonMatch :many
-SELECT p.person_id
-FROM people p
-WHERE p.linkedin_url = @linkedin_url::text AND @linkedin_url::text <> ''
+-- ProviderGraphHolds says what of many findings the graph holds already: the people with
+-- these LinkedIn profiles or emails (kind 'linkedin' or 'email', the value, the person), and the
+-- companies with these domains (kind 'company'). A provider adds to the graph and never
+-- rewrites what an import put there.
+-- name: ProviderGraphHolds :many
+SELECT 'linkedin'::text AS kind, p.linkedin_url::text AS value, p.person_id
+FROM people p WHERE p.linkedin_url = ANY (@linkedin_urls::text[])
 UNION ALL
-SELECT e.person_id
-FROM emails e
-WHERE e.email = ANY (@emails::text[])
-LIMIT 1;
+SELECT 'email', e.email, e.person_id FROM emails e WHERE e.email = ANY (@emails::text[])
+UNION ALL
+SELECT 'company', c.domain, '' FROM companies c WHERE c.domain = ANY (@domains::text[]);
 
--- ProviderKnown says which of a finding's emails and company domain the graph holds already:
--- a provider adds to the graph, it never rewrites what an import put there.
--- name: ProviderKnown :many
-SELECT 'email'::text AS kind, e.email AS value FROM emails e WHERE e.email = ANY (@emails::text[])
-UNION ALL
-SELECT 'company', c.domain FROM companies c WHERE c.domain = @domain::text;
+-- ProviderPeopleStored says which of these people the graph holds (a learned person whose
+-- identifier is suppressed is not stored, nor then their emails and phones).
+-- name: ProviderPeopleStored :many
+SELECT person_id FROM people WHERE person_id = ANY (@person_ids::text[]);

@@ -73,8 +73,9 @@ func NewWorker(ctx context.Context, cfg config.Config, logger *slog.Logger, opts
 	}
 	var waterfall *providers.Waterfall
 	if len(provs) > 0 {
-		waterfall = providers.New(provs, pool, providers.Learn(pool), dialDNS, logger)
+		waterfall = providers.New(provs, pool, dialDNS, logger)
 		waterfall.Observe = w.metrics.ObserveProviderCall
+		w.closers.add(waterfall.Close)
 	}
 	w.worker, err = worker.New(cfg, worker.Deps{
 		Pool: pool, Logger: logger, Resolvers: resolvers, Metrics: w.metrics, Tracing: tr,

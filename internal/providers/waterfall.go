@@ -51,7 +51,7 @@ const maxAttempts = 4
 type Waterfall struct {
 	providers []*Provider
 	pool      *pgxpool.Pool
-	learner   Learner
+	learner   *Learner
 	clients   map[string]*http.Client
 	logger    *slog.Logger
 	queries   *store.Queries
@@ -60,19 +60,24 @@ type Waterfall struct {
 	Observe func(provider, outcome string, took time.Duration)
 }
 
-// Learner writes a finding into the graph (see Learn).
-type Learner func(ctx context.Context, provider string, f Finding) error
-
 // New returns a Waterfall over providers, keeping its state in pool's database and learning
-// through learn; resolver, when not nil, is the DNS resolver providers' hosts are looked up
-// with.
-func New(providers []*Provider, pool *pgxpool.Pool, learn Learner, resolver *net.Resolver, logger *slog.Logger) *Waterfall {
-	w := &Waterfall{providers: providers, pool: pool, learner: learn, clients: map[string]*http.Client{},
+// into its graph (NewLearner); resolver, when not nil, is the DNS resolver providers' hosts are
+// looked up with. Close stops it.
+func New(providers []*Provider, pool *pgxpool.Pool, resolver *net.Resolver, logger *slog.Logger) *Waterfall {
+	w := &Waterfall{providers: providers, pool: pool, learner: NewLearner(pool), clients: map[string]*http.Client{},
 		logger: logger, queries: store.New(), now: time.Now}
 	for _, p := range providers {
 		w.clients[p.Name] = guardedClient(netguard.Policy{Allowed: p.allowed}, resolver)
 	}
 	return w
+}
+
+// Close stops the Waterfall once what it is learning is learned.
+func (w *Waterfall) Close() {
+	w.learner.Close()
+	for _, c := range w.clients {
+		c.CloseIdleConnections()
+	}
 }
 
 // guardedClient dials only the addresses policy permits, checked on the address dialed, and
@@ -227,7 +232,7 @@ func (w *Waterfall) fresh(ctx context.Context, qid []byte) (bool, error) {
 // learn writes f into the graph, records which question it answers, and drops the stored
 // finding.
 func (w *Waterfall) learn(ctx context.Context, id, provider string, qid []byte, f Finding) error {
-	if err := w.learner(ctx, provider, f); err != nil {
+	if err := w.learner.Learn(ctx, provider, f); err != nil {
 		return fmt.Errorf("learn what %s found: %w", provider, err)
 	}
 	if err := w.queries.ProviderLearnedRecord(ctx, w.pool, store.ProviderLearnedRecordParams{Question: qid, Provider: provider}); err != nil {

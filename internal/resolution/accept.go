@@ -14,6 +14,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	"github.com/riverqueue/river"
 
+	"github.com/openresolve/openresolve/internal/group"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -120,7 +121,7 @@ type Accepter struct {
 	queries *store.Queries
 	timeout time.Duration
 	counts  Counting
-	group   *group[pending, stored]
+	group   *group.Group[pending, stored]
 }
 
 // stored is what became of a pending request.
@@ -149,12 +150,12 @@ const (
 // group is left out). rc is an insert-only River client; counts is what quotas count.
 func NewAccepter(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], timeout time.Duration, counts Counting) *Accepter {
 	a := &Accepter{pool: pool, river: rc, queries: store.New(), timeout: timeout, counts: counts}
-	a.group = newGroup(committers, maxGroup, timeout, a.commit)
+	a.group = group.New(committers, maxGroup, timeout, a.commit)
 	return a
 }
 
 // Close stops the Accepter once the requests it holds are committed.
-func (a *Accepter) Close() { a.group.close() }
+func (a *Accepter) Close() { a.group.Close() }
 
 // Accept stores req and its resolve job, in a group with the requests arriving at the same
 // time. With an Idempotency-Key its API key already used it stores nothing and returns the
@@ -166,7 +167,7 @@ func (a *Accepter) Close() { a.group.close() }
 func (a *Accepter) Accept(ctx context.Context, req Request) (Accepted, error) {
 	p := pending{req: req, hash: req.hash(),
 		row: Accepted{ID: NewID(), CallbackURL: req.CallbackURL, RequestedAt: time.Now().UTC().Truncate(time.Millisecond)}}
-	out, err := a.group.do(ctx, p)
+	out, err := a.group.Do(ctx, p)
 	switch {
 	case err != nil:
 		return Accepted{}, err

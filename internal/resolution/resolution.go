@@ -10,7 +10,13 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/openresolve/openresolve/internal/group"
 )
+
+// ErrStopping is what a call gets once the process began to stop: it takes no more work (the
+// API answers 503, a job is retried elsewhere).
+var ErrStopping = group.ErrStopping
 
 // States of a resolution, as in resolutions.status.
 const (

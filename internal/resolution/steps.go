@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/openresolve/openresolve/internal/callback"
+	"github.com/openresolve/openresolve/internal/group"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -24,10 +25,10 @@ type Steps struct {
 	pool     *pgxpool.Pool
 	river    *river.Client[pgx.Tx]
 	queries  *store.Queries
-	load     *group[string, loaded[Loaded]]
-	delivery *group[string, loaded[Delivery]]
-	finish   *group[Outcome, bool]
-	record   *group[Attempt, bool]
+	load     *group.Group[string, loaded[Loaded]]
+	delivery *group.Group[string, loaded[Delivery]]
+	finish   *group.Group[Outcome, bool]
+	record   *group.Group[Attempt, bool]
 }
 
 // loaded is a row read by id, or its absence.
@@ -68,25 +69,25 @@ func NewSteps(pool *pgxpool.Pool, logger *slog.Logger, notify, timeout time.Dura
 		return nil, err
 	}
 	s := &Steps{pool: pool, river: rc, queries: store.New()}
-	s.load = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Loaded], error) {
+	s.load = group.New(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Loaded], error) {
 		rows, err := s.queries.ResolutionGetMany(ctx, store.CustomPlans{DB: pool}, ids)
 		return byID(ids, rows, err, func(r Loaded) string { return r.Resolution.ID })
 	})
-	s.delivery = newGroup(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Delivery], error) {
+	s.delivery = group.New(stepServers, maxStep, timeout, func(ctx context.Context, ids []string) ([]loaded[Delivery], error) {
 		rows, err := s.queries.ResolutionGetForDeliveryMany(ctx, store.CustomPlans{DB: pool}, ids)
 		return byID(ids, rows, err, func(r Delivery) string { return r.ID })
 	})
-	s.finish = newGroup(stepServers, maxStep, timeout, s.finishGroup)
-	s.record = newGroup(stepServers, maxStep, timeout, s.recordGroup)
+	s.finish = group.New(stepServers, maxStep, timeout, s.finishGroup)
+	s.record = group.New(stepServers, maxStep, timeout, s.recordGroup)
 	return s, nil
 }
 
 // Close stops the groups once the calls they hold are served.
 func (s *Steps) Close() {
-	s.load.close()
-	s.delivery.close()
-	s.finish.close()
-	s.record.close()
+	s.load.Close()
+	s.delivery.Close()
+	s.finish.Close()
+	s.record.Close()
 }
 
 // byID answers each id with its row, found or not.
@@ -107,7 +108,7 @@ func byID[T any](ids []string, rows []T, err error, id func(T) string) ([]loaded
 
 // Load reads resolution id; ErrNoResolution when there is none.
 func (s *Steps) Load(ctx context.Context, id string) (Loaded, error) {
-	l, err := s.load.do(ctx, id)
+	l, err := s.load.Do(ctx, id)
 	if err == nil && !l.found {
 		err = ErrNoResolution
 	}
@@ -117,7 +118,7 @@ func (s *Steps) Load(ctx context.Context, id string) (Loaded, error) {
 // LoadDelivery reads what the callback of resolution id delivers; ErrNoResolution when there
 // is none.
 func (s *Steps) LoadDelivery(ctx context.Context, id string) (Delivery, error) {
-	l, err := s.delivery.do(ctx, id)
+	l, err := s.delivery.Do(ctx, id)
 	if err == nil && !l.found {
 		err = ErrNoResolution
 	}
@@ -144,7 +145,7 @@ type Outcome struct {
 // the others it completes: a run of a finished resolution finds nothing to do. ErrErased
 // when a person was forgotten after the resolution was loaded: nothing is stored.
 func (s *Steps) Finish(ctx context.Context, o Outcome) error {
-	erased, err := s.finish.do(ctx, o)
+	erased, err := s.finish.Do(ctx, o)
 	if err == nil && erased {
 		err = ErrErased
 	}
@@ -217,7 +218,7 @@ type Attempt struct {
 // shared with the attempts of other jobs made at the same time. When another worker moved the
 // attempt counter meanwhile, nothing is stored and an error says so.
 func (s *Steps) RecordAttempt(ctx context.Context, a Attempt) error {
-	recorded, err := s.record.do(ctx, a)
+	recorded, err := s.record.Do(ctx, a)
 	if err == nil && !recorded {
 		err = fmt.Errorf("callback of %s was changed by another worker", a.ID)
 	}

@@ -255,34 +255,41 @@ func (q *Queries) ProviderCircuits(ctx context.Context, db DBTX) ([]ProviderCirc
 	return items, nil
 }
 
-const providerKnown = `-- name: ProviderKnown :many
-SELECT 'email'::text AS kind, e.email AS value FROM emails e WHERE e.email = ANY ($1::text[])
+const providerGraphHolds = `-- name: ProviderGraphHolds :many
+SELECT 'linkedin'::text AS kind, p.linkedin_url::text AS value, p.person_id
+FROM people p WHERE p.linkedin_url = ANY ($1::text[])
 UNION ALL
-SELECT 'company', c.domain FROM companies c WHERE c.domain = $2::text
+SELECT 'email', e.email, e.person_id FROM emails e WHERE e.email = ANY ($2::text[])
+UNION ALL
+SELECT 'company', c.domain, '' FROM companies c WHERE c.domain = ANY ($3::text[])
 `
 
-type ProviderKnownParams struct {
-	Emails []string
-	Domain string
+type ProviderGraphHoldsParams struct {
+	LinkedinUrls []string
+	Emails       []string
+	Domains      []string
 }
 
-type ProviderKnownRow struct {
-	Kind  string
-	Value string
+type ProviderGraphHoldsRow struct {
+	Kind     string
+	Value    string
+	PersonID string
 }
 
-// ProviderKnown says which of a finding's emails and company domain the graph holds already:
-// a provider adds to the graph, it never rewrites what an import put there.
-func (q *Queries) ProviderKnown(ctx context.Context, db DBTX, arg ProviderKnownParams) ([]ProviderKnownRow, error) {
-	rows, err := db.Query(ctx, providerKnown, arg.Emails, arg.Domain)
+// ProviderGraphHolds says what of many findings the graph holds already: the people with
+// these LinkedIn profiles or emails (kind 'linkedin' or 'email', the value, the person), and the
+// companies with these domains (kind 'company'). A provider adds to the graph and never
+// rewrites what an import put there.
+func (q *Queries) ProviderGraphHolds(ctx context.Context, db DBTX, arg ProviderGraphHoldsParams) ([]ProviderGraphHoldsRow, error) {
+	rows, err := db.Query(ctx, providerGraphHolds, arg.LinkedinUrls, arg.Emails, arg.Domains)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []ProviderKnownRow
+	var items []ProviderGraphHoldsRow
 	for rows.Next() {
-		var i ProviderKnownRow
-		if err := rows.Scan(&i.Kind, &i.Value); err != nil {
+		var i ProviderGraphHoldsRow
+		if err := rows.Scan(&i.Kind, &i.Value, &i.PersonID); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -423,26 +430,14 @@ func (q *Queries) ProviderMonthOf(ctx context.Context, db DBTX, month time.Time)
 	return items, nil
 }
 
-const providerPersonMatch = `-- name: ProviderPersonMatch :many
-SELECT p.person_id
-FROM people p
-WHERE p.linkedin_url = $1::text AND $1::text <> ''
-UNION ALL
-SELECT e.person_id
-FROM emails e
-WHERE e.email = ANY ($2::text[])
-LIMIT 1
+const providerPeopleStored = `-- name: ProviderPeopleStored :many
+SELECT person_id FROM people WHERE person_id = ANY ($1::text[])
 `
 
-type ProviderPersonMatchParams struct {
-	LinkedInURL string
-	Emails      []string
-}
-
-// ProviderPersonMatch finds the person of the graph a finding is about: by LinkedIn profile,
-// else by one of its emails.
-func (q *Queries) ProviderPersonMatch(ctx context.Context, db DBTX, arg ProviderPersonMatchParams) ([]string, error) {
-	rows, err := db.Query(ctx, providerPersonMatch, arg.LinkedInURL, arg.Emails)
+// ProviderPeopleStored says which of these people the graph holds (a learned person whose
+// identifier is suppressed is not stored, nor then their emails and phones).
+func (q *Queries) ProviderPeopleStored(ctx context.Context, db DBTX, personIds []string) ([]string, error) {
+	rows, err := db.Query(ctx, providerPeopleStored, personIds)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package resolution
+package group
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func TestGroup(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
 	var batches [][]int
-	g := newGroup(1, 100, time.Second, func(_ context.Context, ins []int) ([]int, error) {
+	g := New(1, 100, time.Second, func(_ context.Context, ins []int) ([]int, error) {
 		mu.Lock()
 		batches = append(batches, ins)
 		first := len(batches) == 1
@@ -37,7 +37,7 @@ func TestGroup(t *testing.T) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		out, err := g.do(ctx, 1)
+		out, err := g.Do(ctx, 1)
 		require.NoError(t, err)
 		require.Equal(t, 10, out)
 	})
@@ -45,7 +45,7 @@ func TestGroup(t *testing.T) {
 	results := make([]int, 5)
 	for i := range 5 {
 		wg.Go(func() {
-			out, err := g.do(ctx, i+2)
+			out, err := g.Do(ctx, i+2)
 			require.NoError(t, err)
 			results[i] = out
 		})
@@ -57,16 +57,16 @@ func TestGroup(t *testing.T) {
 	require.Len(t, batches, 2, "the five calls made while the first was served share one batch")
 	require.ElementsMatch(t, []int{2, 3, 4, 5, 6}, batches[1])
 
-	_, err := g.do(ctx, -1)
+	_, err := g.Do(ctx, -1)
 	require.ErrorContains(t, err, "batch failed")
 
 	done, cancel := context.WithCancel(ctx)
 	cancel()
-	g.close()
-	_, err = newGroup(1, 1, time.Second, func(context.Context, []int) ([]int, error) {
+	g.Close()
+	_, err = New(1, 1, time.Second, func(context.Context, []int) ([]int, error) {
 		t.Fatal("a call whose context ended before it was queued is not served")
 		return nil, nil
-	}).do(done, 1)
+	}).Do(done, 1)
 	require.ErrorIs(t, err, context.Canceled)
 }
 
@@ -78,7 +78,7 @@ func TestGroupDeadline(t *testing.T) {
 	release := make(chan struct{})
 	served := make(chan []int, 3)
 	deadlines := make(chan time.Time, 3)
-	g := newGroup(1, 10, time.Hour, func(ctx context.Context, ins []int) ([]int, error) {
+	g := New(1, 10, time.Hour, func(ctx context.Context, ins []int) ([]int, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -90,11 +90,11 @@ func TestGroupDeadline(t *testing.T) {
 		}
 		return make([]int, len(ins)), nil
 	})
-	defer g.close()
+	defer g.Close()
 	bg := context.Background()
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		_, err := g.do(bg, 1)
+		_, err := g.Do(bg, 1)
 		require.NoError(t, err)
 	})
 	require.Equal(t, []int{1}, <-served)
@@ -103,10 +103,10 @@ func TestGroupDeadline(t *testing.T) {
 	expiring, cancel := context.WithTimeout(bg, 20*time.Millisecond)
 	defer cancel()
 	var expiredErr error
-	wg.Go(func() { _, expiredErr = g.do(expiring, 2) })
+	wg.Go(func() { _, expiredErr = g.Do(expiring, 2) })
 	require.Eventually(t, func() bool { return len(g.in) == 1 }, time.Second, time.Millisecond)
 	wg.Go(func() {
-		_, err := g.do(bg, 3)
+		_, err := g.Do(bg, 3)
 		require.NoError(t, err, "a live call is served beside one that expired")
 	})
 	require.Eventually(t, func() bool { return len(g.in) == 2 }, time.Second, time.Millisecond)
@@ -129,23 +129,23 @@ func TestGroupClose(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	started := make(chan struct{}, 1)
-	g := newGroup(1, 10, time.Minute, func(_ context.Context, ins []int) ([]int, error) {
+	g := New(1, 10, time.Minute, func(_ context.Context, ins []int) ([]int, error) {
 		started <- struct{}{}
 		<-release
 		return ins, nil
 	})
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		out, err := g.do(context.Background(), 7)
+		out, err := g.Do(context.Background(), 7)
 		require.NoError(t, err, "a call taken before close is served")
 		require.Equal(t, 7, out)
 	})
 	<-started
 	closed := make(chan struct{})
-	go func() { g.close(); close(closed) }()
+	go func() { g.Close(); close(closed) }()
 	require.Eventually(t, func() bool { g.mu.RLock(); defer g.mu.RUnlock(); return g.closed }, time.Second, time.Millisecond)
 	for range 100 {
-		_, err := g.do(context.Background(), 8)
+		_, err := g.Do(context.Background(), 8)
 		require.ErrorIs(t, err, ErrStopping)
 	}
 	select {
@@ -156,6 +156,6 @@ func TestGroupClose(t *testing.T) {
 	close(release)
 	wg.Wait()
 	<-closed
-	_, err := g.do(context.Background(), 9)
+	_, err := g.Do(context.Background(), 9)
 	require.ErrorIs(t, err, ErrStopping)
 }

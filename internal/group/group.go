@@ -1,4 +1,8 @@
-package resolution
+// Package group serves calls in batches: calls that arrive while a batch is being served wait
+// for the next one, so that under load many share one round trip, one statement and one
+// commit (the accept and finish groups of internal/resolution, the learning of
+// internal/providers).
+package group
 
 import (
 	"context"
@@ -11,11 +15,11 @@ import (
 // stopping and takes no more work (the API answers 503, a job is retried elsewhere).
 var ErrStopping = errors.New("stopping: taking no more work")
 
-// group serves calls in batches: the calls that arrive while earlier batches are being served
+// Group serves calls in batches: the calls that arrive while earlier batches are being served
 // wait for the next one, which holds them all, so that under load many calls share one round
 // trip, one statement and one commit; under light load a batch is one call and nothing waits.
 // At most servers batches are served at once, each of at most max calls.
-type group[In, Out any] struct {
+type Group[In, Out any] struct {
 	in      chan *call[In, Out]
 	serve   func(ctx context.Context, ins []In) ([]Out, error)
 	max     int
@@ -37,20 +41,20 @@ type call[In, Out any] struct {
 	done chan struct{}
 }
 
-// newGroup starts a group. serve answers a batch, an Out for each In in order, or an error
+// New starts a Group. serve answers a batch, an Out for each In in order, or an error
 // for the whole batch; it runs with a deadline of timeout, the group's own: the calls' own
 // deadlines decide only whether a call is served at all (see run).
-func newGroup[In, Out any](servers, max int, timeout time.Duration, serve func(context.Context, []In) ([]Out, error)) *group[In, Out] {
-	g := &group[In, Out]{in: make(chan *call[In, Out], 4096), serve: serve, max: max, timeout: timeout}
+func New[In, Out any](servers, max int, timeout time.Duration, serve func(context.Context, []In) ([]Out, error)) *Group[In, Out] {
+	g := &Group[In, Out]{in: make(chan *call[In, Out], 4096), serve: serve, max: max, timeout: timeout}
 	for range servers {
 		g.wg.Go(g.loop)
 	}
 	return g
 }
 
-// close stops the group: it takes no more calls (they get ErrStopping), serves the ones it
+// Close stops the group: it takes no more calls (they get ErrStopping), serves the ones it
 // holds and those already on their way in, then ends.
-func (g *group[In, Out]) close() {
+func (g *Group[In, Out]) Close() {
 	g.once.Do(func() {
 		g.mu.Lock()
 		g.closed = true
@@ -61,12 +65,12 @@ func (g *group[In, Out]) close() {
 	g.wg.Wait()
 }
 
-// do adds in to the next batch and waits for its outcome. A call whose ctx ends before its
+// Do adds in to the next batch and waits for its outcome. A call whose ctx ends before its
 // batch is served is not served, and gets ctx's error. Once its batch is being served, it
 // waits for the outcome even past its deadline (the group's timeout bounds that wait): an
 // outcome is never reported otherwise than it was (a request told of a failure for a row
 // that then commits, say).
-func (g *group[In, Out]) do(ctx context.Context, in In) (Out, error) {
+func (g *Group[In, Out]) Do(ctx context.Context, in In) (Out, error) {
 	var zero Out
 	if err := ctx.Err(); err != nil {
 		return zero, err // select picks at random among ready cases: check first
@@ -89,7 +93,7 @@ func (g *group[In, Out]) do(ctx context.Context, in In) (Out, error) {
 	return c.out, c.err
 }
 
-func (g *group[In, Out]) loop() {
+func (g *Group[In, Out]) loop() {
 	for first := range g.in {
 		batch := []*call[In, Out]{first}
 	gather:
@@ -112,7 +116,7 @@ func (g *group[In, Out]) loop() {
 // API request past its deadline, under overload) is answered with its error and left out:
 // the others are served with the group's own timeout, not the earliest of theirs, so one
 // expired call never fails a batch of live ones.
-func (g *group[In, Out]) run(batch []*call[In, Out]) {
+func (g *Group[In, Out]) run(batch []*call[In, Out]) {
 	live := batch[:0]
 	for _, c := range batch {
 		if err := c.ctx.Err(); err != nil {
