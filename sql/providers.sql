@@ -8,13 +8,15 @@ FROM provider_calls
 WHERE resolution_id = @resolution_id
 ORDER BY called_at, provider;
 
--- ProviderCallRecord stores a call's outcome, or a provider skipped; a second record of the
--- same call (a run that could not know of the first) changes nothing.
--- name: ProviderCallRecord :exec
+-- ProviderCallRecord stores a call's outcome, or a provider skipped, and returns it; a second
+-- record of the same call (a run that could not know of the first) changes nothing and
+-- returns nothing (ProviderCallsOf reads the first).
+-- name: ProviderCallRecord :many
 INSERT INTO provider_calls (resolution_id, provider, outcome, reason, error, status_code, duration_ms, finding)
 VALUES (@resolution_id, @provider, @outcome, nullif(@reason::text, ''), nullif(@error::text, ''),
         nullif(@status_code::int, 0), @duration_ms, sqlc.narg(finding)::jsonb)
-ON CONFLICT (resolution_id, provider) DO NOTHING;
+ON CONFLICT (resolution_id, provider) DO NOTHING
+RETURNING provider, outcome, coalesce(reason, '')::text AS reason, coalesce(error, '')::text AS error, duration_ms, finding;
 
 -- ProviderCallLearned forgets a finding once it is in the graph.
 -- name: ProviderCallLearned :exec

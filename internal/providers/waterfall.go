@@ -91,6 +91,11 @@ func guardedClient(policy netguard.Policy, resolver *net.Resolver) *http.Client 
 	}
 }
 
+// byKey runs the look-ups by key of tables that start empty and grow with every question with
+// custom plans (store.CustomPlans): a generic plan made while a table was small scans it whole
+// for good (measured: 0.97 ms a look-up of provider_calls at 27,000 rows).
+func (w *Waterfall) byKey() store.DBTX { return store.CustomPlans{DB: w.pool} }
+
 // Serves reports whether some provider serves endpoint.
 func (w *Waterfall) Serves(endpoint string) bool {
 	for _, p := range w.providers {
@@ -144,7 +149,7 @@ func (w *Waterfall) Resolve(ctx context.Context, id, endpoint string, request js
 			return withSources(res, "graph"), nil
 		}
 	}
-	calls, err := w.queries.ProviderCallsOf(ctx, w.pool, id)
+	calls, err := w.queries.ProviderCallsOf(ctx, w.byKey(), id)
 	if err != nil {
 		return res, err
 	}
@@ -217,7 +222,7 @@ func withSources(r resolve.Result, sources ...string) resolve.Result {
 // fresh reports whether the graph's answer to question may stand: it was not learned from a
 // provider, or not longer ago than that provider's cacheFor.
 func (w *Waterfall) fresh(ctx context.Context, qid []byte) (bool, error) {
-	rows, err := w.queries.ProviderLearnedOf(ctx, w.pool, qid)
+	rows, err := w.queries.ProviderLearnedOf(ctx, w.byKey(), qid)
 	if err != nil || len(rows) == 0 {
 		return true, err
 	}
@@ -238,7 +243,7 @@ func (w *Waterfall) learn(ctx context.Context, id, provider string, qid []byte, 
 	if err := w.queries.ProviderLearnedRecord(ctx, w.pool, store.ProviderLearnedRecordParams{Question: qid, Provider: provider}); err != nil {
 		return err
 	}
-	return w.queries.ProviderCallLearned(ctx, w.pool, store.ProviderCallLearnedParams{ResolutionID: id, Provider: provider})
+	return w.queries.ProviderCallLearned(ctx, w.byKey(), store.ProviderCallLearnedParams{ResolutionID: id, Provider: provider})
 }
 
 // ask asks p, unless it is to be skipped, and stores the outcome before returning it.
@@ -255,7 +260,7 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 	case err != nil:
 		return store.ProviderCallsOfRow{}, err
 	}
-	if missed, err := w.queries.ProviderMissOf(ctx, w.pool, store.ProviderMissOfParams{Provider: p.Name, Question: qid}); err != nil {
+	if missed, err := w.queries.ProviderMissOf(ctx, w.byKey(), store.ProviderMissOfParams{Provider: p.Name, Question: qid}); err != nil {
 		return store.ProviderCallsOfRow{}, err
 	} else if missed {
 		return skip("negative_cache")
@@ -334,10 +339,14 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 // record stores a call's outcome and returns it as stored (the first record, should another
 // run have stored one meanwhile).
 func (w *Waterfall) record(ctx context.Context, rec store.ProviderCallRecordParams) (store.ProviderCallsOfRow, error) {
-	if err := w.queries.ProviderCallRecord(ctx, w.pool, rec); err != nil {
+	stored, err := w.queries.ProviderCallRecord(ctx, w.pool, rec)
+	if err != nil {
 		return store.ProviderCallsOfRow{}, err
 	}
-	rows, err := w.queries.ProviderCallsOf(ctx, w.pool, rec.ResolutionID)
+	if len(stored) == 1 {
+		return store.ProviderCallsOfRow(stored[0]), nil
+	}
+	rows, err := w.queries.ProviderCallsOf(ctx, w.byKey(), rec.ResolutionID)
 	if err != nil {
 		return store.ProviderCallsOfRow{}, err
 	}

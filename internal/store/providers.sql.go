@@ -64,11 +64,12 @@ func (q *Queries) ProviderCallLearned(ctx context.Context, db DBTX, arg Provider
 	return err
 }
 
-const providerCallRecord = `-- name: ProviderCallRecord :exec
+const providerCallRecord = `-- name: ProviderCallRecord :many
 INSERT INTO provider_calls (resolution_id, provider, outcome, reason, error, status_code, duration_ms, finding)
 VALUES ($1, $2, $3, nullif($4::text, ''), nullif($5::text, ''),
         nullif($6::int, 0), $7, $8::jsonb)
 ON CONFLICT (resolution_id, provider) DO NOTHING
+RETURNING provider, outcome, coalesce(reason, '')::text AS reason, coalesce(error, '')::text AS error, duration_ms, finding
 `
 
 type ProviderCallRecordParams struct {
@@ -82,10 +83,20 @@ type ProviderCallRecordParams struct {
 	Finding      []byte
 }
 
-// ProviderCallRecord stores a call's outcome, or a provider skipped; a second record of the
-// same call (a run that could not know of the first) changes nothing.
-func (q *Queries) ProviderCallRecord(ctx context.Context, db DBTX, arg ProviderCallRecordParams) error {
-	_, err := db.Exec(ctx, providerCallRecord,
+type ProviderCallRecordRow struct {
+	Provider   string
+	Outcome    string
+	Reason     string
+	Error      string
+	DurationMs int32
+	Finding    []byte
+}
+
+// ProviderCallRecord stores a call's outcome, or a provider skipped, and returns it; a second
+// record of the same call (a run that could not know of the first) changes nothing and
+// returns nothing (ProviderCallsOf reads the first).
+func (q *Queries) ProviderCallRecord(ctx context.Context, db DBTX, arg ProviderCallRecordParams) ([]ProviderCallRecordRow, error) {
+	rows, err := db.Query(ctx, providerCallRecord,
 		arg.ResolutionID,
 		arg.Provider,
 		arg.Outcome,
@@ -95,7 +106,29 @@ func (q *Queries) ProviderCallRecord(ctx context.Context, db DBTX, arg ProviderC
 		arg.DurationMs,
 		arg.Finding,
 	)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ProviderCallRecordRow
+	for rows.Next() {
+		var i ProviderCallRecordRow
+		if err := rows.Scan(
+			&i.Provider,
+			&i.Outcome,
+			&i.Reason,
+			&i.Error,
+			&i.DurationMs,
+			&i.Finding,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const providerCallsOf = `-- name: ProviderCallsOf :many
