@@ -224,6 +224,15 @@ providers:
 	require.Equal(t, 1, pdl.called("linkedin.com/in/ada-new"), "answered from the graph: no second call")
 	require.Equal(t, 1, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`))
 
+	// Once pdl's cacheFor has passed (moved here rather than waited for), it is asked again.
+	_, err := s.pool.Exec(context.Background(), `UPDATE provider_learned SET learned_at = now() - interval '91 days'`)
+	require.NoError(t, err)
+	res, st = s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/ada-new"})
+	require.Equal(t, []any{"pdl"}, res["sources"])
+	require.Equal(t, []string{"pdl:found"}, callsOf(st))
+	require.Equal(t, 2, pdl.called("linkedin.com/in/ada-new"))
+	require.Equal(t, 1, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`), "learned again, still one person")
+
 	// The second provider is asked when the first finds nothing.
 	res, st = s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/only-inhouse"})
 	require.Equal(t, "completed", res["status"], "%v", res)
@@ -448,4 +457,49 @@ providers:
 	require.Equal(t, [2]int64{11, 11}, [2]int64{pdlStatus.Calls, pdlStatus.Found})
 	require.Equal(t, int64(0), *pdlStatus.BudgetLeft)
 	require.NotContains(t, out, "pdl-secret")
+}
+
+// TestProviderRate: ratePerSecond holds across the worker's concurrent calls: of six questions
+// asked at once of a provider allowed one call a second, the others skip it for its rate.
+func TestProviderRate(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	rcv := testkit.NewReceiver(t)
+	people := map[string]map[string]any{}
+	for i := range 6 {
+		slug := fmt.Sprintf("linkedin.com/in/rate-%d", i)
+		people[slug] = map[string]any{"linkedin_url": slug, "mobile_phone": fmt.Sprintf("+1415555%04d", 2000+i)}
+	}
+	pdl := pdlServer(t, people)
+	// The six are stored before the worker starts, so that they are asked within a second.
+	ids := make([]string, 6)
+	for i := range ids {
+		r := s.post("/v1/linkedin-to-phone", map[string]any{"linkedinUrl": fmt.Sprintf("linkedin.com/in/rate-%d", i),
+			"callbackUrl": rcv.URL}, nil)
+		require.Equal(t, http.StatusAccepted, r.Status)
+		ids[i] = r.json(t)["id"].(string)
+	}
+	startProviders(t, s, fmt.Sprintf(`
+providers:
+  - name: pdl
+    preset: peopledatalabs
+    endpoints: [linkedin-to-phone]
+    url: %s
+    apiKeyEnv: PDL_KEY
+    ratePerSecond: 1
+    allowedNetworks: [127.0.0.0/8]
+`, pdl.URL), map[string]string{"PDL_KEY": "pdl-secret"})
+	rcv.WaitFor(t, 6, 15*time.Second)
+	skipped := 0
+	for _, id := range ids {
+		st := s.waitCallbackState(id, "delivered", 5*time.Second)
+		if calls := callsOf(st); calls[0] == "pdl:skipped:rate" {
+			skipped++
+		} else {
+			require.Equal(t, []string{"pdl:found"}, calls)
+		}
+	}
+	// One call a second: six asked within a second or two make one or two calls.
+	require.LessOrEqual(t, pdl.total(), 2)
+	require.Equal(t, 6-pdl.total(), skipped)
 }
