@@ -493,25 +493,11 @@ var sameRequests = map[string]string{QuotaLoad: "email-to-hem", ProviderLoad: Gr
 // printProviderCost sets linkedin-to-phone answered by the graph beside the same through the
 // bench's provider.
 func (r Report) printProviderCost(w io.Writer) {
-	var graph, prov *LoadReport
-	for i := range r.Loads {
-		switch r.Loads[i].Name {
-		case GraphLoad:
-			graph = &r.Loads[i]
-		case ProviderLoad:
-			prov = &r.Loads[i]
-		}
-	}
+	graph, prov := r.load(GraphLoad), r.load(ProviderLoad)
 	if graph == nil || prov == nil {
 		return
 	}
-	total := func(c Cost) (sum time.Duration) {
-		for _, d := range c.CPU {
-			sum += d
-		}
-		return sum
-	}
-	a, b := total(graph.Cost), total(prov.Cost)
+	a, b := graph.Cost.total(), prov.Cost.total()
 	fmt.Fprintf(w, "\nwhat the waterfall costs (linkedin-to-phone, a provider answering in %s, the same run): resolutions/s %.0f from the graph, %.0f through the provider; "+
 		"CPU per resolution %s → %s (+%s; postgres %s → %s, worker %s → %s); statements %.2f → %.2f, commits %.2f → %.2f per resolution; e2e p50 at a tenth of capacity %s → %s\n",
 		providerDelay, graph.System.CallbacksPerSecond, prov.System.CallbacksPerSecond, us(a), us(b), us(b-a),
@@ -519,27 +505,23 @@ func (r Report) printProviderCost(w io.Writer) {
 		graph.Cost.Statements, prov.Cost.Statements, graph.Cost.Commits, prov.Cost.Commits, ms(graph.Light.E2EP50), ms(prov.Light.E2EP50))
 }
 
-// printQuotaCost sets the email-to-hem load beside the same with a key that has a quota.
-func (r Report) printQuotaCost(w io.Writer) {
-	var plain, quota *LoadReport
+// load is the report's load named name; nil when the run did not measure it.
+func (r Report) load(name string) *LoadReport {
 	for i := range r.Loads {
-		switch r.Loads[i].Name {
-		case "email-to-hem":
-			plain = &r.Loads[i]
-		case QuotaLoad:
-			quota = &r.Loads[i]
+		if r.Loads[i].Name == name {
+			return &r.Loads[i]
 		}
 	}
+	return nil
+}
+
+// printQuotaCost sets the email-to-hem load beside the same with a key that has a quota.
+func (r Report) printQuotaCost(w io.Writer) {
+	plain, quota := r.load("email-to-hem"), r.load(QuotaLoad)
 	if plain == nil || quota == nil {
 		return
 	}
-	total := func(c Cost) (sum time.Duration) {
-		for _, d := range c.CPU {
-			sum += d
-		}
-		return sum
-	}
-	a, b := total(plain.Cost), total(quota.Cost)
+	a, b := plain.Cost.total(), quota.Cost.total()
 	fmt.Fprintf(w, "\nwhat a quota costs (email-to-hem, the same run): CPU per resolution %s without, %s with (%+.1f%%; postgres %s → %s, api %s → %s); "+
 		"statements %.2f → %.2f, commits %.2f → %.2f per resolution; accepted/s %.0f → %.0f; accept p99 at a tenth of capacity %s → %s\n",
 		us(a), us(b), 100*(ratio(float64(b), float64(a))-1), us(plain.Cost.CPU["postgres"]), us(quota.Cost.CPU["postgres"]),

@@ -31,6 +31,14 @@ type Cost struct {
 	Top        []Statement
 }
 
+// total is the CPU of every process per resolution.
+func (c Cost) total() (sum time.Duration) {
+	for _, d := range c.CPU {
+		sum += d
+	}
+	return sum
+}
+
 // Statement is one of the statements that took most of Postgres's time in the window.
 type Statement struct {
 	Name         string
