@@ -66,7 +66,23 @@ CREATE TABLE provider_learned (
     learned_at timestamptz NOT NULL
 );
 
+-- graph_learned says which rows of the graph a provider taught, and when: a person, an email, a
+-- phone or a company, each by a SHA-256 of its key (no identifier in clear) with the person it
+-- belongs to (forget deletes the rows of the people it erases) or the company's domain.
+-- Imported rows have none.
+CREATE TABLE graph_learned (
+    kind       text        NOT NULL CHECK (kind IN ('person', 'email', 'phone', 'company')),
+    identifier bytea       NOT NULL,
+    person_id  text,
+    domain     text,
+    provider   text        NOT NULL,
+    learned_at timestamptz NOT NULL,
+    PRIMARY KEY (kind, identifier)
+);
+CREATE INDEX graph_learned_person_idx ON graph_learned (person_id) WHERE person_id IS NOT NULL;
+
 -- +goose Down
+DROP TABLE graph_learned;
 DROP TABLE provider_learned;
 DROP TABLE provider_misses;
 DROP TABLE provider_circuits;

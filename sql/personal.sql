@@ -46,8 +46,8 @@ SELECT 'email', email, md5, sha1 FROM emails WHERE person_id = ANY (@person_ids:
 UNION ALL
 SELECT 'phone', phone, '', '' FROM phones WHERE person_id = ANY (@person_ids::text[]);
 
--- ForgetDelete deletes these people with their emails, phones and IP observations, and
--- returns how many of each.
+-- ForgetDelete deletes these people with their emails, phones and IP observations (and the
+-- record of what a provider taught about them), and returns how many of each.
 -- name: ForgetDelete :one
 WITH p AS (
     DELETE FROM people WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
@@ -57,6 +57,8 @@ WITH p AS (
     DELETE FROM phones WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
 ), o AS (
     DELETE FROM ip_observations WHERE person_id = ANY (@person_ids::text[]) RETURNING 1
+), l AS (
+    DELETE FROM graph_learned WHERE person_id = ANY (@person_ids::text[])
 )
 SELECT (SELECT count(*) FROM p) AS people, (SELECT count(*) FROM e) AS emails,
        (SELECT count(*) FROM ph) AS phones, (SELECT count(*) FROM o) AS observations;

@@ -128,3 +128,19 @@ SELECT 'company', c.domain, '' FROM companies c WHERE c.domain = ANY (@domains::
 -- identifier is suppressed is not stored, nor then their emails and phones).
 -- name: ProviderPeopleStored :many
 SELECT person_id FROM people WHERE person_id = ANY (@person_ids::text[]);
+
+-- ProviderRowsLearned records the rows of the graph a provider taught (see graph_learned), of
+-- those given, the ones the import stored: a suppressed or invalid row is not there.
+-- name: ProviderRowsLearned :execrows
+INSERT INTO graph_learned (kind, identifier, person_id, domain, provider, learned_at)
+SELECT x.kind, sha256(convert_to(x.key, 'UTF8')), nullif(x.person_id, ''), nullif(x.domain, ''), x.provider, now()
+FROM (SELECT unnest(@kinds::text[]) AS kind, unnest(@keys::text[]) AS key, unnest(@person_ids::text[]) AS person_id,
+             unnest(@domains::text[]) AS domain, unnest(@providers::text[]) AS provider) AS x
+WHERE CASE x.kind
+          WHEN 'person' THEN EXISTS (SELECT 1 FROM people p WHERE p.person_id = x.key)
+          WHEN 'email' THEN EXISTS (SELECT 1 FROM emails e WHERE e.email = x.key AND e.person_id = x.person_id)
+          WHEN 'phone' THEN EXISTS (SELECT 1 FROM phones ph WHERE ph.phone = x.key AND ph.person_id = x.person_id)
+          ELSE EXISTS (SELECT 1 FROM companies c WHERE c.domain = x.key)
+      END
+ON CONFLICT (kind, identifier) DO UPDATE
+SET provider = excluded.provider, learned_at = excluded.learned_at, person_id = excluded.person_id;

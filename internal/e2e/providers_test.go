@@ -223,6 +223,11 @@ providers:
 	require.Equal(t, []any{"graph"}, res["sources"])
 	require.Equal(t, 1, pdl.called("linkedin.com/in/ada-new"), "answered from the graph: no second call")
 	require.Equal(t, 1, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`))
+	// Each row it taught is recorded with its source and time; her company was known already.
+	require.Equal(t, 5, s.count(`SELECT count(*) FROM graph_learned g JOIN people p ON p.person_id = g.person_id
+		WHERE p.linkedin_url = 'linkedin.com/in/ada-new' AND g.provider = 'pdl' AND g.learned_at > now() - interval '1 minute'`),
+		"the person, two emails, two phones")
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM graph_learned WHERE kind = 'company'`))
 
 	// Once pdl's cacheFor has passed (moved here rather than waited for), it is asked again.
 	_, err := s.pool.Exec(context.Background(), `UPDATE provider_learned SET learned_at = now() - interval '91 days'`)
@@ -276,6 +281,8 @@ providers:
 	require.Contains(t, out, `"people":1`)
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`))
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM phones WHERE phone IN ('+14155550199', '+14155550177')`))
+	require.Equal(t, 0, s.count(`SELECT count(*) FROM graph_learned WHERE person_id LIKE 'prov_%' AND person_id NOT IN
+		(SELECT person_id FROM people)`), "forget takes the record of what was taught with the person")
 	res, _ = s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/ada-new"})
 	require.Equal(t, "not_found", res["status"])
 	require.Equal(t, 0, s.count(`SELECT count(*) FROM people WHERE linkedin_url = 'linkedin.com/in/ada-new'`))

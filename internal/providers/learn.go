@@ -111,6 +111,14 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 
 	var companies, people, mails, phones []map[string]string
 	newPeople := map[string]bool{}
+	var learned store.ProviderRowsLearnedParams // what each row is, for graph_learned
+	taught := func(kind, key, personID, domain, provider string) {
+		learned.Kinds = append(learned.Kinds, kind)
+		learned.Keys = append(learned.Keys, key)
+		learned.PersonIds = append(learned.PersonIds, personID)
+		learned.Domains = append(learned.Domains, domain)
+		learned.Providers = append(learned.Providers, provider)
+	}
 	for i, it := range items {
 		f, n := it.finding, norm[i]
 		if n.domain != "" && !company[n.domain] {
@@ -125,6 +133,7 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 				row["name"] = n.domain
 			}
 			companies = append(companies, row)
+			taught("company", n.domain, "", n.domain, it.provider)
 		}
 		p := f.Person
 		if p == nil || (n.linkedin == "" && len(n.emails) == 0) {
@@ -152,6 +161,7 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 				people = append(people, map[string]string{"person_id": id, "full_name": full, "first_name": p.FirstName,
 					"last_name": p.LastName, "title": p.Title, "company_domain": n.domain, "linkedin_url": n.linkedin,
 					"country": countryCode(p.Country)})
+				taught("person", id, id, "", it.provider)
 			}
 			if n.linkedin != "" {
 				personOf["linkedin:"+n.linkedin] = id
@@ -164,10 +174,14 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 			}
 			personOf["email:"+a] = id
 			mails = append(mails, map[string]string{"email": a, "person_id": id, "type": e.Type, "verified": "false"})
+			taught("email", a, id, "", it.provider)
 		}
 		for _, ph := range p.Phones {
 			phones = append(phones, map[string]string{"phone": ph.Number, "person_id": id, "type": ph.Type,
 				"country": countryCode(p.Country), "verified": "false"})
+			if e164, _, err := normalize.Phone(ph.Number, countryCode(p.Country)); err == nil {
+				taught("phone", e164, id, "", it.provider)
+			}
 		}
 	}
 
@@ -201,6 +215,11 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 	}
 	if err := l.load(ctx, im, "phones", phones); err != nil {
 		return nil, err
+	}
+	if len(learned.Kinds) > 0 {
+		if _, err := l.q.ProviderRowsLearned(ctx, l.pool, learned); err != nil {
+			return nil, err
+		}
 	}
 	return make([]struct{}, len(items)), nil
 }

@@ -210,6 +210,8 @@ WITH p AS (
     DELETE FROM phones WHERE person_id = ANY ($1::text[]) RETURNING 1
 ), o AS (
     DELETE FROM ip_observations WHERE person_id = ANY ($1::text[]) RETURNING 1
+), l AS (
+    DELETE FROM graph_learned WHERE person_id = ANY ($1::text[])
 )
 SELECT (SELECT count(*) FROM p) AS people, (SELECT count(*) FROM e) AS emails,
        (SELECT count(*) FROM ph) AS phones, (SELECT count(*) FROM o) AS observations
@@ -222,8 +224,8 @@ type ForgetDeleteRow struct {
 	Observations int64
 }
 
-// ForgetDelete deletes these people with their emails, phones and IP observations, and
-// returns how many of each.
+// ForgetDelete deletes these people with their emails, phones and IP observations (and the
+// record of what a provider taught about them), and returns how many of each.
 func (q *Queries) ForgetDelete(ctx context.Context, db DBTX, personIds []string) (ForgetDeleteRow, error) {
 	row := db.QueryRow(ctx, forgetDelete, personIds)
 	var i ForgetDeleteRow

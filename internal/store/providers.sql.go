@@ -540,3 +540,42 @@ func (q *Queries) ProviderRateTake(ctx context.Context, db DBTX, arg ProviderRat
 	}
 	return items, nil
 }
+
+const providerRowsLearned = `-- name: ProviderRowsLearned :execrows
+INSERT INTO graph_learned (kind, identifier, person_id, domain, provider, learned_at)
+SELECT x.kind, sha256(convert_to(x.key, 'UTF8')), nullif(x.person_id, ''), nullif(x.domain, ''), x.provider, now()
+FROM (SELECT unnest($1::text[]) AS kind, unnest($2::text[]) AS key, unnest($3::text[]) AS person_id,
+             unnest($4::text[]) AS domain, unnest($5::text[]) AS provider) AS x
+WHERE CASE x.kind
+          WHEN 'person' THEN EXISTS (SELECT 1 FROM people p WHERE p.person_id = x.key)
+          WHEN 'email' THEN EXISTS (SELECT 1 FROM emails e WHERE e.email = x.key AND e.person_id = x.person_id)
+          WHEN 'phone' THEN EXISTS (SELECT 1 FROM phones ph WHERE ph.phone = x.key AND ph.person_id = x.person_id)
+          ELSE EXISTS (SELECT 1 FROM companies c WHERE c.domain = x.key)
+      END
+ON CONFLICT (kind, identifier) DO UPDATE
+SET provider = excluded.provider, learned_at = excluded.learned_at, person_id = excluded.person_id
+`
+
+type ProviderRowsLearnedParams struct {
+	Kinds     []string
+	Keys      []string
+	PersonIds []string
+	Domains   []string
+	Providers []string
+}
+
+// ProviderRowsLearned records the rows of the graph a provider taught (see graph_learned), of
+// those given, the ones the import stored: a suppressed or invalid row is not there.
+func (q *Queries) ProviderRowsLearned(ctx context.Context, db DBTX, arg ProviderRowsLearnedParams) (int64, error) {
+	result, err := db.Exec(ctx, providerRowsLearned,
+		arg.Kinds,
+		arg.Keys,
+		arg.PersonIds,
+		arg.Domains,
+		arg.Providers,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
