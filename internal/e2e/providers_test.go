@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/openresolve/openresolve/internal/app"
 	"github.com/openresolve/openresolve/internal/cli"
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 )
@@ -89,15 +91,15 @@ func pdlServer(t *testing.T, people map[string]map[string]any) *fakeProvider {
 }
 
 // startProviders starts a worker asking the providers of doc (a PROVIDERS_FILE) with
-// secrets, and returns the file's path.
-func startProviders(t *testing.T, s *stack, doc string, secrets map[string]string) string {
+// secrets, serving its metrics, and returns the file's path and the worker.
+func startProviders(t *testing.T, s *stack, doc string, secrets map[string]string) (string, *app.Worker) {
 	t.Helper()
 	ps, err := providers.Parse([]byte(doc), func(k string) string { return secrets[k] })
 	require.NoError(t, err)
-	startWorker(t, s, nil, app.WithProviders(ps))
+	w := startWorker(t, s, func(c *config.Config) { c.WorkerMetricsAddr = "127.0.0.1:0" }, app.WithProviders(ps))
 	path := filepath.Join(t.TempDir(), "providers.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
-	return path
+	return path, w
 }
 
 // resolveWith posts a request and waits for its callback's body and the final status.
@@ -131,7 +133,8 @@ func callsOf(st map[string]any) []string {
 // against the OpenAPI document.
 func TestProvidersWaterfall(t *testing.T) {
 	t.Parallel()
-	s := newStack(t, stackOpts{noWorker: true})
+	var logs testkit.SyncBuffer
+	s := newStack(t, stackOpts{noWorker: true, logs: &logs})
 	testkit.LoadGraph(t, s.pool, testkit.FixtureGraph)
 	rcv := testkit.NewReceiver(t)
 	_, check := openAPIChecker(t, s)
@@ -164,7 +167,7 @@ func TestProvidersWaterfall(t *testing.T) {
 		return map[string]any{"data": map[string]any{"first_name": "Hank", "last_name": "Scorpio", "email": "hank@globex.com",
 			"score": 97, "domain": "globex.com", "position": "CEO"}, "meta": map[string]any{}}, true
 	})
-	startProviders(t, s, fmt.Sprintf(`
+	_, worker := startProviders(t, s, fmt.Sprintf(`
 providers:
   - name: pdl
     preset: peopledatalabs
@@ -295,6 +298,40 @@ providers:
 		require.NotContains(t, dump, secret)
 	}
 	require.False(t, strings.Contains(dump, "+1415"), "no finding left behind")
+
+	// Metrics per provider and outcome; no secret in any log line.
+	mresp, err := http.Get(worker.MetricsURL() + "/metrics")
+	require.NoError(t, err)
+	metrics, err := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	require.NoError(t, err)
+	// Ada, Ada again once cacheFor passed, Sam and Ada after her erasure: four finds.
+	require.Equal(t, 4.0, metricValue(t, string(metrics), "openresolve_provider_calls_total", `provider="pdl"`, `outcome="found"`))
+	require.Equal(t, 1.0, metricValue(t, string(metrics), "openresolve_provider_calls_total", `provider="inhouse"`, `outcome="not_found"`))
+	require.Greater(t, metricValue(t, string(metrics), "openresolve_provider_call_duration_seconds_count", `provider="hunter"`), 0.0)
+	require.Contains(t, logs.String(), `"provider asked"`)
+	for _, secret := range []string{"pdl-secret", "hunter-secret", "in-secret"} {
+		require.NotContains(t, logs.String(), secret)
+	}
+}
+
+// TestProviderAddressGuard: a provider is dialled through the callbacks' guard: on a loopback
+// address without allowedNetworks it is never reached, and the call is an error that says why.
+func TestProviderAddressGuard(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	rcv := testkit.NewReceiver(t)
+	pdl := pdlServer(t, map[string]map[string]any{"linkedin.com/in/guarded": {"linkedin_url": "linkedin.com/in/guarded",
+		"mobile_phone": "+14155550143"}})
+	startProviders(t, s, fmt.Sprintf(`
+providers:
+  - {name: pdl, preset: peopledatalabs, endpoints: [linkedin-to-phone], url: %q, apiKeyEnv: PDL_KEY}
+`, pdl.URL), map[string]string{"PDL_KEY": "pdl-secret"})
+	res, st := s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/guarded"})
+	require.Equal(t, "not_found", res["status"])
+	require.Equal(t, []string{"pdl:error"}, callsOf(st))
+	require.Zero(t, pdl.total(), "never reached")
+	require.Equal(t, 1, s.count(`SELECT count(*) FROM provider_calls WHERE error LIKE '%neither public nor in its allowedNetworks%'`))
 }
 
 // TestProviderBudgetCircuitAndResume: a monthly budget of 10 spent by 32 concurrent questions
@@ -348,7 +385,7 @@ func TestProviderBudgetCircuitAndResume(t *testing.T) {
 		"phones": [{"number": "+14155559999", "type": "mobile"}]}}')`, resumed)
 	require.NoError(t, err)
 
-	file := startProviders(t, s, fmt.Sprintf(`
+	file, _ := startProviders(t, s, fmt.Sprintf(`
 providers:
   - name: flaky
     preset: peopledatalabs
