@@ -547,3 +547,45 @@ providers:
 	require.LessOrEqual(t, pdl.total(), 2)
 	require.Equal(t, 6-pdl.total(), skipped)
 }
+
+// TestProviderErrorAnswers: over real HTTP, a key refused (401) and an answer that is not the
+// documented JSON are errors asked once each, not retried, and the next provider is asked.
+func TestProviderErrorAnswers(t *testing.T) {
+	t.Parallel()
+	s := newStack(t, stackOpts{noWorker: true})
+	rcv := testkit.NewReceiver(t)
+	person := map[string]map[string]any{"linkedin.com/in/third": {"full_name": "thi rd", "linkedin_url": "linkedin.com/in/third",
+		"mobile_phone": "+14155550144"}}
+	refused := pdlServer(t, person) // answers 401 to a key it does not know
+	var brokenCalls atomic.Int32
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		brokenCalls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status": 200, "data": {"full_name": `))
+	}))
+	t.Cleanup(broken.Close)
+	good := pdlServer(t, person)
+	startProviders(t, s, fmt.Sprintf(`
+providers:
+  - {name: refused, preset: peopledatalabs, endpoints: [linkedin-to-phone], url: %q, apiKeyEnv: WRONG_KEY, allowedNetworks: [127.0.0.0/8]}
+  - {name: broken, preset: peopledatalabs, endpoints: [linkedin-to-phone], url: %q, apiKeyEnv: PDL_KEY, allowedNetworks: [127.0.0.0/8]}
+  - {name: pdl, preset: peopledatalabs, endpoints: [linkedin-to-phone], url: %q, apiKeyEnv: PDL_KEY, allowedNetworks: [127.0.0.0/8]}
+`, refused.URL, broken.URL, good.URL), map[string]string{"PDL_KEY": "pdl-secret", "WRONG_KEY": "expired"})
+	res, st := s.resolveWith(rcv, "/v1/linkedin-to-phone", map[string]any{"linkedinUrl": "linkedin.com/in/third"})
+	require.Equal(t, "completed", res["status"])
+	require.Equal(t, []any{"pdl"}, res["sources"])
+	require.Equal(t, []string{"refused:error", "broken:error", "pdl:found"}, callsOf(st))
+	require.Equal(t, int32(1), brokenCalls.Load(), "a malformed answer is not asked again")
+	var errs []string
+	rows, err := s.pool.Query(context.Background(), `SELECT error FROM provider_calls WHERE outcome = 'error' ORDER BY provider DESC`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var e string
+		require.NoError(t, rows.Scan(&e))
+		errs = append(errs, e)
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, errs, 2)
+	require.Contains(t, errs[0], "HTTP 401")
+	require.Contains(t, errs[1], "not the documented JSON")
+}
