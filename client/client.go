@@ -184,6 +184,17 @@ type Resolution struct {
 	// Result type.
 	Result   json.RawMessage `json:"result"`
 	Callback CallbackState   `json:"callback"`
+	// ProviderCalls are the upstream providers asked, or skipped and why, in order.
+	ProviderCalls []ProviderCall `json:"providerCalls"`
+}
+
+// ProviderCall is one upstream provider a resolution asked: outcome found, not_found, error
+// or skipped (Reason: budget, circuit, rate or negative_cache).
+type ProviderCall struct {
+	Provider   string `json:"provider"`
+	Outcome    string `json:"outcome"`
+	Reason     string `json:"reason,omitempty"`
+	DurationMs int    `json:"durationMs"`
 }
 
 // Decode unmarshals the result into v, such as an *EnrichmentResult.

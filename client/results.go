@@ -10,6 +10,9 @@ type Outcome struct {
 	ExternalID string `json:"externalId,omitempty"`
 	// Error says why, when Status is failed.
 	Error string `json:"error,omitempty"`
+	// Sources says where an answer came from: ["graph"], or the upstream provider that
+	// answered.
+	Sources []string `json:"sources,omitempty"`
 }
 
 // Company is a company of the identity graph.

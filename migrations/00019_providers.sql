@@ -10,7 +10,7 @@ CREATE TABLE provider_calls (
     resolution_id text        NOT NULL REFERENCES resolutions (id) ON DELETE CASCADE,
     provider      text        NOT NULL,
     outcome       text        NOT NULL CHECK (outcome IN ('found', 'not_found', 'error', 'skipped')),
-    reason        text        CHECK (reason IN ('budget', 'circuit', 'rate', 'negative_cache', 'input')),
+    reason        text        CHECK (reason IN ('budget', 'circuit', 'rate', 'negative_cache')),
     error         text,
     status_code   int,
     duration_ms   int         NOT NULL DEFAULT 0,

@@ -65,6 +65,7 @@ func TestHappyPath(t *testing.T) {
 		"md5":    "0cba00ca3da1b283a57287bcceb17e35",
 		"sha1":   "a3caddb38202511eab803116294dc020f7c4f8a2",
 		"sha256": "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d",
+		"sources": []any{"graph"},
 	}, body)
 
 	st := s.waitCallbackState(id, "delivered", 5*time.Second)

@@ -210,6 +210,15 @@ func isNilMap(v any) bool {
 	return ok && m == nil
 }
 
+// FromGraph marks an answer of an endpoint no provider serves as the graph's (sources:
+// ["graph"]), as every answer found says where it came from (CONTRACT.md section 11).
+func FromGraph(r resolve.Result) resolve.Result {
+	if !r.Found {
+		return r
+	}
+	return withSources(r, "graph")
+}
+
 func withSources(r resolve.Result, sources ...string) resolve.Result {
 	fields := make(map[string]any, len(r.Fields)+1)
 	for k, v := range r.Fields {
@@ -246,7 +255,9 @@ func (w *Waterfall) learn(ctx context.Context, id, provider string, qid []byte, 
 	return w.queries.ProviderCallLearned(ctx, w.byKey(), store.ProviderCallLearnedParams{ResolutionID: id, Provider: provider})
 }
 
-// ask asks p, unless it is to be skipped, and stores the outcome before returning it.
+// ask asks p, unless it is to be skipped, and stores the outcome before returning it. A
+// provider that cannot be asked with what the request holds (ErrNoInput) is passed over
+// without a record: it does not serve this question.
 func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q Query, qid []byte) (store.ProviderCallsOfRow, error) {
 	rec := store.ProviderCallRecordParams{ResolutionID: id, Provider: p.Name}
 	skip := func(reason string) (store.ProviderCallsOfRow, error) {
@@ -256,7 +267,7 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 	req, err := p.preset.request(ctx, p, endpoint, q)
 	switch {
 	case errors.Is(err, ErrNoInput):
-		return skip("input")
+		return store.ProviderCallsOfRow{Provider: p.Name}, nil
 	case err != nil:
 		return store.ProviderCallsOfRow{}, err
 	}

@@ -146,5 +146,6 @@ func (w *resolveWorker) run(ctx context.Context, id, endpoint string, request []
 		}
 		return w.waterfall.Resolve(ctx, id, endpoint, request, resolver, primary)
 	}
-	return resolver.Resolve(ctx, request)
+	res, err = resolver.Resolve(ctx, request)
+	return providers.FromGraph(res), err
 }
