@@ -61,10 +61,10 @@ func TestHappyPath(t *testing.T) {
 	require.NoError(t, json.Unmarshal(d.Body, &body))
 	require.Equal(t, map[string]any{
 		"id": id, "status": "completed", "externalId": "row-7",
-		"email":  "jane.doe@example.com",
-		"md5":    "0cba00ca3da1b283a57287bcceb17e35",
-		"sha1":   "a3caddb38202511eab803116294dc020f7c4f8a2",
-		"sha256": "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d",
+		"email":   "jane.doe@example.com",
+		"md5":     "0cba00ca3da1b283a57287bcceb17e35",
+		"sha1":    "a3caddb38202511eab803116294dc020f7c4f8a2",
+		"sha256":  "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d",
 		"sources": []any{"graph"},
 	}, body)
 
