@@ -18,11 +18,6 @@ VALUES (@resolution_id, @provider, @outcome, nullif(@reason::text, ''), nullif(@
 ON CONFLICT (resolution_id, provider) DO NOTHING
 RETURNING provider, outcome, coalesce(reason, '')::text AS reason, coalesce(error, '')::text AS error, duration_ms, finding;
 
--- ProviderCallLearned forgets a finding once it is in the graph.
--- name: ProviderCallLearned :exec
-UPDATE provider_calls SET finding = NULL
-WHERE resolution_id = @resolution_id AND provider = @provider;
-
 -- ProviderBudgetTake takes one call of a provider's monthly budget and returns the calls
 -- made this month with it; nothing when the budget is spent. The row lock serializes
 -- concurrent takers, so the budget is never exceeded. A provider without a budget takes none.
@@ -48,9 +43,13 @@ RETURNING s.calls;
 -- name: ProviderRatePurge :exec
 DELETE FROM provider_seconds WHERE provider = @provider AND second < @before;
 
--- ProviderCircuitOf reads a provider's circuit: open_until null (or no row) is closed.
--- name: ProviderCircuitOf :many
-SELECT open_until, failures FROM provider_circuits WHERE provider = @provider;
+-- ProviderBeforeCall reads, before a call, whether the provider's miss of the question is
+-- remembered, and its circuit (open_until null: closed).
+-- name: ProviderBeforeCall :one
+SELECT EXISTS (SELECT 1 FROM provider_misses m WHERE m.provider = @provider AND m.question = @question AND m.until > now())
+           AS missed,
+       (SELECT c.open_until FROM provider_circuits c WHERE c.provider = @provider) AS open_until,
+       coalesce((SELECT c.failures FROM provider_circuits c WHERE c.provider = @provider), 0)::int AS failures;
 
 -- ProviderCircuitTrial lets one caller through a circuit whose open time is up: it moves the
 -- open time on by @open_for_seconds, so that the others keep skipping until the trial's
@@ -75,10 +74,6 @@ SET failures   = c.failures + 1,
     open_until = CASE WHEN c.failures + 1 >= @threshold::int
                       THEN now() + make_interval(secs => @open_for_seconds::float8) ELSE c.open_until END;
 
--- ProviderMissOf says whether a provider's "nothing found" for a question is remembered.
--- name: ProviderMissOf :one
-SELECT EXISTS (SELECT 1 FROM provider_misses WHERE provider = @provider AND question = @question AND until > now());
-
 -- ProviderMissRemember remembers a provider's "nothing found" for a question until @until.
 -- name: ProviderMissRemember :exec
 INSERT INTO provider_misses (provider, question, until) VALUES (@provider, @question, @until)
@@ -88,8 +83,13 @@ ON CONFLICT (provider, question) DO UPDATE SET until = excluded.until;
 -- name: ProviderLearnedOf :many
 SELECT provider, learned_at FROM provider_learned WHERE question = @question;
 
--- ProviderLearnedRecord records that a provider's answer to a question is in the graph.
+-- ProviderLearnedRecord records that a provider's answer to a question is in the graph, and
+-- forgets the finding the resolution's call stored.
 -- name: ProviderLearnedRecord :exec
+WITH c AS (
+    UPDATE provider_calls SET finding = NULL
+    WHERE resolution_id = @resolution_id AND provider = @provider
+)
 INSERT INTO provider_learned (question, provider, learned_at) VALUES (@question, @provider, now())
 ON CONFLICT (question) DO UPDATE SET provider = excluded.provider, learned_at = excluded.learned_at;
 

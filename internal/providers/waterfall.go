@@ -249,10 +249,8 @@ func (w *Waterfall) learn(ctx context.Context, id, provider string, qid []byte, 
 	if err := w.learner.Learn(ctx, provider, f); err != nil {
 		return fmt.Errorf("learn what %s found: %w", provider, err)
 	}
-	if err := w.queries.ProviderLearnedRecord(ctx, w.pool, store.ProviderLearnedRecordParams{Question: qid, Provider: provider}); err != nil {
-		return err
-	}
-	return w.queries.ProviderCallLearned(ctx, w.byKey(), store.ProviderCallLearnedParams{ResolutionID: id, Provider: provider})
+	return w.queries.ProviderLearnedRecord(ctx, w.byKey(), store.ProviderLearnedRecordParams{Question: qid, Provider: provider,
+		ResolutionID: id})
 }
 
 // ask asks p, unless it is to be skipped, and stores the outcome before returning it. A
@@ -271,12 +269,14 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 	case err != nil:
 		return store.ProviderCallsOfRow{}, err
 	}
-	if missed, err := w.queries.ProviderMissOf(ctx, w.byKey(), store.ProviderMissOfParams{Provider: p.Name, Question: qid}); err != nil {
+	before, err := w.queries.ProviderBeforeCall(ctx, w.byKey(), store.ProviderBeforeCallParams{Provider: p.Name, Question: qid})
+	if err != nil {
 		return store.ProviderCallsOfRow{}, err
-	} else if missed {
+	}
+	if before.Missed {
 		return skip("negative_cache")
 	}
-	if open, err := w.circuitOpen(ctx, p); err != nil {
+	if open, err := w.circuitOpen(ctx, p, before.OpenUntil); err != nil {
 		return store.ProviderCallsOfRow{}, err
 	} else if open {
 		return skip("circuit")
@@ -334,10 +334,11 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 		return row, err
 	}
 	// The circuit and the misses, once the outcome is safe.
-	if rec.Outcome == OutcomeError {
+	switch {
+	case rec.Outcome == OutcomeError:
 		err = w.queries.ProviderCircuitFailed(ctx, w.pool, store.ProviderCircuitFailedParams{Provider: p.Name,
 			Threshold: CircuitFailures, OpenForSeconds: CircuitOpenFor.Seconds()})
-	} else {
+	case before.Failures > 0 || before.OpenUntil != nil: // a closed circuit with no failure stays as it is
 		err = w.queries.ProviderCircuitSucceeded(ctx, w.pool, p.Name)
 	}
 	if err == nil && rec.Outcome == OutcomeNotFound {
@@ -369,14 +370,13 @@ func (w *Waterfall) record(ctx context.Context, rec store.ProviderCallRecordPara
 	return store.ProviderCallsOfRow{}, fmt.Errorf("the call to %s was not stored", rec.Provider)
 }
 
-// circuitOpen reports whether p is to be skipped for its circuit; a circuit whose open time
-// is up lets one caller through, for a trial.
-func (w *Waterfall) circuitOpen(ctx context.Context, p *Provider) (bool, error) {
-	rows, err := w.queries.ProviderCircuitOf(ctx, w.pool, p.Name)
-	if err != nil || len(rows) == 0 || rows[0].OpenUntil == nil {
-		return false, err
+// circuitOpen reports whether p, whose circuit is open until openUntil (nil: closed), is to be
+// skipped; a circuit whose open time is up lets one caller through, for a trial.
+func (w *Waterfall) circuitOpen(ctx context.Context, p *Provider, openUntil *time.Time) (bool, error) {
+	if openUntil == nil {
+		return false, nil
 	}
-	if rows[0].OpenUntil.After(w.now()) {
+	if openUntil.After(w.now()) {
 		return true, nil
 	}
 	n, err := w.queries.ProviderCircuitTrial(ctx, w.pool, store.ProviderCircuitTrialParams{Provider: p.Name,

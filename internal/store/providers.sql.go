@@ -10,6 +10,33 @@ import (
 	"time"
 )
 
+const providerBeforeCall = `-- name: ProviderBeforeCall :one
+SELECT EXISTS (SELECT 1 FROM provider_misses m WHERE m.provider = $1 AND m.question = $2 AND m.until > now())
+           AS missed,
+       (SELECT c.open_until FROM provider_circuits c WHERE c.provider = $1) AS open_until,
+       coalesce((SELECT c.failures FROM provider_circuits c WHERE c.provider = $1), 0)::int AS failures
+`
+
+type ProviderBeforeCallParams struct {
+	Provider string
+	Question []byte
+}
+
+type ProviderBeforeCallRow struct {
+	Missed    bool
+	OpenUntil *time.Time
+	Failures  int32
+}
+
+// ProviderBeforeCall reads, before a call, whether the provider's miss of the question is
+// remembered, and its circuit (open_until null: closed).
+func (q *Queries) ProviderBeforeCall(ctx context.Context, db DBTX, arg ProviderBeforeCallParams) (ProviderBeforeCallRow, error) {
+	row := db.QueryRow(ctx, providerBeforeCall, arg.Provider, arg.Question)
+	var i ProviderBeforeCallRow
+	err := row.Scan(&i.Missed, &i.OpenUntil, &i.Failures)
+	return i, err
+}
+
 const providerBudgetTake = `-- name: ProviderBudgetTake :many
 INSERT INTO provider_months AS m (provider, month, calls)
 VALUES ($1, $2, 1)
@@ -46,22 +73,6 @@ func (q *Queries) ProviderBudgetTake(ctx context.Context, db DBTX, arg ProviderB
 		return nil, err
 	}
 	return items, nil
-}
-
-const providerCallLearned = `-- name: ProviderCallLearned :exec
-UPDATE provider_calls SET finding = NULL
-WHERE resolution_id = $1 AND provider = $2
-`
-
-type ProviderCallLearnedParams struct {
-	ResolutionID string
-	Provider     string
-}
-
-// ProviderCallLearned forgets a finding once it is in the graph.
-func (q *Queries) ProviderCallLearned(ctx context.Context, db DBTX, arg ProviderCallLearnedParams) error {
-	_, err := db.Exec(ctx, providerCallLearned, arg.ResolutionID, arg.Provider)
-	return err
 }
 
 const providerCallRecord = `-- name: ProviderCallRecord :many
@@ -199,36 +210,6 @@ func (q *Queries) ProviderCircuitFailed(ctx context.Context, db DBTX, arg Provid
 	return err
 }
 
-const providerCircuitOf = `-- name: ProviderCircuitOf :many
-SELECT open_until, failures FROM provider_circuits WHERE provider = $1
-`
-
-type ProviderCircuitOfRow struct {
-	OpenUntil *time.Time
-	Failures  int32
-}
-
-// ProviderCircuitOf reads a provider's circuit: open_until null (or no row) is closed.
-func (q *Queries) ProviderCircuitOf(ctx context.Context, db DBTX, provider string) ([]ProviderCircuitOfRow, error) {
-	rows, err := db.Query(ctx, providerCircuitOf, provider)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []ProviderCircuitOfRow
-	for rows.Next() {
-		var i ProviderCircuitOfRow
-		if err := rows.Scan(&i.OpenUntil, &i.Failures); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const providerCircuitSucceeded = `-- name: ProviderCircuitSucceeded :exec
 UPDATE provider_circuits
 SET failures = 0, open_until = NULL
@@ -364,36 +345,25 @@ func (q *Queries) ProviderLearnedOf(ctx context.Context, db DBTX, question []byt
 }
 
 const providerLearnedRecord = `-- name: ProviderLearnedRecord :exec
+WITH c AS (
+    UPDATE provider_calls SET finding = NULL
+    WHERE resolution_id = $3 AND provider = $2
+)
 INSERT INTO provider_learned (question, provider, learned_at) VALUES ($1, $2, now())
 ON CONFLICT (question) DO UPDATE SET provider = excluded.provider, learned_at = excluded.learned_at
 `
 
 type ProviderLearnedRecordParams struct {
-	Question []byte
-	Provider string
+	Question     []byte
+	Provider     string
+	ResolutionID string
 }
 
-// ProviderLearnedRecord records that a provider's answer to a question is in the graph.
+// ProviderLearnedRecord records that a provider's answer to a question is in the graph, and
+// forgets the finding the resolution's call stored.
 func (q *Queries) ProviderLearnedRecord(ctx context.Context, db DBTX, arg ProviderLearnedRecordParams) error {
-	_, err := db.Exec(ctx, providerLearnedRecord, arg.Question, arg.Provider)
+	_, err := db.Exec(ctx, providerLearnedRecord, arg.Question, arg.Provider, arg.ResolutionID)
 	return err
-}
-
-const providerMissOf = `-- name: ProviderMissOf :one
-SELECT EXISTS (SELECT 1 FROM provider_misses WHERE provider = $1 AND question = $2 AND until > now())
-`
-
-type ProviderMissOfParams struct {
-	Provider string
-	Question []byte
-}
-
-// ProviderMissOf says whether a provider's "nothing found" for a question is remembered.
-func (q *Queries) ProviderMissOf(ctx context.Context, db DBTX, arg ProviderMissOfParams) (bool, error) {
-	row := db.QueryRow(ctx, providerMissOf, arg.Provider, arg.Question)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
 }
 
 const providerMissRemember = `-- name: ProviderMissRemember :exec
