@@ -12,8 +12,8 @@ import (
 )
 
 // TestChaosShort is the short version of make chaos: the real binaries, built here, through
-// the same faults in 30 seconds of load from 32 clients: 3,500 requests, a tenth of them
-// batches of 20, so over 10,000 resolutions, a fifth of the requests sent twice with their
+// the same faults in 40 seconds of load from 32 clients: 10,000 requests, a tenth of them
+// batches of 20 (29,000 resolutions), a fifth of the requests sent twice with their
 // Idempotency-Key. Usage must come out exactly as the resolutions did (Report.Usage).
 func TestChaosShort(t *testing.T) {
 	bin := t.TempDir()
@@ -24,7 +24,7 @@ func TestChaosShort(t *testing.T) {
 
 	var log bytes.Buffer
 	rep, err := Run(context.Background(), Options{
-		Duration: 30 * time.Second, Grace: 2 * time.Minute, Requests: 3500, Concurrency: 32,
+		Duration: 40 * time.Second, Grace: 2 * time.Minute, Requests: 10000, Concurrency: 32,
 		BinDir: bin, Log: &log,
 	})
 	require.NoError(t, err, log.String())
