@@ -48,6 +48,8 @@ type stackOpts struct {
 	tracing *telemetry.Tracing
 	// quotaCounts, when set, is QUOTA_COUNTS.
 	quotaCounts string
+	// pollOnly is DATABASE_POLL_ONLY for the API and the worker.
+	pollOnly bool
 }
 
 // stack is one API process and one worker process, as app builds them, on one database.
@@ -96,6 +98,7 @@ func newStack(t *testing.T, o stackOpts) *stack {
 	if o.quotaCounts != "" {
 		cfg.QuotaCounts = o.quotaCounts
 	}
+	cfg.PollOnly = o.pollOnly
 	var opts []app.Option
 	if o.tracing != nil {
 		opts = append(opts, app.WithTracing(o.tracing))

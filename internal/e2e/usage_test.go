@@ -302,3 +302,49 @@ func TestQuotaCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestQuotaChangeReachesEveryAPI: a changed quota is refused or allowed by the next accept at
+// once (the statement reads it), and shows in the headers within 5 s, with the API listening
+// for key changes and with DATABASE_POLL_ONLY (which polls their count instead).
+func TestQuotaChangeReachesEveryAPI(t *testing.T) {
+	t.Parallel()
+	for _, poll := range []bool{false, true} {
+		t.Run(fmt.Sprintf("poll only %v", poll), func(t *testing.T) {
+			t.Parallel()
+			s := newStack(t, stackOpts{pollOnly: poll, noWorker: true})
+			limit := int64(2)
+			k, err := apikey.CreateWithQuota(context.Background(), s.pool, "changing", &limit)
+			require.NoError(t, err)
+			send := func() response {
+				return s.post("/v1/email-to-hem", map[string]any{"email": "q@example.com", "callbackUrl": "http://127.0.0.1:9/cb"},
+					keyHeader(k))
+			}
+			for range 2 {
+				r := send()
+				require.Equal(t, http.StatusAccepted, r.Status)
+				require.Equal(t, "2", r.Header.Get("X-Quota-Limit"))
+			}
+			require.Equal(t, http.StatusTooManyRequests, send().Status)
+
+			code, _, errOut := s.cliRun("keys", "quota", k.ID, "3")
+			require.Equal(t, 0, code, errOut)
+			r := send() // the accept reads the quota itself: at once
+			require.Equal(t, http.StatusAccepted, r.Status)
+			require.Equal(t, "0", r.Header.Get("X-Quota-Remaining"))
+			start := time.Now()
+			require.Eventually(t, func() bool {
+				// Any other answer (a 404 here) is dressed from the key cache.
+				r := s.do(http.MethodGet, "/v1/resolutions/res_01JD6Z1V8K9Q4W2X3Y5Z7A8B9C", nil, keyHeader(k))
+				return r.Status == http.StatusNotFound && r.Header.Get("X-Quota-Limit") == "3"
+			}, 5*time.Second, 50*time.Millisecond)
+			t.Logf("headers followed in %s", time.Since(start).Round(time.Millisecond))
+
+			code, _, errOut = s.cliRun("keys", "quota", k.ID, "none")
+			require.Equal(t, 0, code, errOut)
+			require.Equal(t, http.StatusAccepted, send().Status)
+			require.Eventually(t, func() bool {
+				return s.do(http.MethodGet, "/v1/resolutions/res_01JD6Z1V8K9Q4W2X3Y5Z7A8B9C", nil, keyHeader(k)).Header.Get("X-Quota-Limit") == ""
+			}, 5*time.Second, 50*time.Millisecond)
+		})
+	}
+}
