@@ -71,6 +71,8 @@ type Report struct {
 	WorkDir string
 	Faults  []Fault
 	Elapsed time.Duration
+	// Started is when the load began; the faults' times count from it.
+	Started time.Time
 }
 
 // UsageCheck compares the key's usage figures, by endpoint, with the resolutions of the
@@ -324,7 +326,8 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	close(results)
 	watchers.Wait()
 
-	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage, WorkDir: workDir, Recoveries: recoveries}
+	rep := Report{Other: map[string]int{}, Faults: faults, Outage: outage, WorkDir: workDir, Recoveries: recoveries,
+		Started: start}
 	ids := map[string]bool{}
 	for r := range results {
 		rep.Sent++
@@ -641,7 +644,12 @@ func explainDuplicate(id string, times []time.Time, recorded int, faults []Fault
 	case d.Explained:
 		d.Reason = fmt.Sprintf("%d of %d accepted deliveries were never recorded: a worker was killed between the receiver's 2xx and the record", len(times)-recorded, len(times))
 	default:
-		d.Reason = fmt.Sprintf("UNEXPLAINED: %d of %d accepted deliveries were never recorded and no worker was killed in between", len(times)-recorded, len(times))
+		var at []string
+		for _, t := range times {
+			at = append(at, t.UTC().Format("15:04:05.000"))
+		}
+		d.Reason = fmt.Sprintf("UNEXPLAINED: %d of %d accepted deliveries were never recorded and no worker was killed in between (accepted at %s)",
+			len(times)-recorded, len(times), strings.Join(at, ", "))
 	}
 	return d
 }
@@ -649,7 +657,7 @@ func explainDuplicate(id string, times []time.Time, recorded int, faults []Fault
 // Print writes the report as a table.
 func (r Report) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "faults\t\n")
+	fmt.Fprintf(tw, "faults (from %s UTC)\t\n", r.Started.UTC().Format("15:04:05.000"))
 	for _, f := range r.Faults {
 		fmt.Fprintf(tw, "  %6.1fs\t%s\n", f.At.Seconds(), f.What)
 	}
