@@ -113,11 +113,13 @@ JOIN want w ON w.api_key_id = x.api_key_id AND w.month = x.month
 LEFT JOIN ins i ON i.id = x.id
 ORDER BY x.n;
 
--- UsageMonthGiveBack gives back units ResolutionInsertMany took for elements it did not insert.
+-- UsageMonthGiveBack gives back units ResolutionInsertMany took for elements it did not insert,
+-- on the month of @requested_at.
 -- name: UsageMonthGiveBack :exec
 UPDATE usage_months
 SET accepted = accepted - @units
-WHERE api_key_id = @api_key_id AND month = @month AND side = 'accept';
+WHERE api_key_id = @api_key_id AND month = date_trunc('month', (sqlc.arg(requested_at)::timestamptz) AT TIME ZONE 'UTC')::date
+  AND side = 'accept';
 
 -- name: ResolutionGetByIdempotencyKey :one
 SELECT id, endpoint, request_hash, callback_url, requested_at

@@ -95,11 +95,7 @@ func (s *Server) quotaHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) lookUpQuota(ctx context.Context, keyID string) (*usage.Quota, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.dbTimeout)
 	defer cancel()
-	ks, err := usage.Reader{DB: s.pool, Counting: s.counting}.Keys(ctx, []string{keyID}, time.Now(), time.Now(), time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return ks[0].Quota, nil
+	return usage.Reader{DB: s.pool, Counting: s.counting}.Quota(ctx, keyID, time.Now())
 }
 
 // setQuota writes an accept's figures on its answer.

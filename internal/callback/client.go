@@ -47,34 +47,7 @@ type Client struct {
 
 // NewClient returns a Client for cfg.
 func NewClient(cfg ClientConfig) *Client {
-	timeout := cfg.Timeout
-	policy := cfg.Policy
-	dialer := &net.Dialer{
-		Timeout:   timeout,
-		KeepAlive: 30 * time.Second,
-		Resolver:  cfg.Resolver,
-		Control:   policy.Control,
-	}
-	transport := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   64,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   timeout,
-		ResponseHeaderTimeout: timeout,
-	}
-	return &Client{
-		http: &http.Client{
-			Transport: transport,
-			Timeout:   timeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			},
-		},
-		userAgent: cfg.UserAgent,
-	}
+	return &Client{http: netguard.HTTPClient(cfg.Policy, cfg.Timeout, cfg.Resolver), userAgent: cfg.UserAgent}
 }
 
 // CloseIdleConnections closes kept-alive connections; used at shutdown.

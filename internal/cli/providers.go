@@ -11,6 +11,7 @@ import (
 
 	"github.com/openresolve/openresolve/internal/providers"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/usage"
 )
 
 // ProviderStatus is one provider's line of `openresolve providers status --json`.
@@ -58,7 +59,7 @@ var providersStatus = &command{
 			return err
 		}
 		now := time.Now().UTC()
-		month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+		month := usage.Month(now)
 		rows, err := store.New().ProviderMonthOf(ctx, pool, month)
 		if err != nil {
 			return err

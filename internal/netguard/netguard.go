@@ -9,10 +9,13 @@ package netguard
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // nonPublic lists the special-purpose ranges (IANA IPv4 and IPv6 special-purpose registries)
@@ -98,6 +101,28 @@ func (p Policy) Control(_, address string, _ syscall.RawConn) error {
 		return fmt.Errorf("%w: %s", ErrForbidden, ap.Addr().Unmap())
 	}
 	return nil
+}
+
+// HTTPClient returns a client that dials only the addresses p permits (Control), through no
+// proxy (a proxy would dial on our behalf, unchecked), and follows no redirects; timeout bounds
+// dialing, the TLS handshake and the wait for an answer's headers. resolver looks host names up;
+// the system's when nil. Callbacks and upstream providers are reached through it.
+func HTTPClient(p Policy, timeout time.Duration, resolver *net.Resolver) *http.Client {
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second, Resolver: resolver, Control: p.Control}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                 nil,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          1024,
+			MaxIdleConnsPerHost:   64,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   timeout,
+			ResponseHeaderTimeout: timeout,
+		},
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 // ParsePrefixes parses a comma-separated list of CIDRs (or single addresses, taken as /32 or

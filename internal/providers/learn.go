@@ -57,7 +57,7 @@ func (l *Learner) Close() { l.group.Close() }
 // normalized is a finding's identifiers in the graph's normal forms.
 type normalized struct {
 	linkedin string
-	emails   []string
+	emails   []Email // each address once, normalized
 	domain   string
 }
 
@@ -69,8 +69,9 @@ func normalizeFinding(f Finding) normalized {
 	if p := f.Person; p != nil {
 		n.linkedin, _ = normalize.LinkedInProfileURL(p.LinkedInURL)
 		for _, e := range p.Emails {
-			if a, err := normalize.Email(e.Address); err == nil && !slices.Contains(n.emails, a) {
-				n.emails = append(n.emails, a)
+			a, err := normalize.Email(e.Address)
+			if err == nil && !slices.ContainsFunc(n.emails, func(x Email) bool { return x.Address == a }) {
+				n.emails = append(n.emails, Email{Address: a, Type: e.Type})
 			}
 		}
 		if n.domain == "" && p.CompanyDomain != "" {
@@ -89,7 +90,9 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 		if n.linkedin != "" {
 			linkedins = append(linkedins, n.linkedin)
 		}
-		emails = append(emails, n.emails...)
+		for _, e := range n.emails {
+			emails = append(emails, e.Address)
+		}
 		if n.domain != "" {
 			domains = append(domains, n.domain)
 		}
@@ -140,15 +143,15 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 			continue
 		}
 		id := personOf["linkedin:"+n.linkedin]
-		for _, a := range n.emails {
+		for _, e := range n.emails {
 			if id == "" {
-				id = personOf["email:"+a]
+				id = personOf["email:"+e.Address]
 			}
 		}
 		if id == "" {
 			first := n.linkedin
 			if first == "" {
-				first = n.emails[0]
+				first = n.emails[0].Address
 			}
 			h := sha256.Sum256([]byte(it.provider + "\x00" + first))
 			id = "prov_" + hex.EncodeToString(h[:12])
@@ -167,14 +170,13 @@ func (l *Learner) learnAll(ctx context.Context, items []learning) ([]struct{}, e
 				personOf["linkedin:"+n.linkedin] = id
 			}
 		}
-		for _, e := range p.Emails {
-			a, err := normalize.Email(e.Address)
-			if err != nil || personOf["email:"+a] != "" {
+		for _, e := range n.emails {
+			if personOf["email:"+e.Address] != "" {
 				continue
 			}
-			personOf["email:"+a] = id
-			mails = append(mails, map[string]string{"email": a, "person_id": id, "type": e.Type, "verified": "false"})
-			taught("email", a, id, "", it.provider)
+			personOf["email:"+e.Address] = id
+			mails = append(mails, map[string]string{"email": e.Address, "person_id": id, "type": e.Type, "verified": "false"})
+			taught("email", e.Address, id, "", it.provider)
 		}
 		for _, ph := range p.Phones {
 			phones = append(phones, map[string]string{"phone": ph.Number, "person_id": id, "type": ph.Type,

@@ -21,6 +21,7 @@ import (
 	"github.com/openresolve/openresolve/internal/netguard"
 	"github.com/openresolve/openresolve/internal/resolve"
 	"github.com/openresolve/openresolve/internal/store"
+	"github.com/openresolve/openresolve/internal/usage"
 )
 
 // The circuit breaker (CONTRACT.md section 11): CircuitFailures failed calls in a row skip a
@@ -67,7 +68,7 @@ func New(providers []*Provider, pool *pgxpool.Pool, resolver *net.Resolver, logg
 	w := &Waterfall{providers: providers, pool: pool, learner: NewLearner(pool), clients: map[string]*http.Client{},
 		logger: logger, queries: store.New(), now: time.Now}
 	for _, p := range providers {
-		w.clients[p.Name] = guardedClient(netguard.Policy{Allowed: p.allowed}, resolver)
+		w.clients[p.Name] = netguard.HTTPClient(netguard.Policy{Allowed: p.allowed}, time.Duration(p.Timeout), resolver)
 	}
 	return w
 }
@@ -77,17 +78,6 @@ func (w *Waterfall) Close() {
 	w.learner.Close()
 	for _, c := range w.clients {
 		c.CloseIdleConnections()
-	}
-}
-
-// guardedClient dials only the addresses policy permits, checked on the address dialed, and
-// follows no redirects: a provider is reached as a callback receiver is.
-func guardedClient(policy netguard.Policy, resolver *net.Resolver) *http.Client {
-	dialer := &net.Dialer{Timeout: DefaultTimeout, KeepAlive: 30 * time.Second, Resolver: resolver, Control: policy.Control}
-	return &http.Client{
-		Transport: &http.Transport{Proxy: nil, DialContext: dialer.DialContext, ForceAttemptHTTP2: true,
-			MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 
@@ -219,13 +209,13 @@ func FromGraph(r resolve.Result) resolve.Result {
 	return withSources(r, "graph")
 }
 
+// withSources sets r's sources; r.Fields is a resolver's own answer, set in place.
 func withSources(r resolve.Result, sources ...string) resolve.Result {
-	fields := make(map[string]any, len(r.Fields)+1)
-	for k, v := range r.Fields {
-		fields[k] = v
+	if r.Fields == nil {
+		r.Fields = map[string]any{}
 	}
-	fields["sources"] = sources
-	return resolve.Result{Found: r.Found, Fields: fields}
+	r.Fields["sources"] = sources
+	return r
 }
 
 // fresh reports whether the graph's answer to question may stand: it was not learned from a
@@ -282,7 +272,7 @@ func (w *Waterfall) ask(ctx context.Context, id, endpoint string, p *Provider, q
 		return skip("circuit")
 	}
 	now := w.now().UTC()
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	month := usage.Month(now)
 	if p.RatePerSecond > 0 {
 		sec := now.Unix()
 		taken, err := w.queries.ProviderRateTake(ctx, w.pool, store.ProviderRateTakeParams{Provider: p.Name, Second: sec,

@@ -221,11 +221,11 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]stored, error
 		if len(rows) != len(group) {
 			return fmt.Errorf("accept: %d rows for %d requests", len(rows), len(group))
 		}
-		type keyMonth struct {
-			key   string
-			month time.Time
+		type keyAt struct {
+			key string
+			at  int64 // RequestedAt, Unix ms: the statement gives back on its month
 		}
-		var giveBack map[keyMonth]int64
+		var giveBack map[keyAt]int64
 		jobs := make([]river.InsertManyParams, 0, len(rows))
 		for i, row := range rows {
 			pd := group[i]
@@ -233,9 +233,9 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]stored, error
 			if row.New && !row.Inserted && !row.Refused {
 				// Counted, but a repeat of its Idempotency-Key committed meanwhile.
 				if giveBack == nil {
-					giveBack = map[keyMonth]int64{}
+					giveBack = map[keyAt]int64{}
 				}
-				giveBack[keyMonth{pd.req.APIKeyID, monthOf(pd.row.RequestedAt)}]++
+				giveBack[keyAt{pd.req.APIKeyID, pd.row.RequestedAt.UnixMilli()}]++
 			}
 			if !row.Inserted {
 				continue
@@ -246,9 +246,9 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]stored, error
 			}
 			jobs = append(jobs, job)
 		}
-		for km, n := range giveBack {
+		for k, n := range giveBack {
 			if err := a.queries.UsageMonthGiveBack(ctx, tx, store.UsageMonthGiveBackParams{
-				APIKeyID: km.key, Month: km.month, Units: n}); err != nil {
+				APIKeyID: k.key, RequestedAt: time.UnixMilli(k.at), Units: n}); err != nil {
 				return err
 			}
 		}
@@ -259,10 +259,4 @@ func (a *Accepter) commit(ctx context.Context, group []pending) ([]stored, error
 		return err
 	})
 	return out, err
-}
-
-// monthOf is the first day of t's UTC month.
-func monthOf(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }

@@ -939,17 +939,19 @@ func (q *Queries) ResolutionsToReplay(ctx context.Context, db DBTX, arg Resoluti
 const usageMonthGiveBack = `-- name: UsageMonthGiveBack :exec
 UPDATE usage_months
 SET accepted = accepted - $1
-WHERE api_key_id = $2 AND month = $3 AND side = 'accept'
+WHERE api_key_id = $2 AND month = date_trunc('month', ($3::timestamptz) AT TIME ZONE 'UTC')::date
+  AND side = 'accept'
 `
 
 type UsageMonthGiveBackParams struct {
-	Units    int64
-	APIKeyID string
-	Month    time.Time
+	Units       int64
+	APIKeyID    string
+	RequestedAt time.Time
 }
 
-// UsageMonthGiveBack gives back units ResolutionInsertMany took for elements it did not insert.
+// UsageMonthGiveBack gives back units ResolutionInsertMany took for elements it did not insert,
+// on the month of @requested_at.
 func (q *Queries) UsageMonthGiveBack(ctx context.Context, db DBTX, arg UsageMonthGiveBackParams) error {
-	_, err := db.Exec(ctx, usageMonthGiveBack, arg.Units, arg.APIKeyID, arg.Month)
+	_, err := db.Exec(ctx, usageMonthGiveBack, arg.Units, arg.APIKeyID, arg.RequestedAt)
 	return err
 }

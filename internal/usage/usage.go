@@ -30,7 +30,8 @@ func counts(accepted, completed, notFound, failed int64) Counts {
 		Processing: accepted - completed - notFound - failed}
 }
 
-func (c *Counts) add(o Counts) {
+// Add adds o's figures to c's.
+func (c *Counts) Add(o Counts) {
 	c.Accepted += o.Accepted
 	c.Completed += o.Completed
 	c.NotFound += o.NotFound
@@ -169,27 +170,16 @@ var ErrNoKey = errors.New("no such API key")
 // Keys reports the figures of the keys ids (every key when empty) from from to to, and the
 // state of their quotas in the month of now.
 func (r Reader) Keys(ctx context.Context, ids []string, from, to, now time.Time) ([]KeyReport, error) {
-	q := store.New()
-	month := Month(now)
-	keys, err := q.UsageKeys(ctx, r.DB, store.UsageKeysParams{Month: month, APIKeyIDs: ids})
+	out, err := r.quotas(ctx, ids, now)
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) > 0 && len(keys) < len(ids) {
-		return nil, ErrNoKey
-	}
-	out := make([]KeyReport, len(keys))
-	all := make([]string, len(keys))
-	at := make(map[string]int, len(keys))
-	for i, k := range keys {
-		out[i] = KeyReport{ID: k.ID, Name: k.Name, Days: []Day{}}
-		if k.Quota != nil {
-			qs := QuotaOf(*k.Quota, counts(k.Accepted, k.Completed, k.NotFound, k.Failed), r.Counting, month)
-			out[i].Quota = &qs
-		}
+	all := make([]string, len(out))
+	at := make(map[string]int, len(out))
+	for i, k := range out {
 		all[i], at[k.ID] = k.ID, i
 	}
-	days, err := q.UsageDays(ctx, r.DB, store.UsageDaysParams{APIKeyIDs: all, FromDay: from, ToDay: to})
+	days, err := store.New().UsageDays(ctx, r.DB, store.UsageDaysParams{APIKeyIDs: all, FromDay: from, ToDay: to})
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +187,37 @@ func (r Reader) Keys(ctx context.Context, ids []string, from, to, now time.Time)
 		k := &out[at[d.APIKeyID]]
 		c := counts(d.Accepted, d.Completed, d.NotFound, d.Failed)
 		k.Days = append(k.Days, Day{Date: d.Day.Format(dateFormat), Endpoint: d.Endpoint, Counts: c})
-		k.Totals.add(c)
+		k.Totals.Add(c)
+	}
+	return out, nil
+}
+
+// Quota is the state of key id's quota in the month of now; nil for a key without one.
+func (r Reader) Quota(ctx context.Context, id string, now time.Time) (*Quota, error) {
+	ks, err := r.quotas(ctx, []string{id}, now)
+	if err != nil {
+		return nil, err
+	}
+	return ks[0].Quota, nil
+}
+
+// quotas lists the keys ids (every key when empty) with their quotas' state, days empty.
+func (r Reader) quotas(ctx context.Context, ids []string, now time.Time) ([]KeyReport, error) {
+	month := Month(now)
+	keys, err := store.New().UsageKeys(ctx, r.DB, store.UsageKeysParams{Month: month, APIKeyIDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 && len(keys) < len(ids) {
+		return nil, ErrNoKey
+	}
+	out := make([]KeyReport, len(keys))
+	for i, k := range keys {
+		out[i] = KeyReport{ID: k.ID, Name: k.Name, Days: []Day{}}
+		if k.Quota != nil {
+			qs := QuotaOf(*k.Quota, counts(k.Accepted, k.Completed, k.NotFound, k.Failed), r.Counting, month)
+			out[i].Quota = &qs
+		}
 	}
 	return out, nil
 }

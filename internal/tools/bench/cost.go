@@ -236,12 +236,10 @@ func printCost(w io.Writer, c Cost) {
 	}
 	sort.Slice(names, func(i, j int) bool { return costOrder(names[i]) < costOrder(names[j]) })
 	var cpu []string
-	var sum time.Duration
 	for _, k := range names {
 		cpu = append(cpu, fmt.Sprintf("%s %s", k, us(c.CPU[k])))
-		sum += c.CPU[k]
 	}
-	fmt.Fprintf(w, "CPU per resolution: %s (all %s)\n", strings.Join(cpu, ", "), us(sum))
+	fmt.Fprintf(w, "CPU per resolution: %s (all %s)\n", strings.Join(cpu, ", "), us(c.total()))
 	fmt.Fprintf(w, "per resolution: %.2f statements, %.2f commits (%d resolutions)\n", c.Statements, c.Commits, c.Resolutions)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "statement\tcalls\tper resolution\tmean\ttotal\tshare\t")

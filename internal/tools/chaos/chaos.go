@@ -385,11 +385,7 @@ func checkUsage(ctx context.Context, conn *pgx.Conn, site *harness.Site, apiURL,
 		m := map[string]usage.Counts{}
 		for _, d := range days {
 			c := m[d.Endpoint]
-			c.Accepted += d.Accepted
-			c.Completed += d.Completed
-			c.NotFound += d.NotFound
-			c.Failed += d.Failed
-			c.Processing += d.Processing
+			c.Add(d.Counts)
 			m[d.Endpoint] = c
 		}
 		return m
