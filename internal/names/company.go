@@ -250,3 +250,40 @@ func Variants(term string) []string {
 	}
 	return out
 }
+
+// JoinedParts returns the ways term may be two words of a name written as one, as
+// CompareCompanies joins a candidate's neighbouring words (the skeleton of their texts
+// joined): for each place term may be cut, the forms the first word's and the second word's
+// terms or texts may take. It over-reaches rather than misses: a letter repeated across the
+// cut and an e after a, o or u were dropped by the joined skeleton, and a word of three
+// letters or less is its own term, not skeletonized.
+func JoinedParts(term string) [][2][]string {
+	var out [][2][]string
+	for k := 1; k < len(term); k++ {
+		l, r := term[:k], term[k:]
+		lefts, rights := []string{l}, []string{r, l[k-1:] + r}
+		if strings.IndexByte("aou", l[k-1]) >= 0 {
+			rights = append(rights, "e"+r)
+		}
+		out = append(out, [2][]string{unskeletons(lefts), unskeletons(rights)})
+	}
+	return out
+}
+
+// unskeletons adds to forms, for each of three letters or less, what a word's text may have
+// been before skeleton shortened it: a letter doubled, an e after a, o or u.
+func unskeletons(forms []string) []string {
+	out := forms
+	for _, f := range forms {
+		if len(f) > 3 {
+			continue
+		}
+		for i := range len(f) {
+			out = append(out, f[:i+1]+f[i:i+1]+f[i+1:])
+			if strings.IndexByte("aou", f[i]) >= 0 {
+				out = append(out, f[:i+1]+"e"+f[i+1:])
+			}
+		}
+	}
+	return out
+}

@@ -52,7 +52,7 @@ type CompanyMatch struct {
 // least the calibration's Answer: nothing rather than a poor guess. country (an ISO code or
 // "") restricts them.
 func (g graph) matchCompanyName(ctx context.Context, name, country string) ([]CompanyMatch, error) {
-	all, err := g.companyCandidates(ctx, name, country)
+	all, err := g.companyCandidates(ctx, name, country, names.CompanyCalibration.Answer)
 	if err != nil {
 		return nil, err
 	}
@@ -66,8 +66,10 @@ func (g graph) matchCompanyName(ctx context.Context, name, country string) ([]Co
 	return out, nil
 }
 
-// companyCandidates scores every candidate company for name, best first, with confidences.
-func (g graph) companyCandidates(ctx context.Context, name, country string) ([]CompanyMatch, error) {
+// companyCandidates scores the candidate companies for name, best first, with confidences. It
+// leaves out companies it can tell from the words' statistics alone cannot score floor: it
+// never fetches and ranks what cannot win (math.Inf(-1) asks for every candidate).
+func (g graph) companyCandidates(ctx context.Context, name, country string, floor float64) ([]CompanyMatch, error) {
 	q := names.ParseCompany(name)
 	words := q.Regular()
 	if len(words) == 0 {
@@ -96,19 +98,19 @@ func (g graph) companyCandidates(ctx context.Context, name, country string) ([]C
 	}
 	total := 0
 	df := map[string]int{}
-	type group struct {
-		terms []string
-		df    int
+	groups := make([]termGroup, len(probes))
+	for i := range groups {
+		groups[i].owner = i
 	}
-	groups := make([]group, len(probes))
 	for _, r := range expanded {
 		if r.Owner < 0 {
 			total = int(r.Companies)
 			continue
 		}
 		df[r.Term] = int(r.Companies)
-		groups[r.Owner].terms = append(groups[r.Owner].terms, r.Term)
-		groups[r.Owner].df += int(r.Companies)
+		gr := &groups[r.Owner]
+		gr.terms, gr.dfs = append(gr.terms, r.Term), append(gr.dfs, int(r.Companies))
+		gr.df += int(r.Companies)
 	}
 	weight := func(term string) float64 { return names.Weight(term, df[term], total) }
 	// A word no company name holds may be a legal form misspelt ("Compnay"): set aside.
@@ -121,12 +123,37 @@ func (g graph) companyCandidates(ctx context.Context, name, country string) ([]C
 	if len(unknown) > 0 {
 		q = q.Without(func(w names.Word) bool { return unknown[w.Text] })
 	}
+	// alone reports whether query word i can pair with no company's word but through the
+	// terms of its own probe: not joined with a neighbour ("North Wind", "Northwind").
+	alone := func(i int) bool {
+		return (i == 0 || len(groups[len(words)+i-1].terms) == 0) &&
+			(i+1 == len(words) || len(groups[len(words)+i].terms) == 0)
+	}
+	// A query word no term of the graph is within one edit of, alone or joined, is missing
+	// from every candidate (names.CompareCompanies pairs only such words): its weight is lost
+	// whatever the candidate. When even a candidate sharing the rest of the query at the
+	// greatest weight a match can have cannot make up for it, none can reach floor.
+	joined, lost, err := g.joinedWords(ctx, words, len(groups), func(i int) bool {
+		return !unknown[words[i].Text] && len(groups[i].terms) == 0 && alone(i)
+	}, weight)
+	if err != nil {
+		return nil, err
+	}
+	for _, gr := range joined {
+		groups = append(groups, gr)
+		for i, t := range gr.terms {
+			df[t] = gr.dfs[i]
+		}
+	}
+	if names.IDF(1, total)-lost < floor {
+		return nil, nil
+	}
 
 	// Candidates: when even the rarest word is in many names, first those holding both of the
 	// two rarest words (the index intersects their lists without reading the names); else, or
 	// when none of those is a good match, those holding any of the rarest words, as many words
 	// as candidateBudget takes.
-	var found []group
+	var found []termGroup
 	for _, gr := range groups {
 		if len(gr.terms) > 0 {
 			found = append(found, gr)
@@ -170,22 +197,123 @@ func (g graph) companyCandidates(ctx context.Context, name, country string) ([]C
 		}
 		return scoreRows(q, rows, df, total), nil
 	}
-	if len(found) > 1 && found[0].df > narrowAbove {
-		out, err := fetch(found[0].terms, found[1].terms)
-		if err != nil || len(out) > 0 && out[0].Score >= names.CompanyCalibration.Answer {
-			return out, err
+	// lacking is the most a candidate holding none of the terms of found[k] can score.
+	lacking := func(k int) float64 {
+		o := found[k].owner
+		if o >= len(words) || !alone(o) {
+			return math.Inf(1) // a probe of two words joined, or a word that may pair joined
 		}
+		least := total
+		for j, gr := range found {
+			for _, t := range gr.terms {
+				if j != k {
+					least = min(least, max(df[t], 1))
+				}
+			}
+		}
+		return names.IDF(least, total) - weight(words[o].Term) - lost
 	}
 	var union []string
-	budget := 0
+	budget, cut := 0, false
 	for i, gr := range found {
 		if i > 0 && (budget+gr.df > candidateBudget || i >= 3) {
 			break
 		}
 		budget += gr.df
 		union = append(union, gr.terms...)
+		for _, t := range gr.terms {
+			cut = cut || df[t] >= maxCandidates
+		}
+	}
+	if len(found) > 1 && found[0].df > narrowAbove {
+		out, err := fetch(found[0].terms, found[1].terms)
+		if err != nil || len(out) > 0 && out[0].Score >= names.CompanyCalibration.Answer {
+			return out, err
+		}
+		// The companies holding any of the rarest words that this did not fetch lack the
+		// rarest or the second rarest (the same order ranks both fetches). Such a company
+		// loses that word's weight; when the fetch is cut at maxCandidates, what it shares
+		// counts as its rarest matched term does (scoreRows), at most the rarest term of the
+		// other probes. When neither can reach floor, there is nothing more to find.
+		if cut && lacking(0) < floor && lacking(1) < floor {
+			return out, nil
+		}
 	}
 	return fetch(union, union)
+}
+
+// termGroup is the graph's terms a probe of a query found, and how many companies hold each.
+type termGroup struct {
+	owner int // the query word, a pair of them (companyCandidates), or a part of one
+	terms []string
+	dfs   []int
+	df    int // their sum
+}
+
+// joinedWords looks at the query words maybe says may pair with no candidate's word (no
+// graph term is within one edit of them, alone or joined with a neighbour): such a word may
+// be two words of the graph written as one ("MapleRidge"), which a candidate holding both
+// pairs with (names.CompareCompanies, names.JoinedParts). It returns the graph's terms for the
+// two parts of each such word, as groups owned from owner on, and the weight of the words that
+// are not: every candidate misses them. One look-up, when there are any.
+func (g graph) joinedWords(ctx context.Context, words []names.Word, owner int, maybe func(int) bool,
+	weight func(string) float64) (joined []termGroup, lost float64, err error) {
+	type part struct{ word, cut, side int }
+	var (
+		parts []part
+		p     store.CompanyTermExpandParams
+	)
+	for i, w := range words {
+		if !maybe(i) {
+			continue
+		}
+		for cut, forms := range names.JoinedParts(w.Term) {
+			for side, fs := range forms {
+				parts = append(parts, part{i, cut, side})
+				for _, f := range fs {
+					p.Variants = append(p.Variants, f)
+					p.Owners = append(p.Owners, int32(len(parts)-1))
+				}
+			}
+		}
+	}
+	held := map[part]*termGroup{}
+	if len(p.Variants) > 0 {
+		rows, err := g.q.CompanyTermExpand(ctx, g.db, p)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, r := range rows {
+			if r.Owner < 0 {
+				continue
+			}
+			gr := held[parts[r.Owner]]
+			if gr == nil {
+				gr = &termGroup{}
+				held[parts[r.Owner]] = gr
+			}
+			gr.terms = append(gr.terms, r.Term)
+			gr.dfs = append(gr.dfs, int(r.Companies))
+			gr.df += int(r.Companies)
+		}
+	}
+	isJoined := map[int]bool{}
+	for _, pt := range parts {
+		left, right := held[pt], held[part{pt.word, pt.cut, 1}]
+		if pt.side == 0 && left != nil && right != nil {
+			isJoined[pt.word] = true
+			for _, gr := range []*termGroup{left, right} {
+				gr.owner = owner + len(joined)
+				joined = append(joined, *gr)
+			}
+		}
+	}
+	for i, w := range words {
+		if maybe(i) && !isJoined[i] {
+			lost += weight(w.Term)
+		}
+	}
+	return joined, lost, nil
 }
 
 // scoreRows scores candidate rows against the query q: each against its name and each alias,

@@ -3,6 +3,7 @@ package resolve
 import (
 	"context"
 	"errors"
+	"math"
 	"sort"
 
 	"github.com/openresolve/openresolve/internal/names"
@@ -145,7 +146,7 @@ func NewMatcher(db store.DBTX) Matcher { return Matcher{graph{db: db, q: store.N
 
 // Companies returns every candidate company for name, best first, whatever its score.
 func (m Matcher) Companies(ctx context.Context, name, country string) ([]CompanyMatch, error) {
-	return m.g.companyCandidates(ctx, name, country)
+	return m.g.companyCandidates(ctx, name, country, math.Inf(-1))
 }
 
 // People returns a company's people scored for name, best first.

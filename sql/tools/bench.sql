@@ -40,6 +40,10 @@ SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed
 -- name: BenchSampleCompanies :many
 SELECT domain, name FROM companies ORDER BY random() LIMIT 500;
 
+-- BenchPeopleCount counts the people in the graph.
+-- name: BenchPeopleCount :one
+SELECT count(*) FROM people;
+
 -- name: BenchSampleProfiles :many
 SELECT linkedin_url::text FROM people WHERE linkedin_url IS NOT NULL ORDER BY random() LIMIT 500;
 

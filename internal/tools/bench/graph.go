@@ -346,6 +346,9 @@ func PrintGraph(w io.Writer, rows []GraphRow) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "people\tload\tkind\trows\timport\trows/s\tplain COPY\trows/s\tratio\t")
 	for _, r := range rows {
+		if len(r.Loads) == 0 {
+			continue // --graph-url: a graph loaded before
+		}
 		for _, set := range []struct {
 			name  string
 			loads []LoadRow

@@ -11,6 +11,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 )
 
 // Main is cmd/bench: it reads the flags in args, runs what they ask until done or
@@ -26,7 +30,8 @@ func Main(args []string) int {
 	out := fs.String("out", "", "also write the results as Markdown to this file")
 	plans := fs.String("plans", "", "with --graph: write each resolver query's plan at each size to this Markdown file")
 	graph := fs.String("graph", "", "instead: comma-separated graph sizes (people) to load and query, e.g. 10000,1000000")
-	queries := fs.Int("queries", 200, "with --graph: queries per resolver and size")
+	graphURL := fs.String("graph-url", "", "instead: time the resolvers on the graph already in this database (loaded by import or seed demo)")
+	queries := fs.Int("queries", 200, "with --graph or --graph-url: queries per resolver (and size)")
 	steady := fs.Float64("steady", 0, "instead: offer this many requests/s for --duration, sampling every 30s")
 	retention := fs.Int("retention-compare", 0, "instead: compare batched deletes with dropping time partitions on two tables of this many rows, under 1,000 inserts/s")
 	replicaLag := fs.Int("replica-lag", 0, "instead: import this many people into a primary with a streaming replica, and measure the replica's lag")
@@ -68,6 +73,8 @@ func Main(args []string) int {
 		if r, err = RunReplicaLag(ctx, o.BinDir, *replicaLag, o.Log); err == nil {
 			r.Print(os.Stdout)
 		}
+	case *graphURL != "":
+		err = graphQuery(ctx, *graphURL, *queries)
 	case *graph != "":
 		err = graphMain(ctx, o.BinDir, *graph, *queries, *plans, *out)
 	default:
@@ -84,6 +91,25 @@ func Main(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// graphQuery times the resolvers on the graph at url (--graph-url).
+func graphQuery(ctx context.Context, url string, queries int) error {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	people, err := toolsdb.New().BenchPeopleCount(ctx, pool)
+	if err != nil {
+		return err
+	}
+	row := GraphRow{People: int(people), Queries: map[string][2]time.Duration{}}
+	if err := timeResolvers(ctx, pool, queries, row.Queries, nil); err != nil {
+		return err
+	}
+	PrintGraph(os.Stdout, []GraphRow{row})
+	return nil
 }
 
 // graphMain loads and queries graphs of the sizes listed in sizes (--graph), writing the

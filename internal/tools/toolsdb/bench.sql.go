@@ -88,6 +88,18 @@ func (q *Queries) BenchNoopJobsLeft(ctx context.Context, db DBTX) (int64, error)
 	return count, err
 }
 
+const benchPeopleCount = `-- name: BenchPeopleCount :one
+SELECT count(*) FROM people
+`
+
+// BenchPeopleCount counts the people in the graph.
+func (q *Queries) BenchPeopleCount(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, benchPeopleCount)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const benchRawInsert = `-- name: BenchRawInsert :exec
 INSERT INTO bench_raw (payload) VALUES ($1)
 `

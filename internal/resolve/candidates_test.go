@@ -1,0 +1,107 @@
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	graphimport "github.com/openresolve/openresolve/internal/importer"
+	"github.com/openresolve/openresolve/internal/names"
+	"github.com/openresolve/openresolve/internal/tools/pgtest"
+)
+
+// TestCandidateBoundsLoseNothing: the candidates companyCandidates leaves out because they
+// cannot reach the answer score (a word no company has, a fallback fetch of companies lacking
+// a word) are never ones that would have been answered. The demo graph's 30,000 companies
+// share about a hundred words, so every word is held by hundreds of them and fetches are cut
+// at maxCandidates, as in a graph of millions; its names are asked misspelt, cut short, with
+// a word replaced by one nobody has, as one word, and with a word added.
+func TestCandidateBoundsLoseNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	im := &graphimport.Importer{Pool: pool}
+	_, err := im.Import(ctx, "companies", graphimport.Demo{Seed: 3, Companies: 30_000, People: 1}.Source("companies"))
+	require.NoError(t, err)
+	var sample []string
+	rows, err := pool.Query(ctx, "SELECT name FROM companies ORDER BY md5(domain) LIMIT 300")
+	require.NoError(t, err)
+	for rows.Next() {
+		var n string
+		require.NoError(t, rows.Scan(&n))
+		sample = append(sample, n)
+	}
+	require.NoError(t, rows.Err())
+	require.Len(t, sample, 300)
+
+	// 55 companies named "... Gruppe" (a generic word, weighing little, rarer here than any
+	// other) and 60 named "Zorbanek ..." with 60 other words: "Zorbanek Lakeside Gruppe" is
+	// none of them, no company holds its two rarest words, and "Zorbanek Lakeside" is found
+	// only by the fetch of those holding any of its words, missing one that weighs little.
+	csv := "domain,name\n"
+	var zorbanek []string
+	for i, n := range sample[:60] {
+		w := strings.Fields(n)
+		csv += fmt.Sprintf("zorbanek%d.de,Zorbanek %s\n", i, w[len(w)-1])
+		zorbanek = append(zorbanek, "Zorbanek "+w[len(w)-1]+" Gruppe")
+		if i < 55 {
+			csv += fmt.Sprintf("gruppe%d.de,%s Gruppe\n", i, w[0])
+		}
+	}
+	src, err := graphimport.NewCSV(strings.NewReader(csv))
+	require.NoError(t, err)
+	_, err = im.Import(ctx, "companies", src)
+	require.NoError(t, err)
+
+	g := graph{db: pool, q: NewMatcher(pool).g.q}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	var queries []string
+	for _, n := range sample {
+		i := 1 + rnd.IntN(len(n)-2)
+		words := strings.Fields(n)
+		queries = append(queries,
+			n[:i]+n[i+1:],                                          // a letter dropped
+			n[:i]+"x"+n[i:],                                        // a letter added
+			strings.Join(words[:len(words)-1], " "),                // the last word left out
+			words[0]+" Qzvrtk "+words[len(words)-1],                // a word nobody has
+			words[rnd.IntN(len(words))],                            // one word
+			n+" Gruppe",                                            // a generic word nobody has
+			n+" "+strings.Fields(sample[rnd.IntN(len(sample))])[0], // another name's word added
+		)
+	}
+	queries = append(queries, zorbanek...)
+	answer := names.CompanyCalibration.Answer
+	bounded, answered := 0, 0
+	for _, q := range queries {
+		all, err := g.companyCandidates(ctx, q, "", math.Inf(-1))
+		require.NoError(t, err)
+		some, err := g.companyCandidates(ctx, q, "", answer)
+		require.NoError(t, err)
+		var want, got []CompanyMatch
+		for _, m := range all {
+			if m.Score >= answer {
+				want = append(want, m)
+			}
+		}
+		for _, m := range some {
+			if m.Score >= answer {
+				got = append(got, m)
+			}
+		}
+		require.Equal(t, want, got, q)
+		if len(some) < len(all) {
+			bounded++
+		}
+		if len(want) > 0 {
+			answered++
+		}
+	}
+	t.Logf("%d queries, %d answered, %d with candidates left out by a bound", len(queries), answered, bounded)
+	require.Greater(t, bounded, len(queries)/10, "the bounds are exercised")
+	require.Greater(t, answered, len(queries)/2)
+}
