@@ -6,7 +6,7 @@ GO       ?= go
 SQLC     := $(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1
 FUZZTIME ?= 30s
 
-.PHONY: build run test screenshot docs-assets legal-forms lint generate verify fuzz chaos bench quality calibrate db db-stop clean
+.PHONY: build run test screenshot docs-assets legal-forms trade-words lint generate verify fuzz chaos bench quality calibrate db db-stop clean
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -35,6 +35,15 @@ legal-forms:
 	cd $$(mktemp -d) && npm pack cleanco@1.0.2 >/dev/null && tar xzf cleanco-1.0.2.tgz && \
 		node $(CURDIR)/scripts/legal-forms.js package >$(CURDIR)/internal/names/data/cleanco.tsv && \
 		cp package/LICENSE $(CURDIR)/internal/names/data/cleanco.LICENSE
+
+# trade-words converts the trade words' translations from the English Wiktionary again
+# (internal/names/data/trade_words.tsv, from the words in trade_words_en.txt). WIKTIONARY_DICT
+# is a checkout of github.com/open-dsl-dict/wiktionary-dict; one is cloned when it is not given.
+trade-words:
+	dir="$(WIKTIONARY_DICT)"; if [ -z "$$dir" ]; then dir=$$(mktemp -d) && \
+		git clone -q https://github.com/open-dsl-dict/wiktionary-dict "$$dir" && git -C "$$dir" checkout -q 74c2c11; fi; \
+	$(GO) run ./internal/tools/tradewords "$$dir" internal/names/data/trade_words_en.txt >internal/names/data/trade_words.tsv.new && \
+	mv internal/names/data/trade_words.tsv.new internal/names/data/trade_words.tsv
 
 lint:
 	$(GO) vet ./...

@@ -237,6 +237,19 @@ INSERT INTO company_term_variants (variant, term)
 SELECT unnest(@variants::text[]), unnest(@terms::text[])
 ON CONFLICT DO NOTHING;
 
+-- CompanyTermVariantsMissing reports whether company names were indexed but their variants
+-- are not there (migrations/00020_trade_words.sql).
+-- name: CompanyTermVariantsMissing :one
+SELECT (NOT EXISTS (SELECT 1 FROM company_term_variants) AND EXISTS (SELECT 1 FROM company_term_texts))::bool;
+
+-- CompanyTermTextsPage returns how terms were written, in order, after @after.
+-- name: CompanyTermTextsPage :many
+SELECT text, term
+FROM company_term_texts
+WHERE text > @after::text
+ORDER BY text
+LIMIT @max_rows::int;
+
 -- CompanyListUnindexed returns companies whose name_terms are not computed yet.
 -- name: CompanyListUnindexed :many
 SELECT domain, name, aliases

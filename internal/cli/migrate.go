@@ -30,6 +30,13 @@ var migrateUp = &command{
 		if n > 0 {
 			fmt.Fprintf(s.env.Stdout, "indexed the names of %d companies\n", n)
 		}
+		// Variants a migration emptied because they changed are made again.
+		if n, err = importer.IndexTermVariants(ctx, pool); err != nil {
+			return fmt.Errorf("index company name variants: %w", err)
+		}
+		if n > 0 {
+			fmt.Fprintf(s.env.Stdout, "made the variants of %d words of company names\n", n)
+		}
 		fmt.Fprintln(s.env.Stdout, "migrations are up to date")
 		return nil
 	},

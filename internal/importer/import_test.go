@@ -182,6 +182,25 @@ func TestCompanyNameIndex(t *testing.T) {
 	n, err = IndexCompanyNames(ctx, pool)
 	require.NoError(t, err)
 	require.Zero(t, n, "nothing left to index")
+
+	// Variants a migration emptied (migrations/00020_trade_words.sql) are made again from
+	// the words, once, the trade words' tokens with them.
+	variants := func() []string {
+		var vs []string
+		require.NoError(t, pool.QueryRow(ctx, `SELECT coalesce(array_agg(variant || '>' || term ORDER BY variant, term), '{}') FROM company_term_variants`).Scan(&vs))
+		return vs
+	}
+	before := variants()
+	require.Contains(t, before, "~tool>"+names.Term("werkzeuge"), "Werkzeuge is found by its English word")
+	_, err = pool.Exec(ctx, `TRUNCATE company_term_variants`)
+	require.NoError(t, err)
+	n, err = IndexTermVariants(ctx, pool)
+	require.NoError(t, err)
+	require.Equal(t, 6, n, "mueller, muller, maschinenbau, tools, acme, werkzeuge")
+	require.Equal(t, before, variants())
+	n, err = IndexTermVariants(ctx, pool)
+	require.NoError(t, err)
+	require.Zero(t, n, "the variants are there")
 }
 
 func writeFile(t *testing.T, name, content string) string {

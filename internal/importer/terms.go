@@ -144,6 +144,45 @@ func IndexCompanyNames(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	}
 }
 
+// IndexTermVariants makes the variants of every word of the graph's company names again
+// (names.WordVariants), when the table of variants is empty while the names are indexed: after
+// a migration emptied it because the variants changed (migrations/00020_trade_words.sql). It
+// runs in one transaction, so that a crash leaves the table empty and the next `migrate up`
+// starts again. It returns how many words it made variants of.
+func IndexTermVariants(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+	q := store.New()
+	n := 0
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := q.GraphImportLock(ctx, tx); err != nil {
+			return err
+		}
+		missing, err := q.CompanyTermVariantsMissing(ctx, tx)
+		if err != nil || !missing {
+			return err
+		}
+		after := ""
+		for {
+			rows, err := q.CompanyTermTextsPage(ctx, tx, store.CompanyTermTextsPageParams{After: after, MaxRows: 5000})
+			if err != nil || len(rows) == 0 {
+				return err
+			}
+			var v store.CompanyTermVariantsInsertParams
+			for _, r := range rows {
+				for _, variant := range names.WordVariants(names.Word{Text: r.Text, Term: r.Term}) {
+					v.Variants = append(v.Variants, variant)
+					v.Terms = append(v.Terms, r.Term)
+				}
+			}
+			if err := q.CompanyTermVariantsInsert(ctx, tx, v); err != nil {
+				return err
+			}
+			n += len(rows)
+			after = rows[len(rows)-1].Text
+		}
+	})
+	return n, err
+}
+
 // refreshLeadWords writes anew the lead words of the people of a batch's companies, which hold
 // their company's words (migrations/00014_lead_words.sql).
 func refreshLeadWords(ctx context.Context, tx pgx.Tx, rows []store.ImportCompaniesStageParams) error {

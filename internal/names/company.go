@@ -24,6 +24,8 @@ type Word struct {
 	// Term is its matching form: abbreviation spelled out, then skeleton.
 	Term string
 	Kind Kind
+	// Trade are the trade concepts it is a form of (trade.go), if any.
+	Trade []int32
 }
 
 // Company is a company name taken apart for matching.
@@ -64,7 +66,7 @@ func ParseCompany(name string) Company {
 	words := splitWords(name)
 	out := Company{Words: make([]Word, len(words))}
 	for i, w := range words {
-		out.Words[i] = Word{Text: w, Term: Term(w), Kind: Regular}
+		out.Words[i] = Word{Text: w, Term: Term(w), Kind: Regular, Trade: tradeConcepts(w)}
 	}
 	// Legal forms at the end, longest first, as many as there are ("GmbH & Co. KG").
 	end := len(words)
@@ -221,14 +223,21 @@ func CompanyTerms(name string, aliases []string) []string {
 // minFuzzyLength is the shortest term matched with a typo; shorter ones must match exactly.
 const minFuzzyLength = 4
 
-// WordVariants are the variants of a word as written and of its term, when they differ: a
-// misspelling is one edit from what was typed, not always from the term it folds to.
+// WordVariants are the variants of a word as written and of its term, when they differ (a
+// misspelling is one edit from what was typed, not always from the term it folds to), and
+// the tokens of its trade concepts, which every form of them shares (trade.go).
 func WordVariants(w Word) []string {
 	vs := Variants(w.Term)
 	if w.Text != w.Term {
 		vs = append(vs, Variants(w.Text)...)
 	}
-	return vs
+	return append(vs, tradeTokens(tradeConcepts(w.Text))...)
+}
+
+// TradeWord returns the word a folded text is, with its trade concepts: what a query probes
+// for two of its words written as one.
+func TradeWord(text string) Word {
+	return Word{Text: text, Term: Term(text), Kind: Regular, Trade: tradeConcepts(text)}
 }
 
 // Variants returns term and every string made by deleting one of its letters. Two terms

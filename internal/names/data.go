@@ -15,6 +15,8 @@ var (
 	abbreviationsTSV string
 	//go:embed data/nicknames.tsv
 	nicknamesTSV string
+	//go:embed data/trade_words.tsv
+	tradeWordsTSV string
 )
 
 // tsvRows returns the rows of a TSV text, comments and blank lines left out.

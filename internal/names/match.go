@@ -31,9 +31,14 @@ func TermSimilarity(a, b string) float64 {
 }
 
 // WordSimilarity compares two words by their terms, and by their folded texts for a typing
-// error that the skeleton would make larger ("Wallae" against "Wallace"): the better of the two.
+// error that the skeleton would make larger ("Wallae" against "Wallace"): the better of the two;
+// else two forms of one trade concept ("Energy", "Energie") are tradeSimilarity alike.
 func WordSimilarity(a, b Word) float64 {
-	return max(TermSimilarity(a.Term, b.Term), TermSimilarity(a.Text, b.Text))
+	s := max(TermSimilarity(a.Term, b.Term), TermSimilarity(a.Text, b.Text))
+	if s == 0 && sameTrade(a.Trade, b.Trade) {
+		return tradeSimilarity
+	}
+	return s
 }
 
 func hasDigit(s string) bool {
@@ -189,14 +194,17 @@ func CompareCompanies(q, c Company, weight func(term string) float64) Comparison
 }
 
 // mergeCompounds joins two neighbouring words of a into one where the joined word is a word of
-// b that neither of the two is on its own ("north wind" against "northwind").
+// b that neither of the two is on its own ("north wind" against "northwind"), or two trade
+// words the compound b has ("steel construction" against "stahlbau").
 func mergeCompounds(a, b []Word) []Word {
 	if len(a) < 2 || len(b) == 0 {
 		return a
 	}
 	terms := make(map[string]bool, len(b))
+	var trade []int32
 	for _, w := range b {
 		terms[w.Term] = true
+		trade = append(trade, w.Trade...)
 	}
 	var out []Word
 	for i := 0; i < len(a); i++ {
@@ -204,6 +212,17 @@ func mergeCompounds(a, b []Word) []Word {
 			joined := skeleton(a[i].Text + a[i+1].Text)
 			if terms[joined] {
 				out = append(out, Word{Text: a[i].Text + a[i+1].Text, Term: joined, Kind: Regular})
+				i++
+				continue
+			}
+			// Two trade words and the compound they are written as ("Steel Construction",
+			// "Stahlbau").
+			if len(trade) == 0 {
+				out = append(out, a[i])
+				continue
+			}
+			if pairs := appendPairs(tradeForms(a[i].Text+a[i+1].Text), a[i].Trade, a[i+1].Trade); sameTrade(pairs, trade) {
+				out = append(out, Word{Text: a[i].Text + a[i+1].Text, Term: joined, Kind: Regular, Trade: pairs})
 				i++
 				continue
 			}

@@ -289,3 +289,41 @@ func FuzzParsePerson(f *testing.F) {
 		}
 	})
 }
+
+func TestTradeWords(t *testing.T) {
+	t.Parallel()
+	// Pairs of words of company names that say one trade, one of them in English or both in
+	// other languages, and pairs that do not.
+	same := func(a, b string) bool {
+		cmp := CompareCompanies(ParseCompany("Nordwind "+a), ParseCompany("Nordwind "+b), func(string) float64 { return 3 })
+		return cmp.Unmatched == 0 && cmp.LeftOut == 0
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"Energy", "Energie", true},
+		{"Energies", "Energía", true},
+		{"Real Estate", "Immobilien", true}, // a phrase, and a plural of the translation
+		{"Real Estate", "Vastgoed", true},
+		{"Construction", "Costruzioni", true}, // another ending of costruzione
+		{"Insurance", "Assurances", true},     // a cognate that is an English word too
+		{"Steel Construction", "Stahlbau", true},
+		{"Steel Construction", "Stålkonstruktion", true},
+		{"Logistics", "Logistik", true},
+		{"Furniture", "Mobilio", true},
+		{"Shipbuilding", "Zosen", true}, // Japanese, in Latin letters
+		{"Consulting", "Consultants", true},
+		{"Solar", "Energie", false},
+		{"Studios", "Paper", false}, // "studio" is an English word of another meaning
+		{"Sees", "Maritime", false}, // "See-" is no word
+		{"Energy", "Elektro", false},
+	} {
+		require.Equal(t, c.same, same(c.a, c.b), "%s and %s", c.a, c.b)
+		require.Equal(t, c.same, same(c.b, c.a), "%s and %s", c.b, c.a)
+	}
+	// A word that is no trade word has no concepts, and no tokens among its variants.
+	require.Empty(t, tradeConcepts("cumberland"))
+	require.NotContains(t, strings.Join(WordVariants(ParseCompany("Cumberland").Words[0]), " "), "~")
+	require.Contains(t, WordVariants(ParseCompany("Stahlbau").Words[0]), "~steel+construction")
+}

@@ -82,8 +82,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 	probes := make([]names.Word, 0, len(words)*2)
 	probes = append(probes, words...)
 	for i := 0; i+1 < len(words); i++ {
-		t := names.Term(words[i].Text + words[i+1].Text)
-		probes = append(probes, names.Word{Text: t, Term: t})
+		probes = append(probes, names.TradeWord(words[i].Text+words[i+1].Text))
 	}
 	var ep store.CompanyTermExpandParams
 	for i, p := range probes {
@@ -134,7 +133,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 	// whatever the candidate. When even a candidate sharing the rest of the query at the
 	// greatest weight a match can have cannot make up for it, none can reach floor.
 	joined, lost, err := g.joinedWords(ctx, words, len(groups), func(i int) bool {
-		return !unknown[words[i].Text] && len(groups[i].terms) == 0 && alone(i)
+		return !unknown[words[i].Text] && len(groups[i].terms) == 0 && alone(i) && len(words[i].Trade) == 0
 	}, weight)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"bytes"
+	"os"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,12 +24,18 @@ import (
 // at their company by variants of their names. An answer at 0.9 or more is right at least
 // 99.5% of the time; a variant of a present name finds its company 97% of the time, 85% at
 // 0.9 or more; an absent name is answered not_found 99% of the time. make quality asks a
-// larger set through the API; run this with -v for its table by kind.
+// larger set through the API; run this with -v for its table by kind. SHOW_WRONG=1 asks make
+// quality's set (seed 1) instead and prints every wrong answer; SHOW_MISSED=<kind> every
+// question of that kind not answered right.
 func TestNameMatchingPrecision(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
-	set := labelled.Generate(7, labelled.Sizes{Companies: 3000, Present: 1500, Absent: 600, People: 400})
+	seed, sizes := uint64(7), labelled.Sizes{Companies: 3000, Present: 1500, Absent: 600, People: 400}
+	if os.Getenv("SHOW_WRONG") != "" {
+		seed, sizes = 1, labelled.Sizes{Companies: 3000, Present: 5900, Absent: 2000, People: 1000}
+	}
+	set := labelled.Generate(seed, sizes)
 	im := &graphimport.Importer{Pool: pool}
 	for kind, write := range map[string]func(*bytes.Buffer) error{
 		"companies": func(b *bytes.Buffer) error { return set.WriteCompanies(b) },
@@ -58,6 +65,12 @@ func TestNameMatchingPrecision(t *testing.T) {
 			pf, _ := res.Fields["person"].(map[string]any)
 			answered = answered && pf != nil
 			right = right && pf != nil && *pf["linkedinUrl"].(*string) == labelled.PersonLinkedIn(q.WantPerson)
+		}
+		if os.Getenv("SHOW_MISSED") != "" && q.Kind == os.Getenv("SHOW_MISSED") && !right {
+			fmt.Printf("MISSED %q -> %v (%v) want %s\n", q.CompanyName, res.Fields["companyName"], conf, q.WantDomain)
+		}
+		if os.Getenv("SHOW_WRONG") != "" && answered && !right && (conf >= 0.9 || strings.Contains(q.Group, "absent")) && !strings.HasPrefix(q.Group, "person") {
+			fmt.Printf("WRONG %s / %s: %q -> %v (%v) want %s\n", q.Group, q.Kind, q.CompanyName, res.Fields["companyName"], conf, q.WantDomain)
 		}
 		labelled.TallyOf(groups, q.Group).Add(answered, right, conf >= 0.9)
 		labelled.TallyOf(byKind, q.Group+" / "+q.Kind).Add(answered, right, conf >= 0.9)

@@ -347,6 +347,40 @@ func (q *Queries) CompanyTermTextsAdd(ctx context.Context, db DBTX, arg CompanyT
 	return items, nil
 }
 
+const companyTermTextsPage = `-- name: CompanyTermTextsPage :many
+SELECT text, term
+FROM company_term_texts
+WHERE text > $1::text
+ORDER BY text
+LIMIT $2::int
+`
+
+type CompanyTermTextsPageParams struct {
+	After   string
+	MaxRows int32
+}
+
+// CompanyTermTextsPage returns how terms were written, in order, after @after.
+func (q *Queries) CompanyTermTextsPage(ctx context.Context, db DBTX, arg CompanyTermTextsPageParams) ([]CompanyTermText, error) {
+	rows, err := db.Query(ctx, companyTermTextsPage, arg.After, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []CompanyTermText
+	for rows.Next() {
+		var i CompanyTermText
+		if err := rows.Scan(&i.Text, &i.Term); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const companyTermVariantsInsert = `-- name: CompanyTermVariantsInsert :exec
 INSERT INTO company_term_variants (variant, term)
 SELECT unnest($1::text[]), unnest($2::text[])
@@ -361,6 +395,19 @@ type CompanyTermVariantsInsertParams struct {
 func (q *Queries) CompanyTermVariantsInsert(ctx context.Context, db DBTX, arg CompanyTermVariantsInsertParams) error {
 	_, err := db.Exec(ctx, companyTermVariantsInsert, arg.Variants, arg.Terms)
 	return err
+}
+
+const companyTermVariantsMissing = `-- name: CompanyTermVariantsMissing :one
+SELECT (NOT EXISTS (SELECT 1 FROM company_term_variants) AND EXISTS (SELECT 1 FROM company_term_texts))::bool
+`
+
+// CompanyTermVariantsMissing reports whether company names were indexed but their variants
+// are not there (migrations/00020_trade_words.sql).
+func (q *Queries) CompanyTermVariantsMissing(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, companyTermVariantsMissing)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const companyTermsAdd = `-- name: CompanyTermsAdd :exec

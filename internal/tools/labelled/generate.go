@@ -384,6 +384,7 @@ var variantKinds = []struct {
 	{"typo: letter dropped", 1}, {"typo: letter added", 1}, {"the added or dropped", 1},
 	{"transliteration", 2}, {"and or &", 0.5}, {"generic word dropped", 0.7}, {"generic word added", 0.7},
 	{"alias", 0.5}, {"several at once", 3}, {"namesake", 0.7}, {"trade word left out", 2},
+	{"trade word in English", 2},
 }
 
 func (g *generator) pickKind() string {
@@ -499,6 +500,39 @@ func (g *generator) variant(c Company, kind string) (string, bool) {
 		return g.several(c)
 	case "trade word left out":
 		return g.shortForm(c)
+	case "trade word in English":
+		b, ok := g.tradeInEnglish(c, false)
+		if !ok || len(g.byKey[canonical(b)]) > 0 {
+			return "", false // another company's name
+		}
+		return legal(b), true
+	}
+	return "", false
+}
+
+// tradeInEnglish is a company's base name with its local trade word said in English
+// ("Büttner Steel Construction" for Büttner Stahlbau), or, with other, with the English of
+// another trade word of its language ("Büttner Glassworks"): false when the name has no trade
+// word with an English rendering.
+func (g *generator) tradeInEnglish(c Company, other bool) (string, bool) {
+	if c.lang == english {
+		return "", false
+	}
+	for _, x := range c.lang.industries {
+		en, ok := inEnglish[x]
+		if !ok || !slices.Contains(strings.Fields(c.base), x) {
+			continue
+		}
+		if other {
+			for range 10 {
+				y := g.pick(c.lang.industries)
+				if e, ok := inEnglish[y]; ok && y != x && foldKey(e) != foldKey(en) {
+					return strings.Join(append(append([]string(nil), c.distinctive...), e), " "), true
+				}
+			}
+			return "", false
+		}
+		return strings.Replace(c.base, x, en, 1), true
 	}
 	return "", false
 }
@@ -575,7 +609,7 @@ func (g *generator) otherTrade(c Company) string {
 		if slices.Contains(l.industries, x) || slices.Contains(english.industries, x) {
 			for range 10 {
 				n := g.pick(append(append([]string(nil), l.industries...), english.industries...))
-				if !strings.Contains(n, " ") && foldKey(n) != foldKey(x) {
+				if !strings.Contains(n, " ") && foldKey(n) != foldKey(x) && !sameInEnglish(n, x) {
 					return strings.Join(append(append([]string(nil), c.distinctive...), n), " ")
 				}
 			}
@@ -773,9 +807,17 @@ func (g *generator) absentQuestion() {
 			if g.holders(distinctive, true) > 0 {
 				name = ""
 			}
-		default:
+		case x < 0.95:
 			c := g.company(false)
 			name, kind = g.otherTrade(c), "absent: other trade word"
+		default:
+			// The name of a company that is there, with the English of another of its
+			// language's trade words ("Büttner Glassworks" for Büttner Stahlbau GmbH).
+			c := g.company(false)
+			name, kind = "", "absent: other trade word in English"
+			if b, ok := g.tradeInEnglish(c, true); ok {
+				name = b
+			}
 		}
 		if name == "" || len(g.byKey[canonical(name)]) > 0 {
 			continue
@@ -836,11 +878,19 @@ func (g *generator) swapWord(c Company) string {
 		return strings.Replace(c.base, w[i], g.brand(), 1)
 	}
 	n := g.pick(pool)
-	if strings.Contains(n, " ") || n == w[i] {
+	if strings.Contains(n, " ") || n == w[i] || sameInEnglish(n, w[i]) {
 		return ""
 	}
 	w[i] = n
 	return strings.Join(w, " ")
+}
+
+// sameInEnglish reports whether two trade words say one thing, one of them in English
+// ("Energi" and "Energy"): a name with one for the other is the same name.
+func sameInEnglish(a, b string) bool {
+	ea, oka := inEnglish[a]
+	eb, okb := inEnglish[b]
+	return oka && foldKey(ea) == foldKey(b) || okb && foldKey(eb) == foldKey(a) || oka && okb && foldKey(ea) == foldKey(eb)
 }
 
 // editWord changes a company's distinctive word by two or three letters: a different name,

@@ -1,0 +1,191 @@
+package names
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+)
+
+// Trade words across languages. "Nordwind Energy" is Nordwind Energie GmbH, and "Büttner Steel
+// Construction" Büttner Stahlbau GmbH: a company's trade word is often said in English. The
+// English trade words of trade_words_en.txt are concepts; trade_words.tsv gives each one's
+// forms in the other languages (Wiktionary's translations and definitions). English words are
+// known by their Snowball stem ("Consulting", "Consultants", "Consultancy"), and words of
+// other languages as written, with any ending of one or two letters ("Immobilien" of Immobilie,
+// "Costruzioni" of costruzione), or of two concepts when it is two forms joined, as German,
+// Dutch and Nordic languages write them ("Stahlbau", "Staalbouw", "Maskinfabrik"). Two words
+// that are forms of one concept pair (WordSimilarity), as do two words joined and the
+// compound they are written as; the graph finds a word's forms through its concept tokens,
+// variants of every word that has concepts (WordVariants).
+
+// tradeSimilarity is how alike two forms of one concept are: less than a typing error in a
+// word of five letters, so that a name as written, or mistyped, comes before its translation.
+const tradeSimilarity = 0.6
+
+// tradeMinStem is the fewest letters two forms of a word share when their endings differ.
+const tradeMinStem = 5
+
+// tradeMinPart is the fewest letters of either word of a compound ("Bau").
+const tradeMinPart = 3
+
+// tradeLinks are the letters German, Dutch and Nordic compounds may join two words with
+// ("Heizungsbau", "Maschinenbau").
+var tradeLinks = []string{"s", "n", "en", "e", "er"}
+
+var (
+	// tradeWords are the concepts: the English words, folded, without spaces.
+	tradeWords []string
+	// tradeIndex maps each folded form of a concept, and each of a foreign form's stems
+	// (tradeKeys), to the concepts it is a form of.
+	tradeIndex = map[string][]int32{}
+	// tradePrefixes holds the first tradeMinPart letters of every form: a word that starts
+	// otherwise is no form, nor two joined.
+	tradePrefixes = map[string]bool{}
+)
+
+// tradeKeys returns the keys a folded form is known by: itself, and itself without its last
+// one or two letters while at least tradeMinStem letters are left.
+func tradeKeys(f string) []string {
+	keys := []string{f}
+	for k := 1; k <= 2 && len(f)-k >= tradeMinStem; k++ {
+		keys = append(keys, f[:len(f)-k])
+	}
+	return keys
+}
+
+// englishStem is the Snowball (Porter2) stem of a folded English word.
+func englishStem(w string) string {
+	env := snowballstem.NewEnv(w)
+	english.Stem(env)
+	return env.Current()
+}
+
+// tradeEnglish maps the stem of each English word, and of each phrase written as one word
+// ("realestate"), to its concept.
+var tradeEnglish = map[string]int32{}
+
+func init() {
+	add := func(key string, c int32) {
+		tradePrefixes[key[:tradeMinPart]] = true
+		if !slices.Contains(tradeIndex[key], c) {
+			tradeIndex[key] = append(tradeIndex[key], c)
+		}
+	}
+	for _, r := range tsvRows(tradeWordsTSV) {
+		word := strings.Join(foldWords(r[0]), "")
+		stem := englishStem(word)
+		c, ok := tradeEnglish[stem]
+		if !ok {
+			c = int32(len(tradeWords))
+			tradeEnglish[stem] = c
+			tradeWords = append(tradeWords, word)
+			tradePrefixes[word[:tradeMinPart]] = true
+		}
+		for _, form := range list(r[2]) {
+			if ws := foldWords(form); len(ws) == 1 && len(ws[0]) >= tradeMinPart {
+				for _, k := range tradeKeys(ws[0]) {
+					add(k, c)
+				}
+			}
+		}
+	}
+}
+
+// tradeForms returns the concepts a folded word is a form of.
+func tradeForms(w string) []int32 {
+	if len(w) < tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
+		return nil
+	}
+	// An English trade word is its own concept only.
+	if c, ok := tradeEnglish[englishStem(w)]; ok {
+		return []int32{c}
+	}
+	var out []int32
+	keys := tradeKeys(w)
+	if len(w) > tradeMinPart && w[len(w)-1] == 's' {
+		keys = append(keys, w[:len(w)-1]) // a plural s ("Vins")
+	}
+	for _, k := range keys {
+		for _, c := range tradeIndex[k] {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// tradeConcepts returns the concepts of a folded word: those it is a form of, or else the
+// pairs of concepts of two forms it is made of (tradePair).
+func tradeConcepts(w string) []int32 {
+	if cs := tradeForms(w); len(cs) > 0 || len(w) < 2*tradeMinPart {
+		return cs
+	}
+	var out []int32
+	for k := tradeMinPart; k <= len(w)-tradeMinPart; k++ {
+		right := tradeForms(w[k:])
+		if len(right) == 0 {
+			continue
+		}
+		left := w[:k]
+		lefts := tradeForms(left)
+		for _, l := range tradeLinks {
+			if s, ok := strings.CutSuffix(left, l); ok && len(s) >= tradeMinPart {
+				lefts = append(lefts, tradeForms(s)...)
+			}
+		}
+		out = appendPairs(out, lefts, right)
+	}
+	return out
+}
+
+// tradePair is the concept of two concepts said one after the other.
+func tradePair(a, b int32) int32 { return int32(len(tradeWords)) + a*int32(len(tradeWords)) + b }
+
+func appendPairs(out, lefts, rights []int32) []int32 {
+	for _, a := range lefts {
+		for _, b := range rights {
+			if p := tradePair(a, b); !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// tradeToken is the variant every form of concept c has (WordVariants): "~energy",
+// "~steel+construction". Words are letters and digits, so no word is a token.
+func tradeToken(c int32) string {
+	n := int32(len(tradeWords))
+	if c < n {
+		return "~" + tradeWords[c]
+	}
+	c -= n
+	return "~" + tradeWords[c/n] + "+" + tradeWords[c%n]
+}
+
+// tradeTokens returns the tokens of a word's concepts, and of each concept of a word made of
+// two, so that "Stahlbau" finds "Steel Construction" written apart too.
+func tradeTokens(concepts []int32) []string {
+	n := int32(len(tradeWords))
+	var out []string
+	for _, c := range concepts {
+		out = append(out, tradeToken(c))
+		if c >= n {
+			out = append(out, tradeToken((c-n)/n), tradeToken((c-n)%n))
+		}
+	}
+	return out
+}
+
+// sameTrade reports whether two words are forms of one concept.
+func sameTrade(a, b []int32) bool {
+	for _, c := range a {
+		if slices.Contains(b, c) {
+			return true
+		}
+	}
+	return false
+}
