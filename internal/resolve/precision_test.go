@@ -2,10 +2,10 @@ package resolve
 
 import (
 	"bytes"
-	"os"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"

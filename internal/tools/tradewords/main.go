@@ -23,8 +23,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/blevesearch/snowballstem"
-	edlib "github.com/hbollon/go-edlib"
 	"github.com/blevesearch/snowballstem/english"
+	edlib "github.com/hbollon/go-edlib"
 )
 
 // languages are the dictionaries read: the languages of the countries the matcher knows
