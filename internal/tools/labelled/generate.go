@@ -502,8 +502,13 @@ func (g *generator) variant(c Company, kind string) (string, bool) {
 		return g.shortForm(c)
 	case "trade word in English":
 		b, ok := g.tradeInEnglish(c, false)
-		if !ok || len(g.byKey[canonical(b)]) > 0 {
-			return "", false // another company's name
+		if !ok {
+			return "", false
+		}
+		for _, i := range g.byKey[canonical(b)] {
+			if g.set.Companies[i].Domain != c.Domain {
+				return "", false // another company's name too
+			}
 		}
 		return legal(b), true
 	}
@@ -831,13 +836,26 @@ func (g *generator) absentQuestion() {
 	}
 }
 
-// canonical is what tells two names apart for the generator: folded, without "and" in any
+// inEnglishFolded is inEnglish folded: a trade word said in English is the same word.
+var inEnglishFolded = func() map[string]string {
+	m := map[string]string{}
+	for local, en := range inEnglish {
+		m[foldKey(local)] = foldKey(en)
+	}
+	return m
+}()
+
+// canonical is what tells two names apart for the generator: trade words in English, folded, without "and" in any
 // language and without generic words (a name with a generic word added or dropped is the same
 // name), doubled letters once, words in order. Two names with one canonical form are one
 // name, or namesakes.
 func canonical(name string) string {
 	var out []string
-	for _, w := range strings.Fields(foldKey(name)) {
+	f := " " + foldKey(name) + " "
+	for local, en := range inEnglishFolded {
+		f = strings.ReplaceAll(f, " "+local+" ", " "+en+" ")
+	}
+	for _, w := range strings.Fields(f) {
 		if genericWords[w] || w == "the" || w == "company" || w == "co" || andWords[w] {
 			continue
 		}

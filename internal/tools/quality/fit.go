@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -53,6 +54,11 @@ func Fit(ctx context.Context, o Options, path string) error {
 	for i := range qs {
 		if errs[i] != nil {
 			return errs[i]
+		}
+		// SHOW_ABSENT_TOPS=1 prints the questions whose right company is not among the
+		// candidates but whose best candidate scores more than 3: what sets Answer.
+		if c := companyCases[i]; c != nil && os.Getenv("SHOW_ABSENT_TOPS") != "" && !slices.Contains(c.Right, true) && len(c.Scores) > 0 && slices.Max(c.Scores) > 3 {
+			fmt.Printf("ABSENTTOP %.2f %s / %s: %q\n", slices.Max(c.Scores), qs[i].Group, qs[i].Kind, qs[i].CompanyName)
 		}
 		if companyCases[i] != nil {
 			cc = append(cc, *companyCases[i])
