@@ -9,7 +9,7 @@ var CompanyCalibration = Calibration{
 	Steps: []Step{
 		{From: 2.8694, P: 0.975},
 		{From: 3.1370, P: 0.993},
-		{From: 4.5610, P: 0.995},
+		{From: 4.5610, P: 0.994},
 		{From: 6.1763, P: 0.999},
 	},
 }

@@ -311,6 +311,9 @@ func TestTradeWords(t *testing.T) {
 		{"Steel Construction", "Stahlbau", true},
 		{"Steel Construction", "Stålkonstruktion", true},
 		{"Logistics", "Logistik", true},
+		{"Construction", "Construções", true}, // a Portuguese plural
+		{"Glassworks", "Glaswerke", true},     // glass and works, as the compound
+		{"Machinery", "Maskin", true},         // machinery and machine are one
 		{"Furniture", "Mobilio", true},
 		{"Shipbuilding", "Zosen", true}, // Japanese, in Latin letters
 		{"Consulting", "Consultants", true},

@@ -18,7 +18,9 @@ import (
 // Dutch and Nordic languages write them ("Stahlbau", "Staalbouw", "Maskinfabrik"). Two words
 // that are forms of one concept pair (WordSimilarity), as do two words joined and the
 // compound they are written as; the graph finds a word's forms through its concept tokens,
-// variants of every word that has concepts (WordVariants).
+// variants of every word that has concepts (WordVariants). The tokens are stored with the
+// graph's variants: a change of trade_words.tsv or of the rules here needs a migration that
+// empties company_term_variants, as migrations/00020_trade_words.sql does.
 
 // tradeSimilarity is how alike two forms of one concept are: less than a typing error in a
 // word of five letters, so that a name as written, or mistyped, comes before its translation.
@@ -67,26 +69,79 @@ func englishStem(w string) string {
 var tradeEnglish = map[string]int32{}
 
 func init() {
-	add := func(key string, c int32) {
-		tradePrefixes[key[:tradeMinPart]] = true
-		if !slices.Contains(tradeIndex[key], c) {
-			tradeIndex[key] = append(tradeIndex[key], c)
-		}
+	// The English words, each once by its stem, and their forms (language and folded form).
+	type entry struct {
+		word  string
+		forms map[[2]string]bool
 	}
+	var words []*entry
+	byStem := map[string]*entry{}
 	for _, r := range tsvRows(tradeWordsTSV) {
 		word := strings.Join(foldWords(r[0]), "")
-		stem := englishStem(word)
-		c, ok := tradeEnglish[stem]
-		if !ok {
-			c = int32(len(tradeWords))
-			tradeEnglish[stem] = c
-			tradeWords = append(tradeWords, word)
-			tradePrefixes[word[:tradeMinPart]] = true
+		e := byStem[englishStem(word)]
+		if e == nil {
+			e = &entry{word: word, forms: map[[2]string]bool{}}
+			byStem[englishStem(word)] = e
+			words = append(words, e)
 		}
 		for _, form := range list(r[2]) {
 			if ws := foldWords(form); len(ws) == 1 && len(ws[0]) >= tradeMinPart {
-				for _, k := range tradeKeys(ws[0]) {
-					add(k, c)
+				e.forms[[2]string{r[1], ws[0]}] = true
+			}
+		}
+	}
+	// English words whose translations overlap are one concept: three forms or more, and a
+	// quarter of the forms of the one with fewer ("commerce" and "trade", "lumber" and
+	// "timber"). Fewer is chance: a word of many senses ("glass", "fabric") shares one or
+	// two forms with many words.
+	concept := make([]int, len(words))
+	for i := range concept {
+		concept[i] = i
+	}
+	var root func(int) int
+	root = func(i int) int {
+		for concept[i] != i {
+			i = concept[i]
+		}
+		return i
+	}
+	for i, a := range words {
+		for j := i + 1; j < len(words); j++ {
+			b, shared := words[j], 0
+			for f := range a.forms {
+				if b.forms[f] {
+					shared++
+				}
+			}
+			// So are two whose stems are one and an ending ("machin", "machineri"), not a word
+			// ("glass", "glasswork").
+			sa, sb := englishStem(a.word), englishStem(b.word)
+			if len(sa) > len(sb) {
+				sa, sb = sb, sa
+			}
+			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 3
+			if prefix || shared >= 3 && shared*4 >= min(len(a.forms), len(b.forms)) {
+				if ra, rb := root(i), root(j); ra != rb {
+					concept[max(ra, rb)] = min(ra, rb)
+				}
+			}
+		}
+	}
+	ids := map[int]int32{}
+	for i, e := range words {
+		r := root(i)
+		if _, ok := ids[r]; !ok {
+			ids[r] = int32(len(tradeWords))
+			tradeWords = append(tradeWords, words[r].word)
+		}
+		c := ids[r]
+		tradeEnglish[englishStem(e.word)] = c
+		tradePrefixes[e.word[:tradeMinPart]] = true
+		for f := range e.forms {
+			for _, k := range tradeKeys(f[1]) {
+				tradePrefixes[k[:tradeMinPart]] = true
+				if !slices.Contains(tradeIndex[k], c) {
+					tradeIndex[k] = append(tradeIndex[k], c)
 				}
 			}
 		}
@@ -107,6 +162,9 @@ func tradeForms(w string) []int32 {
 	if len(w) > tradeMinPart && w[len(w)-1] == 's' {
 		keys = append(keys, w[:len(w)-1]) // a plural s ("Vins")
 	}
+	if s, ok := strings.CutSuffix(w, "oes"); ok && len(s) >= tradeMinPart {
+		keys = append(keys, s+"ao") // Portuguese ("Construções", construção)
+	}
 	for _, k := range keys {
 		for _, c := range tradeIndex[k] {
 			if !slices.Contains(out, c) {
@@ -117,13 +175,14 @@ func tradeForms(w string) []int32 {
 	return out
 }
 
-// tradeConcepts returns the concepts of a folded word: those it is a form of, or else the
-// pairs of concepts of two forms it is made of (tradePair).
+// tradeConcepts returns the concepts of a folded word: those it is a form of, and the pairs
+// of concepts of two forms it is made of (tradePair): "glassworks" is a concept and glass and
+// works, as "Glaswerke" is.
 func tradeConcepts(w string) []int32 {
-	if cs := tradeForms(w); len(cs) > 0 || len(w) < 2*tradeMinPart {
-		return cs
+	out := tradeForms(w)
+	if len(w) < 2*tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
+		return out
 	}
-	var out []int32
 	for k := tradeMinPart; k <= len(w)-tradeMinPart; k++ {
 		right := tradeForms(w[k:])
 		if len(right) == 0 {
