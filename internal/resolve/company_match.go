@@ -99,7 +99,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 	df := map[string]int{}
 	groups := make([]termGroup, len(probes))
 	for i := range groups {
-		groups[i].owner = i
+		groups[i].owner, groups[i].word = i, -1
 	}
 	for _, r := range expanded {
 		if r.Owner < 0 {
@@ -197,10 +197,33 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 		return scoreRows(q, rows, df, total), nil
 	}
 	// lacking is the most a candidate holding none of the terms of found[k] can score.
+	// A candidate holding none of the terms of found[k] misses its query word: a word whose
+	// probes joined with a neighbour found only terms of its own (a pair probe's variants
+	// reach the word alone: "Atlas Sy" finds atlas), or a word two of the graph's words
+	// joined in one way only, of which found[k] is a part.
+	parts := map[int]int{}
+	for _, gr := range groups {
+		if gr.word >= 0 {
+			parts[gr.word]++
+		}
+	}
 	lacking := func(k int) float64 {
 		o := found[k].owner
-		if o >= len(words) || !alone(o) {
-			return math.Inf(1) // a probe of two words joined, or a word that may pair joined
+		switch {
+		case found[k].word >= 0 && parts[found[k].word] == 2:
+			o = found[k].word
+		case o >= len(words):
+			return math.Inf(1) // a probe of two words joined
+		default:
+			for _, p := range []int{len(words) + o - 1, len(words) + o} {
+				if p >= len(words) && p < len(probes) {
+					for _, t := range groups[p].terms {
+						if !slices.Contains(found[k].terms, t) {
+							return math.Inf(1) // the word may pair joined with a neighbour
+						}
+					}
+				}
+			}
 		}
 		least := total
 		for j, gr := range found {
@@ -244,6 +267,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 // termGroup is the graph's terms a probe of a query found, and how many companies hold each.
 type termGroup struct {
 	owner int // the query word, a pair of them (companyCandidates), or a part of one
+	word  int // for a part of a query word two of the graph's words joined, that word; else -1
 	terms []string
 	dfs   []int
 	df    int // their sum
@@ -288,7 +312,7 @@ func (g graph) joinedWords(ctx context.Context, words []names.Word, owner int, m
 			}
 			gr := held[parts[r.Owner]]
 			if gr == nil {
-				gr = &termGroup{}
+				gr = &termGroup{word: parts[r.Owner].word}
 				held[parts[r.Owner]] = gr
 			}
 			gr.terms = append(gr.terms, r.Term)
