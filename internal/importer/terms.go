@@ -91,10 +91,7 @@ func applyTermDelta(ctx context.Context, tx pgx.Tx, delta map[string]int32, word
 	}
 	var v store.CompanyTermVariantsInsertParams
 	for _, a := range added {
-		for _, variant := range names.WordVariants(names.Word{Text: a.Text, Term: a.Term}) {
-			v.Variants = append(v.Variants, variant)
-			v.Terms = append(v.Terms, a.Term)
-		}
+		addVariants(&v, a.Text, a.Term)
 	}
 	if len(v.Terms) == 0 {
 		return nil
@@ -144,6 +141,14 @@ func IndexCompanyNames(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	}
 }
 
+// addVariants adds the variants of a word written text, whose term is term, to v.
+func addVariants(v *store.CompanyTermVariantsInsertParams, text, term string) {
+	for _, variant := range names.WordVariants(names.Word{Text: text, Term: term}) {
+		v.Variants = append(v.Variants, variant)
+		v.Terms = append(v.Terms, term)
+	}
+}
+
 // IndexTermVariants makes the variants of every word of the graph's company names again
 // (names.WordVariants), when the table of variants is empty while the names are indexed: after
 // a migration emptied it because the variants changed (migrations/00020_trade_words.sql). It
@@ -168,10 +173,7 @@ func IndexTermVariants(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 			}
 			var v store.CompanyTermVariantsInsertParams
 			for _, r := range rows {
-				for _, variant := range names.WordVariants(names.Word{Text: r.Text, Term: r.Term}) {
-					v.Variants = append(v.Variants, variant)
-					v.Terms = append(v.Terms, r.Term)
-				}
+				addVariants(&v, r.Text, r.Term)
 			}
 			if err := q.CompanyTermVariantsInsert(ctx, tx, v); err != nil {
 				return err
