@@ -64,6 +64,13 @@ func englishStem(w string) string {
 	return env.Current()
 }
 
+// tradeGeneralWords are the English words of general trades, which a compound's second word
+// may be: "-bau", "-technik", "-werke", "-bouw", "-teknik".
+var tradeGeneralWords = []string{"construction", "building", "technology", "engineering", "works", "industry"}
+
+// tradeGeneral holds their concepts.
+var tradeGeneral = map[int32]bool{}
+
 // tradeEnglish maps the stem of each English word, and of each phrase written as one word
 // ("realestate"), to its concept.
 var tradeEnglish = map[string]int32{}
@@ -127,6 +134,13 @@ func init() {
 			}
 		}
 	}
+	defer func() {
+		for _, w := range tradeGeneralWords {
+			if c, ok := tradeEnglish[englishStem(w)]; ok {
+				tradeGeneral[c] = true
+			}
+		}
+	}()
 	ids := map[int]int32{}
 	for i, e := range words {
 		r := root(i)
@@ -196,6 +210,15 @@ func tradeConcepts(w string) []int32 {
 			}
 		}
 		out = appendPairs(out, lefts, right)
+		// A trade compound whose second word is a general one is the first word's trade too:
+		// Heizungsbau is heating, Messtechnik measurement.
+		if slices.ContainsFunc(right, func(c int32) bool { return tradeGeneral[c] }) {
+			for _, c := range lefts {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
 	}
 	return out
 }
