@@ -24,7 +24,8 @@ type Word struct {
 	// Term is its matching form: abbreviation spelled out, then skeleton.
 	Term string
 	Kind Kind
-	// Trade are the trade concepts it is a form of (trade.go), if any.
+	// Trade are the trade concepts it is a form of (trade.go), if any; shared between words,
+	// never changed.
 	Trade []int32
 }
 

@@ -314,6 +314,7 @@ func TestTradeWords(t *testing.T) {
 		{"Construction", "Construções", true}, // a Portuguese plural
 		{"Glassworks", "Glaswerke", true},     // glass and works, as the compound
 		{"Machinery", "Maskin", true},         // machinery and machine are one
+		{"Taps", "Rubinetti", true},           // an English word of three letters, plural
 		{"Furniture", "Mobilio", true},
 		{"Shipbuilding", "Zosen", true}, // Japanese, in Latin letters
 		{"Consulting", "Consultants", true},

@@ -3,6 +3,8 @@ package names
 import (
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
@@ -67,6 +69,9 @@ func englishStem(w string) string {
 // tradeGeneralWords are the English words of general trades, which a compound's second word
 // may be: "-bau", "-technik", "-werke", "-bouw", "-teknik".
 var tradeGeneralWords = []string{"construction", "building", "technology", "engineering", "works", "industry"}
+
+// tradeEnglishPrefixes holds the first four letters of every English word.
+var tradeEnglishPrefixes = map[string]bool{}
 
 // tradeGeneral holds their concepts.
 var tradeGeneral = map[int32]bool{}
@@ -151,6 +156,7 @@ func init() {
 		c := ids[r]
 		tradeEnglish[englishStem(e.word)] = c
 		tradePrefixes[e.word[:tradeMinPart]] = true
+		tradeEnglishPrefixes[e.word[:min(4, len(e.word))]] = true
 		for f := range e.forms {
 			for _, k := range tradeKeys(f[1]) {
 				tradePrefixes[k[:tradeMinPart]] = true
@@ -167,9 +173,12 @@ func tradeForms(w string) []int32 {
 	if len(w) < tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
 		return nil
 	}
-	// An English trade word is its own concept only.
-	if c, ok := tradeEnglish[englishStem(w)]; ok {
-		return []int32{c}
+	// An English trade word is its own concept only. Its stem starts with its first four
+	// letters, or three when shorter ("tap"): only such words are stemmed.
+	if len(w) < 4 || tradeEnglishPrefixes[w[:4]] || tradeEnglishPrefixes[w[:3]] {
+		if c, ok := tradeEnglish[englishStem(w)]; ok {
+			return []int32{c}
+		}
 	}
 	var out []int32
 	keys := tradeKeys(w)
@@ -189,10 +198,41 @@ func tradeForms(w string) []int32 {
 	return out
 }
 
+// tradeMemo remembers the concepts of the words asked lately: a graph's names repeat their
+// words, and stemming and splitting each one again cost a third of taking a name apart. It is
+// emptied when it holds tradeMemoSize words.
+var (
+	tradeMemo      atomic.Pointer[sync.Map]
+	tradeMemoCount atomic.Int64
+)
+
+const tradeMemoSize = 1 << 17
+
 // tradeConcepts returns the concepts of a folded word: those it is a form of, and the pairs
 // of concepts of two forms it is made of (tradePair): "glassworks" is a concept and glass and
 // works, as "Glaswerke" is.
 func tradeConcepts(w string) []int32 {
+	if len(w) < tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
+		return nil
+	}
+	memo := tradeMemo.Load()
+	if memo == nil || tradeMemoCount.Load() >= tradeMemoSize {
+		memo = &sync.Map{}
+		tradeMemo.Store(memo)
+		tradeMemoCount.Store(0)
+	}
+	if cs, ok := memo.Load(w); ok {
+		return cs.([]int32)
+	}
+	cs := tradeConceptsOf(w)
+	if _, loaded := memo.LoadOrStore(w, cs); !loaded {
+		tradeMemoCount.Add(1)
+	}
+	return cs
+}
+
+// tradeConceptsOf is tradeConcepts without the memo.
+func tradeConceptsOf(w string) []int32 {
 	out := tradeForms(w)
 	if len(w) < 2*tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
 		return out
