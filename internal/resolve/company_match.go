@@ -247,17 +247,23 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 			cut = cut || df[t] >= maxCandidates
 		}
 	}
-	if len(found) > 1 && found[0].df > narrowAbove {
-		out, err := fetch(found[0].terms, found[1].terms)
+	// The second rarest probe that brings a term the rarest does not: two probes may find the
+	// same terms ("Facon Transport" and its words joined both find transport), and the
+	// companies holding both would be all those holding one.
+	second := slices.IndexFunc(found, func(gr termGroup) bool {
+		return slices.ContainsFunc(gr.terms, func(t string) bool { return !slices.Contains(found[0].terms, t) })
+	})
+	if second > 0 && found[0].df > narrowAbove {
+		out, err := fetch(found[0].terms, found[second].terms)
 		if err != nil || len(out) > 0 && out[0].Score >= names.CompanyCalibration.Answer {
 			return out, err
 		}
 		// The companies holding any of the rarest words that this did not fetch lack the
-		// rarest or the second rarest (the same order ranks both fetches). Such a company
-		// loses that word's weight; when the fetch is cut at maxCandidates, what it shares
-		// counts as its rarest matched term does (scoreRows), at most the rarest term of the
-		// other probes. When neither can reach floor, there is nothing more to find.
-		if cut && lacking(0) < floor && lacking(1) < floor {
+		// rarest or the second (the same order ranks both fetches). Such a company loses that
+		// word's weight; when the fetch is cut at maxCandidates, what it shares counts as its
+		// rarest matched term does (scoreRows), at most the rarest term of the other probes.
+		// When neither can reach floor, there is nothing more to find.
+		if cut && lacking(0) < floor && lacking(second) < floor {
 			return out, nil
 		}
 	}
