@@ -67,7 +67,7 @@ func ParseCompany(name string) Company {
 	words := splitWords(name)
 	out := Company{Words: make([]Word, len(words))}
 	for i, w := range words {
-		out.Words[i] = Word{Text: w, Term: Term(w), Kind: Regular, Trade: tradeConcepts(w)}
+		out.Words[i] = WordOf(w)
 	}
 	// Legal forms at the end, longest first, as many as there are ("GmbH & Co. KG").
 	end := len(words)
@@ -235,9 +235,9 @@ func WordVariants(w Word) []string {
 	return append(vs, tradeTokens(tradeConcepts(w.Text))...)
 }
 
-// TradeWord returns the word a folded text is, with its trade concepts: what a query probes
-// for two of its words written as one.
-func TradeWord(text string) Word {
+// WordOf returns the regular word a folded text is: its term and its trade concepts. A
+// query's two words written as one are probed as WordOf their texts joined.
+func WordOf(text string) Word {
 	return Word{Text: text, Term: Term(text), Kind: Regular, Trade: tradeConcepts(text)}
 }
 

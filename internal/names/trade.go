@@ -139,13 +139,6 @@ func init() {
 			}
 		}
 	}
-	defer func() {
-		for _, w := range tradeGeneralWords {
-			if c, ok := tradeEnglish[englishStem(w)]; ok {
-				tradeGeneral[c] = true
-			}
-		}
-	}()
 	ids := map[int]int32{}
 	for i, e := range words {
 		r := root(i)
@@ -164,6 +157,11 @@ func init() {
 					tradeIndex[k] = append(tradeIndex[k], c)
 				}
 			}
+		}
+	}
+	for _, w := range tradeGeneralWords {
+		if c, ok := tradeEnglish[englishStem(w)]; ok {
+			tradeGeneral[c] = true
 		}
 	}
 }

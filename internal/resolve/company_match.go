@@ -82,7 +82,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 	probes := make([]names.Word, 0, len(words)*2)
 	probes = append(probes, words...)
 	for i := 0; i+1 < len(words); i++ {
-		probes = append(probes, names.TradeWord(words[i].Text+words[i+1].Text))
+		probes = append(probes, names.WordOf(words[i].Text+words[i+1].Text))
 	}
 	var ep store.CompanyTermExpandParams
 	for i, p := range probes {
