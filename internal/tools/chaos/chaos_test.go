@@ -3,13 +3,50 @@ package chaos
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/openresolve/openresolve/internal/tools/harness"
 )
+
+// bin holds the binaries the tests run, built once (TestMain).
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := harness.TestBinaries("../../..")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run runs the chaos scenario with o (from 32 clients, a grace of two minutes, the binaries
+// built), logging its table; it returns the report, the run's log and the table. The run's
+// files stay when the test fails, to explain it.
+func run(t *testing.T, o Options) (Report, string, string) {
+	t.Helper()
+	var log bytes.Buffer
+	o.Concurrency, o.Grace, o.BinDir, o.Log = 32, 2*time.Minute, bin, &log
+	rep, err := Run(context.Background(), o)
+	require.NoError(t, err, log.String())
+	t.Cleanup(func() {
+		if !t.Failed() {
+			_ = os.RemoveAll(rep.WorkDir)
+		}
+	})
+	var table bytes.Buffer
+	rep.Print(&table)
+	t.Log("\n" + table.String())
+	return rep, log.String(), table.String()
+}
 
 // TestChaosShort is the short version of make chaos: the real binaries, built here, through
 // the same faults in 30 seconds of load from 32 clients: 3,500 requests, a tenth of them
@@ -17,27 +54,8 @@ import (
 // Idempotency-Key. Nothing lost, no repeat a killed worker does not explain, and usage exactly
 // as the resolutions came out (Report.OK).
 func TestChaosShort(t *testing.T) {
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/api", "./cmd/worker", "./cmd/openresolve")
-	build.Dir = "../../.."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-
-	var log bytes.Buffer
-	rep, err := Run(context.Background(), Options{
-		Duration: 30 * time.Second, Grace: 2 * time.Minute, Requests: 3500, Concurrency: 32,
-		BinDir: bin, Log: &log,
-	})
-	require.NoError(t, err, log.String())
-	t.Cleanup(func() {
-		if !t.Failed() { // the logs are for explaining a failure
-			_ = os.RemoveAll(rep.WorkDir)
-		}
-	})
-	var table bytes.Buffer
-	rep.Print(&table)
-	t.Log("\n" + table.String())
-	require.True(t, rep.OK(), "%s\n%s", log.String(), table.String())
+	rep, log, table := run(t, Options{Duration: 30 * time.Second, Requests: 3500})
+	require.True(t, rep.OK(), "%s\n%s", log, table)
 	require.Equal(t, rep.Sent, rep.Accepted, "every request was eventually accepted")
 	require.Equal(t, rep.Accepted, rep.Callbacks)
 	require.Equal(t, rep.Sent/BatchEvery, rep.Batches, "every batch delivered too")
@@ -58,27 +76,8 @@ func TestChaosShort(t *testing.T) {
 // usage --json` must say exactly what the resolutions are, and nothing may be lost. (Repeated
 // deliveries are TestChaosShort's and make chaos's to judge; at this load they are only logged.)
 func TestUsageUnderChaos(t *testing.T) {
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/api", "./cmd/worker", "./cmd/openresolve")
-	build.Dir = "../../.."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-
-	var log bytes.Buffer
-	rep, err := Run(context.Background(), Options{
-		Duration: 40 * time.Second, Grace: 2 * time.Minute, Requests: 10000, Concurrency: 32,
-		BinDir: bin, Log: &log,
-	})
-	require.NoError(t, err, log.String())
-	t.Cleanup(func() {
-		if !t.Failed() {
-			_ = os.RemoveAll(rep.WorkDir)
-		}
-	})
-	var table bytes.Buffer
-	rep.Print(&table)
-	t.Log("\n" + table.String())
-	require.True(t, rep.Usage.OK(), "usage: %+v\n%s", rep.Usage, table.String())
+	rep, _, table := run(t, Options{Duration: 40 * time.Second, Requests: 10000})
+	require.True(t, rep.Usage.OK(), "usage: %+v\n%s", rep.Usage, table)
 	require.Equal(t, rep.Sent, rep.Accepted)
 	require.Empty(t, rep.Lost)
 	require.Empty(t, rep.Unstored)

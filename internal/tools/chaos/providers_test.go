@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
@@ -27,11 +26,6 @@ import (
 // the job again goes on from the stored outcome. The real binaries; the moment is made
 // certain by holding a lock on people, which learning needs and the call does not.
 func TestProviderCallSurvivesKill(t *testing.T) {
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/api", "./cmd/worker", "./cmd/openresolve")
-	build.Dir = "../../.."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
 	ctx := context.Background()
 	site, err := harness.NewSite(ctx, "provkill", bin, 10, 20)
 	require.NoError(t, err)
