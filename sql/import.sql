@@ -74,6 +74,15 @@ WITH staged AS (
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
+-- GraphLoadPeopleCopy copies a batch of people into the copy of a fresh bulk load.
+-- name: GraphLoadPeopleCopy :copyfrom
+INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_words)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- GraphLoadPeopleDedupe keeps one row of each key in the copy of a fresh bulk load.
+-- name: GraphLoadPeopleDedupe :one
+SELECT graph_load_dedupe('people', 'person_id', 'age(xmin), ctid')::bigint;
+
 -- ImportEmailsStage copies a batch of emails into its staging table.
 -- name: ImportEmailsStage :copyfrom
 INSERT INTO import_emails (line, email, person_id, type, verified, md5, sha1, sha256)
@@ -104,6 +113,15 @@ WITH staged AS (
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
+-- GraphLoadEmailsCopy copies a batch of emails into the copy of a fresh bulk load.
+-- name: GraphLoadEmailsCopy :copyfrom
+INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- GraphLoadEmailsDedupe keeps one row of each key in the copy of a fresh bulk load.
+-- name: GraphLoadEmailsDedupe :one
+SELECT graph_load_dedupe('emails', 'email', 'age(xmin), ctid')::bigint;
+
 -- ImportPhonesStage copies a batch of phones into its staging table.
 -- name: ImportPhonesStage :copyfrom
 INSERT INTO import_phones (line, phone, person_id, type, country, verified)
@@ -130,6 +148,15 @@ WITH staged AS (
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
+
+-- GraphLoadPhonesCopy copies a batch of phones into the copy of a fresh bulk load.
+-- name: GraphLoadPhonesCopy :copyfrom
+INSERT INTO phones (phone, person_id, type, country, verified)
+VALUES ($1, $2, $3, $4, $5);
+
+-- GraphLoadPhonesDedupe keeps one row of each key in the copy of a fresh bulk load.
+-- name: GraphLoadPhonesDedupe :one
+SELECT graph_load_dedupe('phones', 'phone, person_id', 'age(xmin), ctid')::bigint;
 
 -- ImportNetworksStage copies a batch of networks into its staging table.
 -- name: ImportNetworksStage :copyfrom
@@ -159,6 +186,15 @@ WITH staged AS (
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
+-- GraphLoadNetworksCopy copies a batch of networks into the copy of a fresh bulk load.
+-- name: GraphLoadNetworksCopy :copyfrom
+INSERT INTO networks (cidr, company_domain, type, asn, as_org)
+VALUES ($1, $2, $3, $4, $5);
+
+-- GraphLoadNetworksDedupe keeps one row of each key in the copy of a fresh bulk load.
+-- name: GraphLoadNetworksDedupe :one
+SELECT graph_load_dedupe('networks', 'cidr', 'age(xmin), ctid')::bigint;
+
 -- ImportIPObservationsStage copies a batch of ip_observations into its staging table.
 -- name: ImportIPObservationsStage :copyfrom
 INSERT INTO import_ip_observations (line, ip, person_id, seen_at)
@@ -183,6 +219,15 @@ WITH staged AS (
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
+
+-- GraphLoadIPObservationsCopy copies a batch of ip_observations into the copy of a fresh bulk load.
+-- name: GraphLoadIPObservationsCopy :copyfrom
+INSERT INTO ip_observations (ip, person_id, seen_at)
+VALUES ($1, $2, $3);
+
+-- GraphLoadIPObservationsDedupe keeps one row of each key in the copy of a fresh bulk load.
+-- name: GraphLoadIPObservationsDedupe :one
+SELECT graph_load_dedupe('ip_observations', 'ip, person_id', 'seen_at DESC, age(xmin), ctid')::bigint;
 
 -- ImportSuppressionsStage copies a batch of suppressions into its staging table.
 -- name: ImportSuppressionsStage :copyfrom

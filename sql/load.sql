@@ -6,9 +6,20 @@ SELECT graph_load_lock(@tables::text[]);
 -- name: GraphLoadBegin :exec
 SELECT graph_load_begin(@tables::text[]);
 
+-- name: GraphLoadFresh :one
+SELECT graph_load_fresh(@tables::text[])::bool;
+
+-- name: GraphLoadPrimaryKeys :exec
+SELECT graph_load_primary_keys(@tables::text[]);
+
 -- GraphLoadScope makes this transaction's unqualified table names the copies'.
 -- name: GraphLoadScope :exec
 SELECT set_config('search_path', 'import_load, public', true);
+
+-- ImportBatchMemory lets this transaction's sorts and CTEs hold a batch in memory: at the
+-- default 4 MB a merge of 20,000 rows spilled its staged rows and their sort to disk.
+-- name: ImportBatchMemory :exec
+SELECT set_config('work_mem', '64MB', true);
 
 -- name: GraphLoadIndexes :many
 SELECT graph_load_indexes(@tables::text[])::text AS index;
@@ -35,3 +46,15 @@ SET lead_words = lead_words_of(p.title, p.keywords, p.country, p.seniority, c.le
 FROM companies c
 WHERE p.company_domain = c.domain
   AND p.lead_words IS DISTINCT FROM lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words);
+
+-- GraphLoadLeadWords is lead_words_of for people without their company's words, one row
+-- for each title, keywords, country and seniority given (the arrays of equal length): what a
+-- fresh bulk load (internal/importer) completes with the words of CompanyLeadWords.
+-- name: GraphLoadLeadWords :many
+SELECT lead_words_of((@titles::text[])[i], (@keywords::text[])[i], (@countries::text[])[i],
+    (@seniorities::text[])[i], NULL)::text AS words
+FROM generate_series(1, cardinality(@titles::text[])) AS i
+ORDER BY i;
+
+-- name: GraphLoadCompanyLeadWords :many
+SELECT domain, lead_words FROM companies WHERE domain = ANY(@domains::text[]);

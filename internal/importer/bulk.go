@@ -2,7 +2,12 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"golang.org/x/sync/errgroup"
 
@@ -78,12 +83,34 @@ func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result
 	if err := q.GraphLoadLock(ctx, lock, k.tables); err != nil {
 		return Result{}, err
 	}
+	into := intoCopy
+	if k.fresh != nil {
+		fresh, err := q.GraphLoadFresh(ctx, lock, k.tables)
+		if err != nil {
+			return Result{}, err
+		}
+		if fresh {
+			into = intoFresh
+		}
+	}
 	if err := q.GraphLoadBegin(ctx, im.Pool, k.tables); err != nil {
 		return Result{}, err
 	}
-	res, err := k.load(ctx, im, src, true)
+	if into == intoCopy {
+		if err := q.GraphLoadPrimaryKeys(ctx, im.Pool, k.tables); err != nil {
+			return Result{}, err
+		}
+	}
+	res, err := k.load(ctx, im, src, into)
 	if err != nil {
 		return Result{Rejected: res.Rejected}, err // nothing of it reached the graph
+	}
+	if into == intoFresh {
+		repeats, err := k.primaryKey(ctx, im.Pool)
+		if err != nil {
+			return Result{Rejected: res.Rejected}, err
+		}
+		res.Inserted, res.Updated = res.Inserted-repeats, res.Updated+repeats
 	}
 	indexes, err := q.GraphLoadIndexes(ctx, im.Pool, k.tables)
 	if err != nil {
@@ -112,4 +139,20 @@ func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result
 		}
 	}
 	return res, nil
+}
+
+// primaryKey adds the primary key to the copy of a fresh load. When a key came again in a
+// later batch the first try fails on it; then the rows its merge would have replaced are
+// deleted, and their number returned, before the second.
+func (k kind[T]) primaryKey(ctx context.Context, pool *pgxpool.Pool) (repeats int64, err error) {
+	q := store.New()
+	err = q.GraphLoadPrimaryKeys(ctx, pool, k.tables)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != pgerrcode.UniqueViolation {
+		return 0, err
+	}
+	if repeats, err = k.dedupe(ctx, pool); err != nil {
+		return 0, err
+	}
+	return repeats, q.GraphLoadPrimaryKeys(ctx, pool, k.tables)
 }

@@ -63,14 +63,22 @@ func (k kind[T]) importFrom(ctx context.Context, im *Importer, src Source) (Resu
 	if bulk {
 		return k.loadBulk(ctx, im, src)
 	}
-	return k.load(ctx, im, src, false)
+	return k.load(ctx, im, src, intoLive)
 }
 
-// load reads src to the end and merges its batches, into the live tables or, with bulk, into
-// their copies (bulk.go). Rows go to one of Lanes lanes by their natural key, each converting
-// and merging its own rows in the order read, on its own connection: a key's repeats stay in
-// one lane, so the last one read wins, as with one lane.
-func (k kind[T]) load(ctx context.Context, im *Importer, src Source, bulk bool) (Result, error) {
+// target is where load writes its batches.
+type target int
+
+const (
+	intoLive  target = iota // merged into the live tables
+	intoCopy                // merged into the copies of a bulk load (bulk.go)
+	intoFresh               // copied into the empty copies of a fresh bulk load, unmerged
+)
+
+// load reads src to the end and writes its batches to into. Rows go to one of Lanes lanes by
+// their natural key, each converting and writing its own rows in the order read, on its own
+// connection: a key's repeats stay in one lane, so the last one read wins, as with one lane.
+func (k kind[T]) load(ctx context.Context, im *Importer, src Source, into target) (Result, error) {
 	size := im.BatchSize
 	if size <= 0 {
 		size = 20_000
@@ -104,7 +112,7 @@ func (k kind[T]) load(ctx context.Context, im *Importer, src Source, bulk bool) 
 		wg.Add(1)
 		go func(in <-chan []Record) {
 			defer wg.Done()
-			err := k.lane(ctx, im, in, size, bulk, reject, func(rows, inserted, suppressed int64) {
+			err := k.lane(ctx, im, in, size, into, reject, func(rows, inserted, suppressed int64) {
 				mu.Lock()
 				defer mu.Unlock()
 				res.Inserted += inserted
@@ -174,13 +182,33 @@ func (k kind[T]) load(ctx context.Context, im *Importer, src Source, bulk bool) 
 	return res, readErr
 }
 
-// lane converts the records it is given and merges them in batches of size, one after the
-// other, telling done what each batch did.
-func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, size int, bulk bool,
+// lane converts the records it is given and writes them in batches of size, one after the
+// other, telling done what each batch did. A batch of a fresh load holds each key once: a
+// key that comes again ends the batch, so that the batches that hold a key commit in the order
+// read (graph_load_dedupe keeps the newest).
+func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, size int, into target,
 	reject func(line int, reason string), done func(rows, inserted, suppressed int64)) error {
 	rows := make([]T, 0, size)
+	var keys map[string]struct{}
+	var words *leadWords
+	if into == intoFresh {
+		keys, words = make(map[string]struct{}, size), newLeadWords()
+	}
 	flush := func() error {
-		inserted, suppressed, err := k.upsert(ctx, im.Pool, rows, bulk)
+		var inserted, suppressed int64
+		var err error
+		if into == intoFresh {
+			err = pgx.BeginFunc(ctx, im.Pool, func(tx pgx.Tx) error {
+				if err := store.New().GraphLoadScope(ctx, tx); err != nil {
+					return err
+				}
+				return k.fresh(ctx, tx, rows, words)
+			})
+			inserted = int64(len(rows))
+			clear(keys)
+		} else {
+			inserted, suppressed, err = k.upsert(ctx, im.Pool, rows, into == intoCopy)
+		}
 		if err != nil {
 			return err
 		}
@@ -194,6 +222,15 @@ func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, siz
 			if err != nil {
 				reject(rec.Line, err.Error())
 				continue
+			}
+			if keys != nil {
+				key := k.key(row)
+				if _, again := keys[key]; again {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+				keys[key] = struct{}{}
 			}
 			rows = append(rows, row)
 			if len(rows) == size {
@@ -221,8 +258,12 @@ func (im *Importer) reject(res *Result, line int, reason string) {
 // of a bulk load, and leaves to the load what after does.
 func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T, bulk bool) (inserted, suppressed int64, err error) {
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		q := store.New()
+		if err := q.ImportBatchMemory(ctx, tx); err != nil {
+			return err
+		}
 		if bulk {
-			if err := store.New().GraphLoadScope(ctx, tx); err != nil {
+			if err := q.GraphLoadScope(ctx, tx); err != nil {
 				return err
 			}
 		}

@@ -43,6 +43,12 @@ type kind[T any] struct {
 	// route names the natural key of a record as convert would normalize it, so that its
 	// repeats go to the same lane (Importer.Lanes); nil keeps the kind in one lane.
 	route func(f fields) string
+	// fresh, when set, writes a batch straight into the copy of a fresh bulk load (bulk.go),
+	// with what merge derives; key is a row's natural key, and dedupe keeps one row of each
+	// key in the copy, the one merge would have kept.
+	fresh  func(ctx context.Context, tx pgx.Tx, rows []T, words *leadWords) error
+	key    func(row T) string
+	dedupe func(ctx context.Context, db store.DBTX) (int64, error)
 }
 
 // importer imports one kind, whatever its row type.
@@ -59,19 +65,25 @@ var kinds = func() map[string]importer {
 			tables: []string{"companies", "company_terms", "company_term_texts", "company_term_variants"}},
 		"people": kind[store.ImportPeopleStageParams]{
 			convert: convertPerson, stage: q.ImportPeopleStage, merge: q.ImportPeopleMerge, tables: []string{"people"},
-			route: routePerson},
+			route: routePerson, fresh: freshPeople, dedupe: q.GraphLoadPeopleDedupe,
+			key: func(r store.ImportPeopleStageParams) string { return r.PersonID }},
 		"emails": kind[store.ImportEmailsStageParams]{
 			convert: convertEmail, stage: q.ImportEmailsStage, merge: q.ImportEmailsMerge, tables: []string{"emails"},
-			route: routeEmail},
+			route: routeEmail, fresh: freshEmails, dedupe: q.GraphLoadEmailsDedupe,
+			key: func(r store.ImportEmailsStageParams) string { return r.Email }},
 		"phones": kind[store.ImportPhonesStageParams]{
 			convert: convertPhone, stage: q.ImportPhonesStage, merge: q.ImportPhonesMerge, tables: []string{"phones"},
-			route: routePerson},
+			route: routePerson, fresh: freshPhones, dedupe: q.GraphLoadPhonesDedupe,
+			key: func(r store.ImportPhonesStageParams) string { return r.Phone + "\x00" + r.PersonID }},
 		"networks": kind[store.ImportNetworksStageParams]{
 			convert: convertNetwork, stage: q.ImportNetworksStage, merge: q.ImportNetworksMerge, tables: []string{"networks"},
-			route: routeNetwork},
+			route: routeNetwork, fresh: freshNetworks, dedupe: q.GraphLoadNetworksDedupe,
+			key: func(r store.ImportNetworksStageParams) string { return r.CIDR.String() }},
 		"ip_observations": kind[store.ImportIPObservationsStageParams]{
 			convert: convertObservation, stage: q.ImportIPObservationsStage, merge: q.ImportIPObservationsMerge,
-			tables: []string{"ip_observations"}, route: routePerson},
+			tables: []string{"ip_observations"}, route: routePerson, fresh: freshObservations,
+			dedupe: q.GraphLoadIPObservationsDedupe,
+			key:    func(r store.ImportIPObservationsStageParams) string { return r.IP.String() + "\x00" + r.PersonID }},
 		"suppressions": kind[store.ImportSuppressionsStageParams]{
 			convert: convertSuppression, stage: q.ImportSuppressionsStage, merge: q.ImportSuppressionsMerge},
 	}

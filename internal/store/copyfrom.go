@@ -9,6 +9,197 @@ import (
 	"context"
 )
 
+// iteratorForGraphLoadEmailsCopy implements pgx.CopyFromSource.
+type iteratorForGraphLoadEmailsCopy struct {
+	rows                 []GraphLoadEmailsCopyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForGraphLoadEmailsCopy) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForGraphLoadEmailsCopy) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Email,
+		r.rows[0].PersonID,
+		r.rows[0].Type,
+		r.rows[0].Verified,
+		r.rows[0].MD5,
+		r.rows[0].SHA1,
+		r.rows[0].SHA256,
+	}, nil
+}
+
+func (r iteratorForGraphLoadEmailsCopy) Err() error {
+	return nil
+}
+
+// GraphLoadEmailsCopy copies a batch of emails into the copy of a fresh bulk load.
+func (q *Queries) GraphLoadEmailsCopy(ctx context.Context, db DBTX, arg []GraphLoadEmailsCopyParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"emails"}, []string{"email", "person_id", "type", "verified", "md5", "sha1", "sha256"}, &iteratorForGraphLoadEmailsCopy{rows: arg})
+}
+
+// iteratorForGraphLoadIPObservationsCopy implements pgx.CopyFromSource.
+type iteratorForGraphLoadIPObservationsCopy struct {
+	rows                 []GraphLoadIPObservationsCopyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForGraphLoadIPObservationsCopy) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForGraphLoadIPObservationsCopy) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].IP,
+		r.rows[0].PersonID,
+		r.rows[0].SeenAt,
+	}, nil
+}
+
+func (r iteratorForGraphLoadIPObservationsCopy) Err() error {
+	return nil
+}
+
+// GraphLoadIPObservationsCopy copies a batch of ip_observations into the copy of a fresh bulk load.
+func (q *Queries) GraphLoadIPObservationsCopy(ctx context.Context, db DBTX, arg []GraphLoadIPObservationsCopyParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"ip_observations"}, []string{"ip", "person_id", "seen_at"}, &iteratorForGraphLoadIPObservationsCopy{rows: arg})
+}
+
+// iteratorForGraphLoadNetworksCopy implements pgx.CopyFromSource.
+type iteratorForGraphLoadNetworksCopy struct {
+	rows                 []GraphLoadNetworksCopyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForGraphLoadNetworksCopy) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForGraphLoadNetworksCopy) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].CIDR,
+		r.rows[0].CompanyDomain,
+		r.rows[0].Type,
+		r.rows[0].ASN,
+		r.rows[0].ASOrg,
+	}, nil
+}
+
+func (r iteratorForGraphLoadNetworksCopy) Err() error {
+	return nil
+}
+
+// GraphLoadNetworksCopy copies a batch of networks into the copy of a fresh bulk load.
+func (q *Queries) GraphLoadNetworksCopy(ctx context.Context, db DBTX, arg []GraphLoadNetworksCopyParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"networks"}, []string{"cidr", "company_domain", "type", "asn", "as_org"}, &iteratorForGraphLoadNetworksCopy{rows: arg})
+}
+
+// iteratorForGraphLoadPeopleCopy implements pgx.CopyFromSource.
+type iteratorForGraphLoadPeopleCopy struct {
+	rows                 []GraphLoadPeopleCopyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForGraphLoadPeopleCopy) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForGraphLoadPeopleCopy) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].PersonID,
+		r.rows[0].FullName,
+		r.rows[0].FirstName,
+		r.rows[0].LastName,
+		r.rows[0].Title,
+		r.rows[0].Seniority,
+		r.rows[0].CompanyDomain,
+		r.rows[0].LinkedInURL,
+		r.rows[0].Country,
+		r.rows[0].Keywords,
+		r.rows[0].LeadWords,
+	}, nil
+}
+
+func (r iteratorForGraphLoadPeopleCopy) Err() error {
+	return nil
+}
+
+// GraphLoadPeopleCopy copies a batch of people into the copy of a fresh bulk load.
+func (q *Queries) GraphLoadPeopleCopy(ctx context.Context, db DBTX, arg []GraphLoadPeopleCopyParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"people"}, []string{"person_id", "full_name", "first_name", "last_name", "title", "seniority", "company_domain", "linkedin_url", "country", "keywords", "lead_words"}, &iteratorForGraphLoadPeopleCopy{rows: arg})
+}
+
+// iteratorForGraphLoadPhonesCopy implements pgx.CopyFromSource.
+type iteratorForGraphLoadPhonesCopy struct {
+	rows                 []GraphLoadPhonesCopyParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForGraphLoadPhonesCopy) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForGraphLoadPhonesCopy) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].Phone,
+		r.rows[0].PersonID,
+		r.rows[0].Type,
+		r.rows[0].Country,
+		r.rows[0].Verified,
+	}, nil
+}
+
+func (r iteratorForGraphLoadPhonesCopy) Err() error {
+	return nil
+}
+
+// GraphLoadPhonesCopy copies a batch of phones into the copy of a fresh bulk load.
+func (q *Queries) GraphLoadPhonesCopy(ctx context.Context, db DBTX, arg []GraphLoadPhonesCopyParams) (int64, error) {
+	return db.CopyFrom(ctx, []string{"phones"}, []string{"phone", "person_id", "type", "country", "verified"}, &iteratorForGraphLoadPhonesCopy{rows: arg})
+}
+
 // iteratorForImportCompaniesStage implements pgx.CopyFromSource.
 type iteratorForImportCompaniesStage struct {
 	rows                 []ImportCompaniesStageParams

@@ -11,6 +11,112 @@ import (
 	"time"
 )
 
+type GraphLoadEmailsCopyParams struct {
+	Email    string
+	PersonID string
+	Type     string
+	Verified bool
+	MD5      string
+	SHA1     string
+	SHA256   string
+}
+
+const graphLoadEmailsDedupe = `-- name: GraphLoadEmailsDedupe :one
+SELECT graph_load_dedupe('emails', 'email', 'age(xmin), ctid')::bigint
+`
+
+// GraphLoadEmailsDedupe keeps one row of each key in the copy of a fresh bulk load.
+func (q *Queries) GraphLoadEmailsDedupe(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, graphLoadEmailsDedupe)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+type GraphLoadIPObservationsCopyParams struct {
+	IP       netip.Addr
+	PersonID string
+	SeenAt   time.Time
+}
+
+const graphLoadIPObservationsDedupe = `-- name: GraphLoadIPObservationsDedupe :one
+SELECT graph_load_dedupe('ip_observations', 'ip, person_id', 'seen_at DESC, age(xmin), ctid')::bigint
+`
+
+// GraphLoadIPObservationsDedupe keeps one row of each key in the copy of a fresh bulk load.
+func (q *Queries) GraphLoadIPObservationsDedupe(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, graphLoadIPObservationsDedupe)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+type GraphLoadNetworksCopyParams struct {
+	CIDR          netip.Prefix
+	CompanyDomain *string
+	Type          string
+	ASN           *int64
+	ASOrg         *string
+}
+
+const graphLoadNetworksDedupe = `-- name: GraphLoadNetworksDedupe :one
+SELECT graph_load_dedupe('networks', 'cidr', 'age(xmin), ctid')::bigint
+`
+
+// GraphLoadNetworksDedupe keeps one row of each key in the copy of a fresh bulk load.
+func (q *Queries) GraphLoadNetworksDedupe(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, graphLoadNetworksDedupe)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+type GraphLoadPeopleCopyParams struct {
+	PersonID      string
+	FullName      string
+	FirstName     *string
+	LastName      *string
+	Title         *string
+	Seniority     *string
+	CompanyDomain *string
+	LinkedInURL   *string
+	Country       *string
+	Keywords      string
+	LeadWords     string
+}
+
+const graphLoadPeopleDedupe = `-- name: GraphLoadPeopleDedupe :one
+SELECT graph_load_dedupe('people', 'person_id', 'age(xmin), ctid')::bigint
+`
+
+// GraphLoadPeopleDedupe keeps one row of each key in the copy of a fresh bulk load.
+func (q *Queries) GraphLoadPeopleDedupe(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, graphLoadPeopleDedupe)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+type GraphLoadPhonesCopyParams struct {
+	Phone    string
+	PersonID string
+	Type     string
+	Country  *string
+	Verified bool
+}
+
+const graphLoadPhonesDedupe = `-- name: GraphLoadPhonesDedupe :one
+SELECT graph_load_dedupe('phones', 'phone, person_id', 'age(xmin), ctid')::bigint
+`
+
+// GraphLoadPhonesDedupe keeps one row of each key in the copy of a fresh bulk load.
+func (q *Queries) GraphLoadPhonesDedupe(ctx context.Context, db DBTX) (int64, error) {
+	row := db.QueryRow(ctx, graphLoadPhonesDedupe)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const importCompaniesMerge = `-- name: ImportCompaniesMerge :one
 WITH staged AS (
     DELETE FROM import_companies WHERE batch = txid_current() RETURNING batch, line, domain, name, aliases, name_terms, linkedin_url, address, city, region, postal_code, country, employees, industry, description, keywords, founded, false AS suppressed

@@ -27,6 +27,46 @@ func (q *Queries) GraphLoadBegin(ctx context.Context, db DBTX, tables []string) 
 	return err
 }
 
+const graphLoadCompanyLeadWords = `-- name: GraphLoadCompanyLeadWords :many
+SELECT domain, lead_words FROM companies WHERE domain = ANY($1::text[])
+`
+
+type GraphLoadCompanyLeadWordsRow struct {
+	Domain    string
+	LeadWords *string
+}
+
+func (q *Queries) GraphLoadCompanyLeadWords(ctx context.Context, db DBTX, domains []string) ([]GraphLoadCompanyLeadWordsRow, error) {
+	rows, err := db.Query(ctx, graphLoadCompanyLeadWords, domains)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []GraphLoadCompanyLeadWordsRow
+	for rows.Next() {
+		var i GraphLoadCompanyLeadWordsRow
+		if err := rows.Scan(&i.Domain, &i.LeadWords); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const graphLoadFresh = `-- name: GraphLoadFresh :one
+SELECT graph_load_fresh($1::text[])::bool
+`
+
+func (q *Queries) GraphLoadFresh(ctx context.Context, db DBTX, tables []string) (bool, error) {
+	row := db.QueryRow(ctx, graphLoadFresh, tables)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const graphLoadIndex = `-- name: GraphLoadIndex :exec
 SELECT graph_load_index($1::text)
 `
@@ -60,6 +100,48 @@ func (q *Queries) GraphLoadIndexes(ctx context.Context, db DBTX, tables []string
 	return items, nil
 }
 
+const graphLoadLeadWords = `-- name: GraphLoadLeadWords :many
+SELECT lead_words_of(($1::text[])[i], ($2::text[])[i], ($3::text[])[i],
+    ($4::text[])[i], NULL)::text AS words
+FROM generate_series(1, cardinality($1::text[])) AS i
+ORDER BY i
+`
+
+type GraphLoadLeadWordsParams struct {
+	Titles      []string
+	Keywords    []string
+	Countries   []string
+	Seniorities []string
+}
+
+// GraphLoadLeadWords is lead_words_of for people without their company's words, one row
+// for each title, keywords, country and seniority given (the arrays of equal length): what a
+// fresh bulk load (internal/importer) completes with the words of CompanyLeadWords.
+func (q *Queries) GraphLoadLeadWords(ctx context.Context, db DBTX, arg GraphLoadLeadWordsParams) ([]string, error) {
+	rows, err := db.Query(ctx, graphLoadLeadWords,
+		arg.Titles,
+		arg.Keywords,
+		arg.Countries,
+		arg.Seniorities,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var words string
+		if err := rows.Scan(&words); err != nil {
+			return nil, err
+		}
+		items = append(items, words)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const graphLoadLock = `-- name: GraphLoadLock :exec
 
 SELECT graph_load_lock($1::text[])
@@ -68,6 +150,15 @@ SELECT graph_load_lock($1::text[])
 // The bulk load's steps (migrations/00015_graph_load.sql, internal/importer/bulk.go).
 func (q *Queries) GraphLoadLock(ctx context.Context, db DBTX, tables []string) error {
 	_, err := db.Exec(ctx, graphLoadLock, tables)
+	return err
+}
+
+const graphLoadPrimaryKeys = `-- name: GraphLoadPrimaryKeys :exec
+SELECT graph_load_primary_keys($1::text[])
+`
+
+func (q *Queries) GraphLoadPrimaryKeys(ctx context.Context, db DBTX, tables []string) error {
+	_, err := db.Exec(ctx, graphLoadPrimaryKeys, tables)
 	return err
 }
 
@@ -101,6 +192,17 @@ func (q *Queries) GraphTableBytes(ctx context.Context, db DBTX, tables []string)
 	var column_1 int64
 	err := row.Scan(&column_1)
 	return column_1, err
+}
+
+const importBatchMemory = `-- name: ImportBatchMemory :exec
+SELECT set_config('work_mem', '64MB', true)
+`
+
+// ImportBatchMemory lets this transaction's sorts and CTEs hold a batch in memory: at the
+// default 4 MB a merge of 20,000 rows spilled its staged rows and their sort to disk.
+func (q *Queries) ImportBatchMemory(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, importBatchMemory)
+	return err
 }
 
 const peopleLeadWordsRefreshAll = `-- name: PeopleLeadWordsRefreshAll :execrows

@@ -33,6 +33,9 @@ type Kind struct {
 	Derived [][2]string
 	// Join adds tables to what Derived reads, as a FROM clause continues after src.
 	Join string
+	// Fresh kinds load into empty tables without the merge (bulk.go): a batch is copied
+	// straight into the bulk load's copy, with Derived computed by the importer.
+	Fresh bool
 	// Suppressed names, for a staged row, the suppressed identifiers it carries (SQL
 	// expressions of its columns whose SHA-256 is looked up in suppressions); such a row is
 	// skipped and counted.
@@ -43,14 +46,14 @@ type Kind struct {
 // and the suppression list.
 var Kinds = []Kind{
 	{Table: "companies", Key: []string{"domain"}, Touch: true},
-	{Table: "people", Key: []string{"person_id"}, Touch: true,
+	{Table: "people", Key: []string{"person_id"}, Touch: true, Fresh: true,
 		Derived:    [][2]string{{"lead_words", "lead_words_of(src.title, src.keywords, src.country, src.seniority, c.lead_words)"}},
 		Join:       "LEFT JOIN companies c ON c.domain = src.company_domain",
 		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
-	{Table: "emails", Key: []string{"email"}, Suppressed: []string{"email", "person_id"}},
-	{Table: "phones", Key: []string{"phone", "person_id"}, Suppressed: []string{"phone", "person_id"}},
-	{Table: "networks", Key: []string{"cidr"}},
-	{Table: "ip_observations", Key: []string{"ip", "person_id"}, Order: "seen_at DESC",
+	{Table: "emails", Key: []string{"email"}, Fresh: true, Suppressed: []string{"email", "person_id"}},
+	{Table: "phones", Key: []string{"phone", "person_id"}, Fresh: true, Suppressed: []string{"phone", "person_id"}},
+	{Table: "networks", Key: []string{"cidr"}, Fresh: true},
+	{Table: "ip_observations", Key: []string{"ip", "person_id"}, Order: "seen_at DESC", Fresh: true,
 		Update:     map[string]string{"seen_at": "greatest(ip_observations.seen_at, excluded.seen_at)"},
 		Suppressed: []string{"person_id"}},
 	{Table: "suppressions", Key: []string{"hash"},
@@ -140,6 +143,31 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	fmt.Fprintf(b, "    ON CONFLICT (%s) DO UPDATE SET\n        %s\n    WHERE %s\n", key, strings.Join(set, ",\n        "), unchanged)
 	fmt.Fprintf(b, "    RETURNING (xmax = 0) AS inserted\n)\n")
 	fmt.Fprintf(b, "SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];\n")
+	if k.Fresh {
+		writeFresh(b, k, insert)
+	}
+}
+
+// writeFresh writes the statements of a fresh bulk load: the copy of a batch into the
+// table's copy (unqualified, in the transaction GraphLoadScope points at the copies), and the
+// removal of a key's rows but the one the merge would keep: the first in the kind's order,
+// then the newest batch's.
+func writeFresh(b *bytes.Buffer, k Kind, insert []string) {
+	name := goName(k.Table)
+	params := make([]string, len(insert))
+	for i := range params {
+		params[i] = fmt.Sprintf("$%d", i+1)
+	}
+	fmt.Fprintf(b, "\n-- GraphLoad%sCopy copies a batch of %s into the copy of a fresh bulk load.\n", name, k.Table)
+	fmt.Fprintf(b, "-- name: GraphLoad%sCopy :copyfrom\n", name)
+	fmt.Fprintf(b, "INSERT INTO %s (%s)\nVALUES (%s);\n", k.Table, strings.Join(insert, ", "), strings.Join(params, ", "))
+	winner := "age(xmin), ctid"
+	if k.Order != "" {
+		winner = k.Order + ", " + winner
+	}
+	fmt.Fprintf(b, "\n-- GraphLoad%sDedupe keeps one row of each key in the copy of a fresh bulk load.\n", name)
+	fmt.Fprintf(b, "-- name: GraphLoad%sDedupe :one\n", name)
+	fmt.Fprintf(b, "SELECT graph_load_dedupe('%s', '%s', '%s')::bigint;\n", k.Table, strings.Join(k.Key, ", "), winner)
 }
 
 var (

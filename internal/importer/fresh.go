@@ -1,0 +1,140 @@
+package importer
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/openresolve/openresolve/internal/store"
+)
+
+// The writers of a fresh bulk load (bulk.go): each batch goes straight into the copy of its
+// table, with what the kind's merge (sql/import.sql) derives.
+
+func freshEmails(ctx context.Context, tx pgx.Tx, rows []store.ImportEmailsStageParams, _ *leadWords) error {
+	out := make([]store.GraphLoadEmailsCopyParams, len(rows))
+	for i, r := range rows {
+		out[i] = store.GraphLoadEmailsCopyParams{Email: r.Email, PersonID: r.PersonID, Type: r.Type,
+			Verified: r.Verified, MD5: r.MD5, SHA1: r.SHA1, SHA256: r.SHA256}
+	}
+	_, err := store.New().GraphLoadEmailsCopy(ctx, tx, out)
+	return err
+}
+
+func freshPhones(ctx context.Context, tx pgx.Tx, rows []store.ImportPhonesStageParams, _ *leadWords) error {
+	out := make([]store.GraphLoadPhonesCopyParams, len(rows))
+	for i, r := range rows {
+		out[i] = store.GraphLoadPhonesCopyParams{Phone: r.Phone, PersonID: r.PersonID, Type: r.Type,
+			Country: r.Country, Verified: r.Verified}
+	}
+	_, err := store.New().GraphLoadPhonesCopy(ctx, tx, out)
+	return err
+}
+
+func freshNetworks(ctx context.Context, tx pgx.Tx, rows []store.ImportNetworksStageParams, _ *leadWords) error {
+	out := make([]store.GraphLoadNetworksCopyParams, len(rows))
+	for i, r := range rows {
+		out[i] = store.GraphLoadNetworksCopyParams{CIDR: r.CIDR, CompanyDomain: r.CompanyDomain, Type: r.Type,
+			ASN: r.ASN, ASOrg: r.ASOrg}
+	}
+	_, err := store.New().GraphLoadNetworksCopy(ctx, tx, out)
+	return err
+}
+
+func freshObservations(ctx context.Context, tx pgx.Tx, rows []store.ImportIPObservationsStageParams, _ *leadWords) error {
+	out := make([]store.GraphLoadIPObservationsCopyParams, len(rows))
+	for i, r := range rows {
+		out[i] = store.GraphLoadIPObservationsCopyParams{IP: r.IP, PersonID: r.PersonID, SeenAt: r.SeenAt}
+	}
+	_, err := store.New().GraphLoadIPObservationsCopy(ctx, tx, out)
+	return err
+}
+
+func freshPeople(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStageParams, words *leadWords) error {
+	lead, err := words.of(ctx, tx, rows)
+	if err != nil {
+		return err
+	}
+	out := make([]store.GraphLoadPeopleCopyParams, len(rows))
+	for i, r := range rows {
+		out[i] = store.GraphLoadPeopleCopyParams{PersonID: r.PersonID, FullName: r.FullName, FirstName: r.FirstName,
+			LastName: r.LastName, Title: r.Title, Seniority: r.Seniority, CompanyDomain: r.CompanyDomain,
+			LinkedInURL: r.LinkedInURL, Country: r.Country, Keywords: r.Keywords, LeadWords: lead[i]}
+	}
+	_, err = store.New().GraphLoadPeopleCopy(ctx, tx, out)
+	return err
+}
+
+// leadWords computes people.lead_words as the people merge does, lead_words_of(title,
+// keywords, country, seniority, the company's lead_words), in two parts: the person's own
+// words, by Postgres's lead_words_of without a company, asked once for each title, keywords,
+// country and seniority a lane meets (a vendor's file repeats them: the demo's million people
+// have 71 titles and keywords), and the company's words, appended as lead_words_of appends
+// them. to_tsvector stays Postgres's, so the words are the ones a question is parsed into.
+type leadWords struct {
+	own map[string]string // the own words by ownKey, for the lane's last batches
+}
+
+// leadWordsRemembered bounds what a lane remembers: past it, it starts again.
+const leadWordsRemembered = 100_000
+
+func newLeadWords() *leadWords { return &leadWords{own: map[string]string{}} }
+
+func ownKey(r store.ImportPeopleStageParams) string {
+	return deref(r.Title) + "\x00" + r.Keywords + "\x00" + deref(r.Country) + "\x00" + deref(r.Seniority)
+}
+
+// of returns the lead words of each row.
+func (w *leadWords) of(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStageParams) ([]string, error) {
+	q := store.New()
+	if len(w.own) > leadWordsRemembered {
+		clear(w.own)
+	}
+	var ask store.GraphLoadLeadWordsParams
+	asked := map[string]bool{}
+	domains, seen := []string{}, map[string]bool{}
+	for _, r := range rows {
+		if k := ownKey(r); !asked[k] {
+			if _, ok := w.own[k]; !ok {
+				asked[k] = true
+				ask.Titles = append(ask.Titles, deref(r.Title))
+				ask.Keywords = append(ask.Keywords, r.Keywords)
+				ask.Countries = append(ask.Countries, deref(r.Country))
+				ask.Seniorities = append(ask.Seniorities, deref(r.Seniority))
+			}
+		}
+		if d := deref(r.CompanyDomain); d != "" && !seen[d] {
+			seen[d] = true
+			domains = append(domains, d)
+		}
+	}
+	if len(ask.Titles) > 0 {
+		got, err := q.GraphLoadLeadWords(ctx, tx, ask)
+		if err != nil {
+			return nil, err
+		}
+		for i, words := range got {
+			w.own[ask.Titles[i]+"\x00"+ask.Keywords[i]+"\x00"+ask.Countries[i]+"\x00"+ask.Seniorities[i]] = words
+		}
+	}
+	company := make(map[string]string, len(domains))
+	if len(domains) > 0 {
+		got, err := q.GraphLoadCompanyLeadWords(ctx, tx, domains)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range got {
+			company[c.Domain] = deref(c.LeadWords)
+		}
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = w.own[ownKey(r)]
+		// lead_words_of: ltrim(own || coalesce(' ' || nullif(company, ''), '')).
+		if c := company[deref(r.CompanyDomain)]; c != "" {
+			out[i] = strings.TrimLeft(out[i]+" "+c, " ")
+		}
+	}
+	return out, nil
+}
