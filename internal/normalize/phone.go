@@ -32,10 +32,8 @@ func Phone(s, defaultCountry string) (e164, country string, err error) {
 			return "", "", ErrInvalidPhone
 		}
 	}
-	// IsValidNumber is this check after finding the region, which is the costly part (the
-	// phones file of an import was bound by it): find it once for both.
-	country = phonenumbers.GetRegionCodeForNumber(n)
-	if !phonenumbers.IsValidNumberForRegion(n, country) {
+	country, ok = regionOf(n)
+	if !ok {
 		return "", "", ErrInvalidPhone
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), country, nil
@@ -91,6 +89,46 @@ var nationalPrefixes = sync.OnceValue(func() map[int][]*regexp.Regexp {
 		if p := md.GetNationalPrefixForParsing(); p != "" {
 			cc := int(md.GetCountryCode())
 			out[cc] = append(out[cc], regexp.MustCompile("^(?:"+p+")"))
+		}
+	}
+	return out
+})
+
+// regionOf is phonenumbers.GetRegionCodeForNumber and then IsValidNumberForRegion (which is
+// IsValidNumber once the region is known), without checking the number's types twice: of a
+// calling code shared by several regions (+1, +44, +7) the region is the first whose leading
+// digits match or, for one without leading digits, whose types the number matches, which
+// makes it valid there. Matching the types is most of a phone's time in an import.
+func regionOf(n *phonenumbers.PhoneNumber) (string, bool) {
+	regions := phonenumbers.GetRegionCodesForCountryCode(int(n.GetCountryCode()))
+	if len(regions) <= 1 {
+		region := phonenumbers.GetRegionCodeForNumber(n)
+		return region, phonenumbers.IsValidNumberForRegion(n, region)
+	}
+	national := phonenumbers.GetNationalSignificantNumber(n)
+	for _, region := range regions {
+		if lead := leadingDigits()[region]; lead != nil {
+			if lead.MatchString(national) {
+				return region, phonenumbers.IsValidNumberForRegion(n, region)
+			}
+		} else if phonenumbers.IsValidNumberForRegion(n, region) {
+			return region, true
+		}
+	}
+	return "", false
+}
+
+// leadingDigits are, by region, the leading digits that tell its numbers from those of the
+// other regions of its calling code (libphonenumber's metadata), anchored at the start.
+var leadingDigits = sync.OnceValue(func() map[string]*regexp.Regexp {
+	out := map[string]*regexp.Regexp{}
+	c, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		panic(err) // the metadata is compiled in
+	}
+	for _, md := range c.GetMetadata() {
+		if p := md.GetLeadingDigits(); p != "" {
+			out[md.GetId()] = regexp.MustCompile("^(?:" + p + ")")
 		}
 	}
 	return out
