@@ -261,11 +261,12 @@ func convertCompany(f fields, line int32) (store.ImportCompaniesStageParams, err
 	if e.err != nil {
 		return store.ImportCompaniesStageParams{}, e.err
 	}
-	if len(names.ParseCompany(name).Terms()) == 0 {
+	parsed := names.ParseCompany(name)
+	if len(parsed.Terms()) == 0 {
 		return store.ImportCompaniesStageParams{}, errors.New("name: has no letters or digits")
 	}
 	return store.ImportCompaniesStageParams{Line: line, Domain: *domain, Name: name, Aliases: aliases,
-		NameTerms: names.CompanyTerms(name, aliases), LinkedInURL: linkedin, Address: address, City: city,
+		NameTerms: names.CompanyTermsOf(parsed, aliases), LinkedInURL: linkedin, Address: address, City: city,
 		Region: region, PostalCode: postal, Country: country, Employees: int32p(employees), Industry: industry,
 		Description: description, Keywords: strings.Join(f.list("keywords"), "; "), Founded: int32p(founded)}, nil
 }

@@ -213,7 +213,12 @@ func CompanyWords(name string, aliases []string) []Word {
 
 // CompanyTerms returns the distinct terms of a company's name and aliases, sorted.
 func CompanyTerms(name string, aliases []string) []string {
-	out := ParseCompany(name).Terms()
+	return CompanyTermsOf(ParseCompany(name), aliases)
+}
+
+// CompanyTermsOf is CompanyTerms of a name already parsed.
+func CompanyTermsOf(name Company, aliases []string) []string {
+	out := name.Terms()
 	for _, a := range aliases {
 		out = append(out, ParseCompany(a).Terms()...)
 	}
