@@ -140,7 +140,7 @@ FROM (SELECT
       FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
            LATERAL (SELECT
                     FROM people
-                    WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                    WHERE lead_keys(lead_words, lead_segment) COLLATE "C" @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                       AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
       WHERE q.n > 0
       LIMIT @count_to::int) AS m;
@@ -155,7 +155,7 @@ WITH q AS (
     FROM q, generate_series(0, cardinality(q.terms) / greatest(q.n, 1) - 1) AS g(s),
          LATERAL (SELECT person_id, seniority
                   FROM people
-                  WHERE lead_keys(lead_words, lead_segment) @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
+                  WHERE lead_keys(lead_words, lead_segment) COLLATE "C" @> q.terms[g.s * q.n + 1 : g.s * q.n + q.n]
                     AND (q.title = '' OR people.title ILIKE '%' || q.title || '%')) AS p
     WHERE q.n > 0
     LIMIT @count_to::int
@@ -173,7 +173,7 @@ WITH q AS (
 )
 SELECT p.person_id
 FROM people p, q
-WHERE lead_keys(p.lead_words, p.lead_segment) @> q.terms[p.lead_segment * q.n + 1 : p.lead_segment * q.n + q.n]
+WHERE lead_keys(p.lead_words, p.lead_segment) COLLATE "C" @> q.terms[p.lead_segment * q.n + 1 : p.lead_segment * q.n + q.n]
   AND (q.title = '' OR p.title ILIKE '%' || q.title || '%')
 ORDER BY lead_rank(p.seniority) DESC, p.person_id
 LIMIT @max_rows::int;
