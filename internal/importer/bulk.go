@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgerrcode"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -111,6 +112,17 @@ func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result
 			return Result{Rejected: res.Rejected}, err
 		}
 		res.Inserted, res.Updated = res.Inserted-repeats, res.Updated+repeats
+	}
+	if k.finishBulk != nil {
+		err := pgx.BeginFunc(ctx, im.Pool, func(tx pgx.Tx) error {
+			if err := q.GraphLoadScope(ctx, tx); err != nil {
+				return err
+			}
+			return k.finishBulk(ctx, tx)
+		})
+		if err != nil {
+			return Result{Rejected: res.Rejected}, err
+		}
 	}
 	indexes, err := q.GraphLoadIndexes(ctx, im.Pool, k.tables)
 	if err != nil {

@@ -268,3 +268,40 @@ func TestFreshLoadSkippedWhenSuppressed(t *testing.T) {
 	res, _ = importFileAs(t, pool, "people", peopleFile(t, 1, 5, "Buyer"), ModeBulk)
 	require.Equal(t, Result{Inserted: 4, Suppressed: 1}, res)
 }
+
+// TestBulkCompaniesIndexNames loads companies in bulk, where the lanes write the texts of the
+// names side by side and the terms are counted at the end, and batch by batch, where each
+// batch counts its terms in and what it replaces out: the company-name index is the same
+// table for table, zero counts of renamed words included.
+func TestBulkCompaniesIndexNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString("domain,name,aliases\n")
+	words := []string{"Acme", "Nordwind", "Energie", "Logistik", "Steel", "Harbor", "Müller", "Muller", "Tools", "Werkzeuge"}
+	r := rand.New(rand.NewPCG(7, 7))
+	for i := range 120 {
+		fmt.Fprintf(&b, "c%d-name.com,%s %s GmbH,%s\n", i%60, words[r.IntN(len(words))], words[r.IntN(len(words))], words[r.IntN(len(words))])
+	}
+	first := writeFile(t, "companies.csv", b.String())
+	second := writeFile(t, "renamed.csv", strings.ReplaceAll(strings.ReplaceAll(b.String(), "Harbor", "Lakeside"), "Steel", "Stahlbau"))
+	state := func(pool *pgxpool.Pool) string {
+		var s string
+		require.NoError(t, pool.QueryRow(ctx, `SELECT
+			concat_ws(' | ',
+				(SELECT string_agg(term || '=' || companies, ' ' ORDER BY term) FROM company_terms),
+				(SELECT string_agg(text || '>' || term, ' ' ORDER BY text) FROM company_term_texts),
+				(SELECT string_agg(variant || '>' || term, ' ' ORDER BY variant, term) FROM company_term_variants))`).Scan(&s))
+		return s
+	}
+	bulk := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	upsert := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	for _, file := range []string{first, second} {
+		want, _ := importFileAs(t, upsert, "companies", file, ModeUpsert)
+		got, _ := importFileAs(t, bulk, "companies", file, ModeBulk)
+		require.Equal(t, want, got)
+		require.Equal(t, state(upsert), state(bulk))
+		requireTermCounts(t, bulk)
+	}
+	require.Contains(t, state(bulk), "harbor=0", "a word no company holds any more counts 0")
+}

@@ -267,8 +267,12 @@ func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T, bulk 
 				return err
 			}
 		}
-		if k.prepare != nil {
-			if err := k.prepare(ctx, tx, rows); err != nil {
+		prepare := k.prepare
+		if bulk && k.prepareBulk != nil {
+			prepare = k.prepareBulk
+		}
+		if prepare != nil {
+			if err := prepare(ctx, tx, rows); err != nil {
 				return err
 			}
 		}

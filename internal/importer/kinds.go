@@ -35,6 +35,11 @@ type kind[T any] struct {
 	merge   func(ctx context.Context, db store.DBTX) ([]int64, error)
 	prepare func(ctx context.Context, tx pgx.Tx, rows []T) error
 	after   func(ctx context.Context, tx pgx.Tx, rows []T) error
+	// prepareBulk replaces prepare in a bulk load, and finishBulk runs once on the copies
+	// (their names unqualified) after the last batch: what prepare keeps batch by batch
+	// that can be made whole at the end.
+	prepareBulk func(ctx context.Context, tx pgx.Tx, rows []T) error
+	finishBulk  func(ctx context.Context, tx pgx.Tx) error
 	// tables are what a bulk load of the kind copies and swaps: its graph table and the tables
 	// prepare keeps in step with it; none for a kind that always upserts.
 	tables []string
@@ -62,6 +67,7 @@ var kinds = func() map[string]importer {
 		"companies": kind[store.ImportCompaniesStageParams]{
 			convert: convertCompany, stage: q.ImportCompaniesStage, merge: q.ImportCompaniesMerge,
 			prepare: indexCompanyTerms, after: refreshLeadWords, afterBulk: refreshAllLeadWords, route: routeDomain,
+			prepareBulk: indexCompanyTexts, finishBulk: recountCompanyTerms,
 			tables: []string{"companies", "company_terms", "company_term_texts", "company_term_variants"}},
 		"people": kind[store.ImportPeopleStageParams]{
 			convert: convertPerson, stage: q.ImportPeopleStage, merge: q.ImportPeopleMerge, tables: []string{"people"},

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -46,6 +48,26 @@ func indexCompanyTerms(ctx context.Context, tx pgx.Tx, rows []store.ImportCompan
 		countTerms(delta, o.NameTerms, -1)
 	}
 	return applyTermDelta(ctx, tx, delta, words)
+}
+
+// indexCompanyTexts is indexCompanyTerms in a bulk load: the texts of a batch's words and
+// their variants only, without the lock, so that the lanes merge side by side (they write
+// different domains, and nothing else writes the copies); recountCompanyTerms counts the terms
+// once at the end. Texts and variants are written in order, so that two lanes adding the
+// same ones wait for each other rather than deadlock.
+func indexCompanyTexts(ctx context.Context, tx pgx.Tx, rows []store.ImportCompaniesStageParams) error {
+	var words []names.Word
+	for _, r := range rows {
+		words = append(words, names.CompanyWords(r.Name, r.Aliases)...)
+	}
+	slices.SortFunc(words, func(a, b names.Word) int { return strings.Compare(a.Text, b.Text) })
+	return applyTermDelta(ctx, tx, nil, words)
+}
+
+// recountCompanyTerms is the end of a bulk load of companies: the terms counted from the
+// copies' name_terms.
+func recountCompanyTerms(ctx context.Context, tx pgx.Tx) error {
+	return store.New().CompanyTermsRecount(ctx, tx)
 }
 
 // countTerms adds sign to the count of each term, and of the empty term that stands for the
@@ -96,7 +118,19 @@ func applyTermDelta(ctx context.Context, tx pgx.Tx, delta map[string]int32, word
 	if len(v.Terms) == 0 {
 		return nil
 	}
-	return q.CompanyTermVariantsInsert(ctx, tx, v)
+	// In order, as the texts: two writers adding the same variants wait, never deadlock.
+	order := make([]int, len(v.Variants))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(strings.Compare(v.Variants[a], v.Variants[b]), strings.Compare(v.Terms[a], v.Terms[b]))
+	})
+	sorted := store.CompanyTermVariantsInsertParams{Variants: make([]string, len(order)), Terms: make([]string, len(order))}
+	for i, j := range order {
+		sorted.Variants[i], sorted.Terms[i] = v.Variants[j], v.Terms[j]
+	}
+	return q.CompanyTermVariantsInsert(ctx, tx, sorted)
 }
 
 // IndexCompanyNames computes the name_terms of every company that has none yet (those of a

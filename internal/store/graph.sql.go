@@ -426,6 +426,32 @@ func (q *Queries) CompanyTermsAdd(ctx context.Context, db DBTX, arg CompanyTerms
 	return err
 }
 
+const companyTermsRecount = `-- name: CompanyTermsRecount :exec
+WITH counts AS (
+    SELECT t.term, count(*)::int AS companies
+    FROM companies c, unnest(c.name_terms) AS t(term)
+    GROUP BY t.term
+    UNION ALL
+    SELECT '', count(*)::int FROM companies WHERE cardinality(name_terms) > 0 HAVING count(*) > 0
+), zeroed AS (
+    UPDATE company_terms ct SET companies = 0
+    WHERE ct.companies <> 0 AND NOT EXISTS (SELECT 1 FROM counts WHERE counts.term = ct.term)
+)
+INSERT INTO company_terms (term, companies)
+SELECT term, companies FROM counts
+ON CONFLICT (term) DO UPDATE SET companies = excluded.companies
+WHERE company_terms.companies <> excluded.companies
+`
+
+// CompanyTermsRecount sets every term's count to the companies that hold it, after a bulk
+// load of companies (in its copies, internal/importer): its lanes do not keep the counts batch
+// by batch, which made them take turns. A term no company holds any more keeps its row at 0,
+// as CompanyTermsAdd leaves it.
+func (q *Queries) CompanyTermsRecount(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, companyTermsRecount)
+	return err
+}
+
 const emailListByPerson = `-- name: EmailListByPerson :many
 SELECT e.email, e.type, e.verified, e.md5, e.sha1, e.sha256
 FROM emails e
