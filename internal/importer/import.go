@@ -183,18 +183,35 @@ func (k kind[T]) load(ctx context.Context, im *Importer, src Source, into target
 }
 
 // lane converts the records it is given and writes them in batches of size, one after the
-// other, telling done what each batch did. A batch of a fresh load holds each key once: a
-// key that comes again ends the batch, so that the batches that hold a key commit in the order
-// read (graph_load_dedupe keeps the newest).
+// other, telling done what each batch did. A batch of a fresh load holds each key once: a row
+// whose key the batch holds waits for the next batch (later), so that the batches that hold a
+// key commit in the order read (graph_load_dedupe keeps the newest) and stay full.
 func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, size int, into target,
 	reject func(line int, reason string), done func(rows, inserted, suppressed int64)) error {
 	rows := make([]T, 0, size)
 	var keys map[string]struct{}
+	var later []T
 	var words *leadWords
 	if into == intoFresh {
 		keys, words = make(map[string]struct{}, size), newLeadWords()
 	}
-	flush := func() error {
+	var flush func() error
+	add := func(row T) error {
+		if keys != nil {
+			key := k.key(row)
+			if _, again := keys[key]; again {
+				later = append(later, row)
+				return nil
+			}
+			keys[key] = struct{}{}
+		}
+		rows = append(rows, row)
+		if len(rows) == size {
+			return flush()
+		}
+		return nil
+	}
+	flush = func() error {
 		var inserted, suppressed int64
 		var err error
 		if into == intoFresh {
@@ -214,6 +231,13 @@ func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, siz
 		}
 		done(int64(len(rows)), inserted, suppressed)
 		rows = rows[:0]
+		waiting := later
+		later = nil
+		for _, row := range waiting {
+			if err := add(row); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
 	for recs := range in {
@@ -223,25 +247,15 @@ func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, siz
 				reject(rec.Line, err.Error())
 				continue
 			}
-			if keys != nil {
-				key := k.key(row)
-				if _, again := keys[key]; again {
-					if err := flush(); err != nil {
-						return err
-					}
-				}
-				keys[key] = struct{}{}
-			}
-			rows = append(rows, row)
-			if len(rows) == size {
-				if err := flush(); err != nil {
-					return err
-				}
+			if err := add(row); err != nil {
+				return err
 			}
 		}
 	}
-	if len(rows) > 0 && ctx.Err() == nil {
-		return flush()
+	for len(rows) > 0 && ctx.Err() == nil {
+		if err := flush(); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }
