@@ -41,8 +41,8 @@ SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM
 
 -- ImportPeopleStage copies a batch of people into its staging table.
 -- name: ImportPeopleStage :copyfrom
-INSERT INTO import_people (line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+INSERT INTO import_people (line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, own_words)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- ImportPeopleMerge moves this transaction's staged people into the graph, the winner of
 -- each key's repeats (the first by line DESC) only, but those that carry a suppressed
@@ -54,7 +54,7 @@ WITH staged AS (
     SELECT DISTINCT ON (person_id) * FROM staged ORDER BY person_id, line DESC
 ), merged AS (
     INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_words)
-    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_words_of(src.title, src.keywords, src.country, src.seniority, c.lead_words)
+    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_words_with(src.own_words, c.lead_words)
     FROM src LEFT JOIN companies c ON c.domain = src.company_domain
     WHERE NOT src.suppressed
     ON CONFLICT (person_id) DO UPDATE SET

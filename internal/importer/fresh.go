@@ -12,7 +12,7 @@ import (
 // The writers of a fresh bulk load (bulk.go): each batch goes straight into the copy of its
 // table, with what the kind's merge (sql/import.sql) derives.
 
-func freshEmails(ctx context.Context, tx pgx.Tx, rows []store.ImportEmailsStageParams, _ *leadWords) error {
+func freshEmails(ctx context.Context, tx pgx.Tx, rows []store.ImportEmailsStageParams) error {
 	out := make([]store.GraphLoadEmailsCopyParams, len(rows))
 	for i, r := range rows {
 		out[i] = store.GraphLoadEmailsCopyParams{Email: r.Email, PersonID: r.PersonID, Type: r.Type,
@@ -22,7 +22,7 @@ func freshEmails(ctx context.Context, tx pgx.Tx, rows []store.ImportEmailsStageP
 	return err
 }
 
-func freshPhones(ctx context.Context, tx pgx.Tx, rows []store.ImportPhonesStageParams, _ *leadWords) error {
+func freshPhones(ctx context.Context, tx pgx.Tx, rows []store.ImportPhonesStageParams) error {
 	out := make([]store.GraphLoadPhonesCopyParams, len(rows))
 	for i, r := range rows {
 		out[i] = store.GraphLoadPhonesCopyParams{Phone: r.Phone, PersonID: r.PersonID, Type: r.Type,
@@ -32,7 +32,7 @@ func freshPhones(ctx context.Context, tx pgx.Tx, rows []store.ImportPhonesStageP
 	return err
 }
 
-func freshNetworks(ctx context.Context, tx pgx.Tx, rows []store.ImportNetworksStageParams, _ *leadWords) error {
+func freshNetworks(ctx context.Context, tx pgx.Tx, rows []store.ImportNetworksStageParams) error {
 	out := make([]store.GraphLoadNetworksCopyParams, len(rows))
 	for i, r := range rows {
 		out[i] = store.GraphLoadNetworksCopyParams{CIDR: r.CIDR, CompanyDomain: r.CompanyDomain, Type: r.Type,
@@ -42,7 +42,7 @@ func freshNetworks(ctx context.Context, tx pgx.Tx, rows []store.ImportNetworksSt
 	return err
 }
 
-func freshObservations(ctx context.Context, tx pgx.Tx, rows []store.ImportIPObservationsStageParams, _ *leadWords) error {
+func freshObservations(ctx context.Context, tx pgx.Tx, rows []store.ImportIPObservationsStageParams) error {
 	out := make([]store.GraphLoadIPObservationsCopyParams, len(rows))
 	for i, r := range rows {
 		out[i] = store.GraphLoadIPObservationsCopyParams{IP: r.IP, PersonID: r.PersonID, SeenAt: r.SeenAt}
@@ -51,27 +51,49 @@ func freshObservations(ctx context.Context, tx pgx.Tx, rows []store.ImportIPObse
 	return err
 }
 
-func freshPeople(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStageParams, words *leadWords) error {
-	lead, err := words.of(ctx, tx, rows)
-	if err != nil {
-		return err
+func freshPeople(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStageParams) error {
+	domains, seen := []string{}, map[string]bool{}
+	for _, r := range rows {
+		if d := deref(r.CompanyDomain); d != "" && !seen[d] {
+			seen[d] = true
+			domains = append(domains, d)
+		}
+	}
+	company := make(map[string]string, len(domains))
+	if len(domains) > 0 {
+		got, err := store.New().GraphLoadCompanyLeadWords(ctx, tx, domains)
+		if err != nil {
+			return err
+		}
+		for _, c := range got {
+			company[c.Domain] = deref(c.LeadWords)
+		}
 	}
 	out := make([]store.GraphLoadPeopleCopyParams, len(rows))
 	for i, r := range rows {
 		out[i] = store.GraphLoadPeopleCopyParams{PersonID: r.PersonID, FullName: r.FullName, FirstName: r.FirstName,
 			LastName: r.LastName, Title: r.Title, Seniority: r.Seniority, CompanyDomain: r.CompanyDomain,
-			LinkedInURL: r.LinkedInURL, Country: r.Country, Keywords: r.Keywords, LeadWords: lead[i]}
+			LinkedInURL: r.LinkedInURL, Country: r.Country, Keywords: r.Keywords,
+			LeadWords: leadWordsWith(r.OwnWords, company[deref(r.CompanyDomain)])}
 	}
-	_, err = store.New().GraphLoadPeopleCopy(ctx, tx, out)
+	_, err := store.New().GraphLoadPeopleCopy(ctx, tx, out)
 	return err
 }
 
-// leadWords computes people.lead_words as the people merge does, lead_words_of(title,
-// keywords, country, seniority, the company's lead_words), in two parts: the person's own
-// words, by Postgres's lead_words_of without a company, asked once for each title, keywords,
-// country and seniority a lane meets (a vendor's file repeats them: the demo's million people
-// have 71 titles and keywords), and the company's words, appended as lead_words_of appends
-// them. to_tsvector stays Postgres's, so the words are the ones a question is parsed into.
+// leadWordsWith is Postgres's lead_words_with: a person's own lead words and their company's.
+func leadWordsWith(own, company string) string {
+	if company == "" {
+		return strings.TrimLeft(own, " ")
+	}
+	return strings.TrimLeft(own+" "+company, " ")
+}
+
+// leadWords gives people their own lead words, what lead_words_of makes of their title,
+// keywords, country and seniority without their company's, which the people merge
+// (lead_words_with) and freshPeople append. Postgres's lead_words_of is asked once for each
+// title, keywords, country and seniority a lane meets (a vendor's file repeats them: the
+// demo's batches of 20,000 people hold about 350), so to_tsvector stays Postgres's and the
+// words are the ones a question is parsed into.
 type leadWords struct {
 	own map[string]string // the own words by ownKey, for the lane's last batches
 }
@@ -85,15 +107,13 @@ func ownKey(r store.ImportPeopleStageParams) string {
 	return deref(r.Title) + "\x00" + r.Keywords + "\x00" + deref(r.Country) + "\x00" + deref(r.Seniority)
 }
 
-// of returns the lead words of each row.
-func (w *leadWords) of(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStageParams) ([]string, error) {
-	q := store.New()
+// derivePeople sets each row's OwnWords.
+func derivePeople(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStageParams, w *leadWords) error {
 	if len(w.own) > leadWordsRemembered {
 		clear(w.own)
 	}
 	var ask store.GraphLoadLeadWordsParams
 	asked := map[string]bool{}
-	domains, seen := []string{}, map[string]bool{}
 	for _, r := range rows {
 		if k := ownKey(r); !asked[k] {
 			if _, ok := w.own[k]; !ok {
@@ -104,37 +124,18 @@ func (w *leadWords) of(ctx context.Context, tx pgx.Tx, rows []store.ImportPeople
 				ask.Seniorities = append(ask.Seniorities, deref(r.Seniority))
 			}
 		}
-		if d := deref(r.CompanyDomain); d != "" && !seen[d] {
-			seen[d] = true
-			domains = append(domains, d)
-		}
 	}
 	if len(ask.Titles) > 0 {
-		got, err := q.GraphLoadLeadWords(ctx, tx, ask)
+		got, err := store.New().GraphLoadLeadWords(ctx, tx, ask)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i, words := range got {
 			w.own[ask.Titles[i]+"\x00"+ask.Keywords[i]+"\x00"+ask.Countries[i]+"\x00"+ask.Seniorities[i]] = words
 		}
 	}
-	company := make(map[string]string, len(domains))
-	if len(domains) > 0 {
-		got, err := q.GraphLoadCompanyLeadWords(ctx, tx, domains)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range got {
-			company[c.Domain] = deref(c.LeadWords)
-		}
+	for i := range rows {
+		rows[i].OwnWords = w.own[ownKey(rows[i])]
 	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = w.own[ownKey(r)]
-		// lead_words_of: ltrim(own || coalesce(' ' || nullif(company, ''), '')).
-		if c := company[deref(r.CompanyDomain)]; c != "" {
-			out[i] = strings.TrimLeft(out[i]+" "+c, " ")
-		}
-	}
-	return out, nil
+	return nil
 }

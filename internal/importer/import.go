@@ -191,9 +191,9 @@ func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, siz
 	rows := make([]T, 0, size)
 	var keys map[string]struct{}
 	var later []T
-	var words *leadWords
+	words := newLeadWords()
 	if into == intoFresh {
-		keys, words = make(map[string]struct{}, size), newLeadWords()
+		keys = make(map[string]struct{}, size)
 	}
 	var flush func() error
 	add := func(row T) error {
@@ -219,12 +219,17 @@ func (k kind[T]) lane(ctx context.Context, im *Importer, in <-chan []Record, siz
 				if err := store.New().GraphLoadScope(ctx, tx); err != nil {
 					return err
 				}
-				return k.fresh(ctx, tx, rows, words)
+				if k.derive != nil {
+					if err := k.derive(ctx, tx, rows, words); err != nil {
+						return err
+					}
+				}
+				return k.fresh(ctx, tx, rows)
 			})
 			inserted = int64(len(rows))
 			clear(keys)
 		} else {
-			inserted, suppressed, err = k.upsert(ctx, im.Pool, rows, into == intoCopy)
+			inserted, suppressed, err = k.upsert(ctx, im.Pool, rows, into == intoCopy, words)
 		}
 		if err != nil {
 			return err
@@ -269,8 +274,8 @@ func (im *Importer) reject(res *Result, line int, reason string) {
 
 // upsert stages one batch and merges it into the graph in one transaction, returning how many
 // rows it inserted and how many it skipped as suppressed. With bulk it merges into the copies
-// of a bulk load, and leaves to the load what after does.
-func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T, bulk bool) (inserted, suppressed int64, err error) {
+// of a bulk load, and leaves to the load what after does. words is the lane's (derive).
+func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T, bulk bool, words *leadWords) (inserted, suppressed int64, err error) {
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		q := store.New()
 		if err := q.ImportBatchMemory(ctx, tx); err != nil {
@@ -287,6 +292,11 @@ func (k kind[T]) upsert(ctx context.Context, pool *pgxpool.Pool, rows []T, bulk 
 		}
 		if prepare != nil {
 			if err := prepare(ctx, tx, rows); err != nil {
+				return err
+			}
+		}
+		if k.derive != nil {
+			if err := k.derive(ctx, tx, rows, words); err != nil {
 				return err
 			}
 		}

@@ -48,10 +48,14 @@ type kind[T any] struct {
 	// route names the natural key of a record as convert would normalize it, so that its
 	// repeats go to the same lane (Importer.Lanes); nil keeps the kind in one lane.
 	route func(f fields) string
+	// derive, when set, completes a batch's rows with what the importer derives for the
+	// merge (a person's own lead words), in the batch's transaction, before it is staged or
+	// written fresh; words is what the lane remembers of it.
+	derive func(ctx context.Context, tx pgx.Tx, rows []T, words *leadWords) error
 	// fresh, when set, writes a batch straight into the copy of a fresh bulk load (bulk.go),
 	// with what merge derives; key is a row's natural key, and dedupe keeps one row of each
 	// key in the copy, the one merge would have kept.
-	fresh  func(ctx context.Context, tx pgx.Tx, rows []T, words *leadWords) error
+	fresh  func(ctx context.Context, tx pgx.Tx, rows []T) error
 	key    func(row T) string
 	dedupe func(ctx context.Context, db store.DBTX) (int64, error)
 }
@@ -71,7 +75,7 @@ var kinds = func() map[string]importer {
 			tables: []string{"companies", "company_terms", "company_term_texts", "company_term_variants"}},
 		"people": kind[store.ImportPeopleStageParams]{
 			convert: convertPerson, stage: q.ImportPeopleStage, merge: q.ImportPeopleMerge, tables: []string{"people"},
-			route: routePerson, fresh: freshPeople, dedupe: q.GraphLoadPeopleDedupe,
+			route: routePerson, derive: derivePeople, fresh: freshPeople, dedupe: q.GraphLoadPeopleDedupe,
 			key: func(r store.ImportPeopleStageParams) string { return r.PersonID }},
 		"emails": kind[store.ImportEmailsStageParams]{
 			convert: convertEmail, stage: q.ImportEmailsStage, merge: q.ImportEmailsMerge, tables: []string{"emails"},

@@ -394,6 +394,7 @@ func (r iteratorForImportPeopleStage) Values() ([]interface{}, error) {
 		r.rows[0].LinkedInURL,
 		r.rows[0].Country,
 		r.rows[0].Keywords,
+		r.rows[0].OwnWords,
 	}, nil
 }
 
@@ -403,7 +404,7 @@ func (r iteratorForImportPeopleStage) Err() error {
 
 // ImportPeopleStage copies a batch of people into its staging table.
 func (q *Queries) ImportPeopleStage(ctx context.Context, db DBTX, arg []ImportPeopleStageParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"import_people"}, []string{"line", "person_id", "full_name", "first_name", "last_name", "title", "seniority", "company_domain", "linkedin_url", "country", "keywords"}, &iteratorForImportPeopleStage{rows: arg})
+	return db.CopyFrom(ctx, []string{"import_people"}, []string{"line", "person_id", "full_name", "first_name", "last_name", "title", "seniority", "company_domain", "linkedin_url", "country", "keywords", "own_words"}, &iteratorForImportPeopleStage{rows: arg})
 }
 
 // iteratorForImportPhonesStage implements pgx.CopyFromSource.

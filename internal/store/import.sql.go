@@ -299,12 +299,12 @@ type ImportNetworksStageParams struct {
 
 const importPeopleMerge = `-- name: ImportPeopleMerge :one
 WITH staged AS (
-    DELETE FROM import_people WHERE batch = txid_current() RETURNING batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
+    DELETE FROM import_people WHERE batch = txid_current() RETURNING batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, own_words, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(person_id, 'UTF8')), sha256(convert_to(coalesce(linkedin_url, ''), 'UTF8')))) AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (person_id) batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, suppressed FROM staged ORDER BY person_id, line DESC
+    SELECT DISTINCT ON (person_id) batch, line, person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, own_words, suppressed FROM staged ORDER BY person_id, line DESC
 ), merged AS (
     INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_words)
-    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_words_of(src.title, src.keywords, src.country, src.seniority, c.lead_words)
+    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, lead_words_with(src.own_words, c.lead_words)
     FROM src LEFT JOIN companies c ON c.domain = src.company_domain
     WHERE NOT src.suppressed
     ON CONFLICT (person_id) DO UPDATE SET
@@ -347,6 +347,7 @@ type ImportPeopleStageParams struct {
 	LinkedInURL   *string
 	Country       *string
 	Keywords      string
+	OwnWords      string
 }
 
 const importPhonesMerge = `-- name: ImportPhonesMerge :one

@@ -33,6 +33,8 @@ type Kind struct {
 	Derived [][2]string
 	// Join adds tables to what Derived reads, as a FROM clause continues after src.
 	Join string
+	// Inputs are staging columns that only Derived reads: the graph table has none of them.
+	Inputs []string
 	// Fresh kinds load into empty tables without the merge (bulk.go): a batch is copied
 	// straight into the bulk load's copy, with Derived computed by the importer.
 	Fresh bool
@@ -47,8 +49,9 @@ type Kind struct {
 var Kinds = []Kind{
 	{Table: "companies", Key: []string{"domain"}, Touch: true},
 	{Table: "people", Key: []string{"person_id"}, Touch: true, Fresh: true,
-		Derived:    [][2]string{{"lead_words", "lead_words_of(src.title, src.keywords, src.country, src.seniority, c.lead_words)"}},
+		Derived:    [][2]string{{"lead_words", "lead_words_with(src.own_words, c.lead_words)"}},
 		Join:       "LEFT JOIN companies c ON c.domain = src.company_domain",
+		Inputs:     []string{"own_words"},
 		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
 	{Table: "emails", Key: []string{"email"}, Fresh: true, Suppressed: []string{"email", "person_id"}},
 	{Table: "phones", Key: []string{"phone", "person_id"}, Fresh: true, Suppressed: []string{"phone", "person_id"}},
@@ -88,9 +91,11 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	fmt.Fprintf(b, "-- name: Import%sStage :copyfrom\n", name)
 	fmt.Fprintf(b, "INSERT INTO import_%s (line, %s)\nVALUES (%s);\n", k.Table, strings.Join(cols, ", "), strings.Join(params, ", "))
 
-	insert, values := append([]string(nil), cols...), make([]string, len(cols))
-	for i, c := range cols {
-		values[i] = "src." + c
+	var insert, values []string
+	for _, c := range cols {
+		if !contains(k.Inputs, c) {
+			insert, values = append(insert, c), append(values, "src."+c)
+		}
 	}
 	for _, d := range k.Derived {
 		insert, values = append(insert, d[0]), append(values, d[1])
@@ -175,8 +180,8 @@ var (
 	columnLine    = regexp.MustCompile(`^\s+(\w+)\s+\S`)
 )
 
-// stagingTables reads the columns of each import_<table> the migrations create, but batch
-// and line, which every one has.
+// stagingTables reads the columns of each import_<table> the migrations' Up sections create
+// (the last one to create it wins), but batch and line, which every one has.
 func stagingTables(fsys fs.FS) (map[string][]string, error) {
 	files, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
@@ -192,6 +197,9 @@ func stagingTables(fsys fs.FS) (map[string][]string, error) {
 		sc := bufio.NewScanner(bytes.NewReader(src))
 		for sc.Scan() {
 			line := sc.Text()
+			if strings.HasPrefix(line, "-- +goose Down") {
+				break // what a rollback restores
+			}
 			switch m := createStaging.FindStringSubmatch(line); {
 			case m != nil:
 				table = m[1]
