@@ -12,6 +12,14 @@ SELECT graph_load_fresh(@tables::text[])::bool;
 -- name: GraphLoadPrimaryKeys :exec
 SELECT graph_load_primary_keys(@tables::text[]);
 
+-- A fresh load's primary keys: built as unique indexes beside the other indexes, attached
+-- when all are built (migrations/00026_graph_load_keys_beside.sql).
+-- name: GraphLoadUniqueKeys :exec
+SELECT graph_load_unique_keys(@tables::text[]);
+
+-- name: GraphLoadUniqueKeysAttach :exec
+SELECT graph_load_unique_keys_attach(@tables::text[]);
+
 -- GraphLoadScope makes this transaction's unqualified table names the copies'.
 -- name: GraphLoadScope :exec
 SELECT set_config('search_path', 'import_load, public', true);

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
@@ -106,13 +107,6 @@ func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result
 	if err != nil {
 		return Result{Rejected: res.Rejected}, err // nothing of it reached the graph
 	}
-	if into == intoFresh {
-		repeats, err := k.primaryKey(ctx, im.Pool)
-		if err != nil {
-			return Result{Rejected: res.Rejected}, err
-		}
-		res.Inserted, res.Updated = res.Inserted-repeats, res.Updated+repeats
-	}
 	if k.finishBulk != nil {
 		err := pgx.BeginFunc(ctx, im.Pool, func(tx pgx.Tx) error {
 			if err := q.GraphLoadScope(ctx, tx); err != nil {
@@ -128,13 +122,32 @@ func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result
 	if err != nil {
 		return Result{Rejected: res.Rejected}, err
 	}
+	builds := make([]func(context.Context) error, len(indexes))
+	for i, index := range indexes {
+		builds[i] = func(ctx context.Context) error { return q.GraphLoadIndex(ctx, im.Pool, index) }
+	}
+	var repeats int64
+	if into == intoFresh {
+		// The primary key is built second, beside the longest build (the first).
+		key := func(ctx context.Context) (err error) {
+			repeats, err = k.primaryKey(ctx, im.Pool)
+			return err
+		}
+		builds = slices.Insert(builds, min(1, len(builds)), key)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)
-	for _, index := range indexes {
-		g.Go(func() error { return q.GraphLoadIndex(gctx, im.Pool, index) })
+	for _, build := range builds {
+		g.Go(func() error { return build(gctx) })
 	}
 	if err := g.Wait(); err != nil {
 		return Result{Rejected: res.Rejected}, err
+	}
+	if into == intoFresh {
+		if err := q.GraphLoadUniqueKeysAttach(ctx, im.Pool, k.tables); err != nil {
+			return Result{Rejected: res.Rejected}, err
+		}
+		res.Inserted, res.Updated = res.Inserted-repeats, res.Updated+repeats
 	}
 	if err := q.GraphLoadAnalyze(ctx, im.Pool, k.tables); err != nil {
 		return Result{Rejected: res.Rejected}, err
@@ -153,12 +166,13 @@ func (k kind[T]) loadBulk(ctx context.Context, im *Importer, src Source) (Result
 	return res, nil
 }
 
-// primaryKey adds the primary key to the copy of a fresh load. When a key came again in a
-// later batch the first try fails on it; then the rows its merge would have replaced are
-// deleted, and their number returned, before the second.
+// primaryKey builds the unique index of the primary key on the copy of a fresh load, while
+// other indexes are built beside it. When a key came again in a later batch the first try
+// fails on it; then the rows its merge would have replaced are deleted (once the build beside
+// it is done), and their number returned, before the second.
 func (k kind[T]) primaryKey(ctx context.Context, pool *pgxpool.Pool) (repeats int64, err error) {
 	q := store.New()
-	err = q.GraphLoadPrimaryKeys(ctx, pool, k.tables)
+	err = q.GraphLoadUniqueKeys(ctx, pool, k.tables)
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != pgerrcode.UniqueViolation {
 		return 0, err
@@ -166,5 +180,5 @@ func (k kind[T]) primaryKey(ctx context.Context, pool *pgxpool.Pool) (repeats in
 	if repeats, err = k.dedupe(ctx, pool); err != nil {
 		return 0, err
 	}
-	return repeats, q.GraphLoadPrimaryKeys(ctx, pool, k.tables)
+	return repeats, q.GraphLoadUniqueKeys(ctx, pool, k.tables)
 }

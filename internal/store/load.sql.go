@@ -181,6 +181,26 @@ func (q *Queries) GraphLoadSwap(ctx context.Context, db DBTX, tables []string) e
 	return err
 }
 
+const graphLoadUniqueKeys = `-- name: GraphLoadUniqueKeys :exec
+SELECT graph_load_unique_keys($1::text[])
+`
+
+// A fresh load's primary keys: built as unique indexes beside the other indexes, attached
+// when all are built (migrations/00026_graph_load_keys_beside.sql).
+func (q *Queries) GraphLoadUniqueKeys(ctx context.Context, db DBTX, tables []string) error {
+	_, err := db.Exec(ctx, graphLoadUniqueKeys, tables)
+	return err
+}
+
+const graphLoadUniqueKeysAttach = `-- name: GraphLoadUniqueKeysAttach :exec
+SELECT graph_load_unique_keys_attach($1::text[])
+`
+
+func (q *Queries) GraphLoadUniqueKeysAttach(ctx context.Context, db DBTX, tables []string) error {
+	_, err := db.Exec(ctx, graphLoadUniqueKeysAttach, tables)
+	return err
+}
+
 const graphTableBytes = `-- name: GraphTableBytes :one
 SELECT coalesce(sum(pg_table_size(format('public.%I', t)::regclass)), 0)::bigint
 FROM unnest($1::text[]) AS t
