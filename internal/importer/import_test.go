@@ -370,3 +370,35 @@ func FuzzImportRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestPeopleMergeLeadWords imports one person again and again: their lead words are their own
+// words and their company's whatever changed, kept when nothing they are made of did (the
+// merge then looks up no company), made anew when their company, title or country did.
+func TestPeopleMergeLeadWords(t *testing.T) {
+	t.Parallel()
+	for _, mode := range modes {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+			importFile(t, pool, "companies", "testdata/companies.csv")
+			for _, step := range []struct{ row, words string }{
+				{"p1,Person One,Buyer,vp,acmelogistics.com,US,supply chain", "buyer chain suppli country=us seniority=vp freight logist"},
+				{"p1,Person 1,Buyer,vp,acmelogistics.com,US,supply chain", "buyer chain suppli country=us seniority=vp freight logist"},
+				{"p1,Person 1,Buyer,vp,globex.co.uk,US,supply chain", "buyer chain suppli country=us seniority=vp manufactur"},
+				{"p1,Person 1,Welder,vp,globex.co.uk,DE,supply chain", "chain suppli welder country=de seniority=vp manufactur"},
+				{"p1,Person 1,Welder,vp,,DE,supply chain", "chain suppli welder country=de seniority=vp"},
+				{"p1,Person One,Welder,vp,acmelogistics.com,DE,supply chain", "chain suppli welder country=de seniority=vp freight logist"},
+			} {
+				file := writeFile(t, "people.csv", "person_id,full_name,title,seniority,company_domain,country,keywords\n"+step.row+"\n")
+				importFileAs(t, pool, "people", file, mode)
+				var words, made string
+				require.NoError(t, pool.QueryRow(ctx, `
+					SELECT p.lead_words, lead_words_of(p.title, p.keywords, p.country, p.seniority, c.lead_words)
+					FROM people p LEFT JOIN companies c ON c.domain = p.company_domain`).Scan(&words, &made))
+				require.Equal(t, step.words, words, step.row)
+				require.Equal(t, made, words, "as lead_words_of makes them")
+			}
+		})
+	}
+}

@@ -49,8 +49,13 @@ type Kind struct {
 var Kinds = []Kind{
 	{Table: "companies", Key: []string{"domain"}, Touch: true},
 	{Table: "people", Key: []string{"person_id"}, Touch: true, Fresh: true,
-		Derived:    [][2]string{{"lead_words", "lead_words_with(src.own_words, c.lead_words)"}},
-		Join:       "LEFT JOIN companies c ON c.domain = src.company_domain",
+		// A person already in the graph whose title, keywords, country, seniority and
+		// company did not change keeps their lead words (a company's change rewrites its
+		// people's, refreshLeadWords): a refresh looks up no company for them.
+		Derived: [][2]string{{"lead_words", "CASE WHEN (p.title, p.keywords, p.country, p.seniority, p.company_domain) " +
+			"IS NOT DISTINCT FROM (src.title, src.keywords, src.country, src.seniority, src.company_domain) THEN p.lead_words " +
+			"ELSE lead_words_with(src.own_words, (SELECT c.lead_words FROM companies c WHERE c.domain = src.company_domain)) END"}},
+		Join:       "LEFT JOIN people p ON p.person_id = src.person_id",
 		Inputs:     []string{"own_words"},
 		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
 	{Table: "emails", Key: []string{"email"}, Fresh: true, Suppressed: []string{"email", "person_id"}},
