@@ -54,8 +54,8 @@ WITH staged AS (
     SELECT DISTINCT ON (person_id) * FROM staged ORDER BY person_id, line DESC
 ), merged AS (
     INSERT INTO people (person_id, full_name, first_name, last_name, title, seniority, company_domain, linkedin_url, country, keywords, lead_words)
-    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, CASE WHEN (p.title, p.keywords, p.country, p.seniority, p.company_domain) IS NOT DISTINCT FROM (src.title, src.keywords, src.country, src.seniority, src.company_domain) THEN p.lead_words ELSE lead_words_with(src.own_words, (SELECT c.lead_words FROM companies c WHERE c.domain = src.company_domain)) END
-    FROM src LEFT JOIN people p ON p.person_id = src.person_id
+    SELECT src.person_id, src.full_name, src.first_name, src.last_name, src.title, src.seniority, src.company_domain, src.linkedin_url, src.country, src.keywords, coalesce((SELECT p.lead_words FROM people p WHERE p.person_id = src.person_id AND (p.title, p.keywords, p.country, p.seniority, p.company_domain) IS NOT DISTINCT FROM (src.title, src.keywords, src.country, src.seniority, src.company_domain)), lead_words_with(src.own_words, (SELECT c.lead_words FROM companies c WHERE c.domain = src.company_domain)))
+    FROM src
     WHERE NOT src.suppressed
     ON CONFLICT (person_id) DO UPDATE SET
         full_name = excluded.full_name,

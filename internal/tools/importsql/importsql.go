@@ -29,10 +29,8 @@ type Kind struct {
 	// Update gives the new value of a column on update, where it is not the incoming one.
 	Update map[string]string
 	// Derived are columns of the graph table that the merge computes, in order: each a column
-	// name and an SQL expression of the staged row (src) and of Join's tables.
+	// name and an SQL expression of the staged row (src).
 	Derived [][2]string
-	// Join adds tables to what Derived reads, as a FROM clause continues after src.
-	Join string
 	// Inputs are staging columns that only Derived reads: the graph table has none of them.
 	Inputs []string
 	// Fresh kinds load into empty tables without the merge (bulk.go): a batch is copied
@@ -51,11 +49,12 @@ var Kinds = []Kind{
 	{Table: "people", Key: []string{"person_id"}, Touch: true, Fresh: true,
 		// A person already in the graph whose title, keywords, country, seniority and
 		// company did not change keeps their lead words (a company's change rewrites its
-		// people's, refreshLeadWords): a refresh looks up no company for them.
-		Derived: [][2]string{{"lead_words", "CASE WHEN (p.title, p.keywords, p.country, p.seniority, p.company_domain) " +
-			"IS NOT DISTINCT FROM (src.title, src.keywords, src.country, src.seniority, src.company_domain) THEN p.lead_words " +
-			"ELSE lead_words_with(src.own_words, (SELECT c.lead_words FROM companies c WHERE c.domain = src.company_domain)) END"}},
-		Join:       "LEFT JOIN people p ON p.person_id = src.person_id",
+		// people's, refreshLeadWords): a refresh looks up no company for them. Both look-ups
+		// are subqueries, one index probe a row: as joins, the planner hashed the whole of
+		// people for a batch of new people.
+		Derived: [][2]string{{"lead_words", "coalesce((SELECT p.lead_words FROM people p WHERE p.person_id = src.person_id " +
+			"AND (p.title, p.keywords, p.country, p.seniority, p.company_domain) IS NOT DISTINCT FROM (src.title, src.keywords, src.country, src.seniority, src.company_domain)), " +
+			"lead_words_with(src.own_words, (SELECT c.lead_words FROM companies c WHERE c.domain = src.company_domain)))"}},
 		Inputs:     []string{"own_words"},
 		Suppressed: []string{"person_id", "coalesce(linkedin_url, '')"}},
 	{Table: "emails", Key: []string{"email"}, Fresh: true, Suppressed: []string{"email", "person_id"}},
@@ -105,10 +104,6 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	for _, d := range k.Derived {
 		insert, values = append(insert, d[0]), append(values, d[1])
 	}
-	from := "src"
-	if k.Join != "" {
-		from += " " + k.Join
-	}
 	var set, olds, news []string
 	for _, c := range insert {
 		if !contains(k.Key, c) {
@@ -148,8 +143,8 @@ func writeKind(b *bytes.Buffer, k Kind, cols []string) {
 	fmt.Fprintf(b, "-- name: Import%sMerge :one\n", name)
 	fmt.Fprintf(b, "WITH staged AS (\n    DELETE FROM import_%s WHERE batch = txid_current() RETURNING *, %s AS suppressed\n", k.Table, suppressed)
 	fmt.Fprintf(b, "), src AS (\n    SELECT DISTINCT ON (%s) * FROM staged ORDER BY %s, %s\n", key, key, order)
-	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s\n    FROM %s\n    WHERE NOT src.suppressed\n",
-		k.Table, strings.Join(insert, ", "), strings.Join(values, ", "), from)
+	fmt.Fprintf(b, "), merged AS (\n    INSERT INTO %s (%s)\n    SELECT %s\n    FROM src\n    WHERE NOT src.suppressed\n",
+		k.Table, strings.Join(insert, ", "), strings.Join(values, ", "))
 	fmt.Fprintf(b, "    ON CONFLICT (%s) DO UPDATE SET\n        %s\n    WHERE %s\n", key, strings.Join(set, ",\n        "), unchanged)
 	fmt.Fprintf(b, "    RETURNING (xmax = 0) AS inserted\n)\n")
 	fmt.Fprintf(b, "SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];\n")
