@@ -94,6 +94,25 @@ INSERT INTO retention_parted (id, requested_at, status, request, result, callbac
 TRUNCATE bench_copy_companies, bench_copy_people, bench_copy_emails, bench_copy_phones, bench_copy_networks,
     bench_copy_ip_observations;
 
+-- The refresh's second yardstick: the refresh file's rows, copied into bench_copy_<kind>, written
+-- over the graph's by a plain UPDATE … FROM, the rows of lane @lane of @lanes (by the key's
+-- hash; each lane on its own connection, as the import's lanes), with none of the import's
+-- parsing, normalization, checks or derived words. The values are those the import wrote.
+-- name: BenchUpdatePeople :execrows
+UPDATE people p
+SET full_name = s.full_name, first_name = nullif(s.first_name, ''), last_name = nullif(s.last_name, ''),
+    title = nullif(s.title, ''), seniority = nullif(s.seniority, ''),
+    company_domain = nullif(s.company_domain, ''), linkedin_url = nullif(s.linkedin_url, ''),
+    country = nullif(s.country, ''), keywords = s.keywords, updated_at = now()
+FROM bench_copy_people s
+WHERE p.person_id = s.person_id AND abs(hashtext(s.person_id)) % @lanes::int = @lane::int;
+
+-- name: BenchUpdateEmails :execrows
+UPDATE emails e
+SET person_id = s.person_id, type = s.type, verified = s.verified::bool
+FROM bench_copy_emails s
+WHERE e.email = s.email AND abs(hashtext(s.email)) % @lanes::int = @lane::int;
+
 -- BenchVacuum leaves a loaded graph as autovacuum would: its visibility map set, statistics
 -- current.
 -- name: BenchVacuum :exec

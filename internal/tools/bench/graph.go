@@ -19,6 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/importer"
@@ -34,6 +35,7 @@ import (
 // files; its size on disk; and each resolver's time per query on it.
 type GraphRow struct {
 	People, Companies int
+	HugePages         string                      // whether the cluster's shared memory was in huge pages, and why not
 	Loads             []LoadRow                   // into the empty graph, kind by kind
 	Refresh           []LoadRow                   // a tenth of the people and emails again, changed
 	Bytes             int64                       // the graph's tables and indexes
@@ -45,6 +47,7 @@ type LoadRow struct {
 	Kind         string
 	Rows         int64
 	Import, Copy time.Duration
+	Update       time.Duration // a refresh's rows written by a plain UPDATE … FROM the copied file
 }
 
 // graphQueries are the resolver calls measured, in the order printed.
@@ -74,9 +77,15 @@ func RunGraph(ctx context.Context, binDir string, sizes []int, queries int, plan
 		return nil, err
 	}
 	defer pg.Stop()
+	huge, err := pg.HugePages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "graph: huge pages %s\n", huge)
 	var rows []GraphRow
 	for _, people := range sizes {
 		row, err := runGraphSize(ctx, pg, binDir, workDir, people, queries, plans, log)
+		row.HugePages = huge
 		if err != nil {
 			return rows, err
 		}
@@ -126,15 +135,19 @@ func runGraphSize(ctx context.Context, pg *harness.Cluster, binDir, workDir stri
 		return row, err
 	}
 	q := toolsdb.New()
-	load := func(kind, path string) (LoadRow, error) {
+	// load times a file through a plain COPY, then through the import. A refresh is also timed
+	// as a plain UPDATE of the graph from the copied rows (update).
+	load := func(kind, path string, update func(ctx context.Context, db toolsdb.DBTX, arg updateLane) (int64, error)) (LoadRow, error) {
 		r := LoadRow{Kind: kind}
 		start := time.Now()
 		if err := copyFile(ctx, pool, "bench_copy_"+kind, path); err != nil {
 			return r, fmt.Errorf("copy %s: %w", kind, err)
 		}
 		r.Copy = time.Since(start)
-		if err := q.BenchCopyTruncate(ctx, pool); err != nil {
-			return r, err
+		if update == nil {
+			if err := q.BenchCopyTruncate(ctx, pool); err != nil {
+				return r, err
+			}
 		}
 		start = time.Now()
 		out, err := cli("import", kind, path, "--json")
@@ -148,13 +161,21 @@ func runGraphSize(ctx context.Context, pg *harness.Cluster, binDir, workDir stri
 			return r, fmt.Errorf("import %s: %w: %s", kind, err, out)
 		}
 		r.Rows = res.Inserted + res.Updated + res.Rejected + res.Suppressed
-		fmt.Fprintf(log, "bench: %s: %d rows imported in %s (a plain COPY: %s)\n", kind, r.Rows,
-			r.Import.Round(time.Millisecond), r.Copy.Round(time.Millisecond))
+		if update != nil {
+			if r.Update, err = updateLanes(ctx, pool, update); err != nil {
+				return r, fmt.Errorf("update %s: %w", kind, err)
+			}
+			if err := q.BenchCopyTruncate(ctx, pool); err != nil {
+				return r, err
+			}
+		}
+		fmt.Fprintf(log, "bench: %s: %d rows imported in %s (a plain COPY: %s, a plain UPDATE: %s)\n", kind, r.Rows,
+			r.Import.Round(time.Millisecond), r.Copy.Round(time.Millisecond), r.Update.Round(time.Millisecond))
 		return r, nil
 	}
 	for _, kind := range importer.Kinds {
 		if path, ok := paths[kind]; ok {
-			r, err := load(kind, path)
+			r, err := load(kind, path, nil)
 			if err != nil {
 				return row, err
 			}
@@ -166,7 +187,13 @@ func runGraphSize(ctx context.Context, pg *harness.Cluster, binDir, workDir stri
 		if err := writeRefresh(paths[kind], path); err != nil {
 			return row, err
 		}
-		r, err := load(kind, path)
+		update := func(ctx context.Context, db toolsdb.DBTX, arg updateLane) (int64, error) {
+			if kind == "people" {
+				return q.BenchUpdatePeople(ctx, db, toolsdb.BenchUpdatePeopleParams(arg))
+			}
+			return q.BenchUpdateEmails(ctx, db, toolsdb.BenchUpdateEmailsParams(arg))
+		}
+		r, err := load(kind, path, update)
 		if err != nil {
 			return row, err
 		}
@@ -193,6 +220,25 @@ func runGraphSize(ctx context.Context, pg *harness.Cluster, binDir, workDir stri
 		}
 	}
 	return row, nil
+}
+
+// updateLane is one lane's share of a plain UPDATE.
+type updateLane struct{ Lanes, Lane int32 }
+
+// updateLanes runs update in two lanes, each on its own connection, as the import runs its
+// merges, and returns how long both took.
+func updateLanes(ctx context.Context, pool *pgxpool.Pool, update func(context.Context, toolsdb.DBTX, updateLane) (int64, error)) (time.Duration, error) {
+	const lanes = 2
+	start := time.Now()
+	g, ctx := errgroup.WithContext(ctx)
+	for lane := range lanes {
+		g.Go(func() error {
+			_, err := update(ctx, pool, updateLane{Lanes: lanes, Lane: int32(lane)})
+			return err
+		})
+	}
+	err := g.Wait()
+	return time.Since(start), err
 }
 
 // copyFile is the yardstick: the file as it is, through COPY, into a table of its columns. A
@@ -343,8 +389,11 @@ func timeResolvers(ctx context.Context, pool *pgxpool.Pool, n int, out map[strin
 
 // PrintGraph writes the graph-scale tables: loads beside their yardstick, then resolvers.
 func PrintGraph(w io.Writer, rows []GraphRow) {
+	if len(rows) > 0 && rows[0].HugePages != "" {
+		fmt.Fprintf(w, "Postgres's shared memory (shared_buffers = 4GB) in huge pages: %s\n\n", rows[0].HugePages)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "people\tload\tkind\trows\timport\trows/s\tplain COPY\trows/s\tratio\t")
+	fmt.Fprintln(tw, "people\tload\tkind\trows\timport\trows/s\tplain COPY\trows/s\tratio\tplain UPDATE\trows/s\tratio\t")
 	for _, r := range rows {
 		if len(r.Loads) == 0 {
 			continue // --graph-url: a graph loaded before
@@ -359,6 +408,7 @@ func PrintGraph(w io.Writer, rows []GraphRow) {
 				all.Rows += l.Rows
 				all.Import += l.Import
 				all.Copy += l.Copy
+				all.Update += l.Update
 			}
 			all.Kind = "all"
 			printLoad(tw, r.People, set.name, all)
@@ -385,8 +435,13 @@ func PrintGraph(w io.Writer, rows []GraphRow) {
 
 func printLoad(w io.Writer, people int, set string, l LoadRow) {
 	rate := func(d time.Duration) float64 { return float64(l.Rows) / max(d.Seconds(), 1e-9) }
-	fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%.0f\t%s\t%.0f\t%.2f\t\n", people, set, l.Kind, l.Rows,
+	fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%.0f\t%s\t%.0f\t%.2f\t", people, set, l.Kind, l.Rows,
 		l.Import.Round(time.Millisecond), rate(l.Import), l.Copy.Round(time.Millisecond), rate(l.Copy), rate(l.Import)/rate(l.Copy))
+	if l.Update > 0 {
+		fmt.Fprintf(w, "%s\t%.0f\t%.2f\t\n", l.Update.Round(time.Millisecond), rate(l.Update), rate(l.Import)/rate(l.Update))
+	} else {
+		fmt.Fprint(w, "\t\t\t\n")
+	}
 }
 
 // WriteGraphMarkdown puts the tables into the file at path, between its graph markers.

@@ -29,6 +29,8 @@ type Cluster struct {
 	port int
 	log  string
 	uid  *user.User
+	// hugePagesBefore is vm.nr_hugepages before HugePages raised it, -1 when it did not.
+	hugePagesBefore int
 }
 
 func pgBinDir() (string, error) {
@@ -66,7 +68,7 @@ func NewCluster(ctx context.Context, workDir string, settings ...string) (*Clust
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log")}
+	c := &Cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log"), hugePagesBefore: -1}
 	if os.Geteuid() == 0 {
 		if c.uid, err = user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("running as root needs the postgres user: %w", err)
@@ -87,13 +89,7 @@ func NewCluster(ctx context.Context, workDir string, settings ...string) (*Clust
 	for _, line := range settings {
 		conf += line + "\n"
 	}
-	f, err := os.OpenFile(filepath.Join(c.dir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	_, err = f.WriteString(conf)
-	f.Close()
-	if err != nil {
+	if err := appendConf(c.dir, conf); err != nil {
 		return nil, err
 	}
 	if err := c.Start(ctx); err != nil {
@@ -173,12 +169,13 @@ func (c *Cluster) Crash(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the server and removes its data.
+// Stop stops the server, removes its data and gives back the huge pages HugePages reserved.
 func (c *Cluster) Stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, _ = c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "fast", "-w", "stop")
 	_ = os.RemoveAll(c.dir)
+	c.releaseHugePages()
 }
 
 // PGTool returns the path of one of PostgreSQL's programs (pg_dump, pg_basebackup, …).
