@@ -75,7 +75,7 @@ func (c *Cluster) reserveHugePages(ctx context.Context) (string, error) {
 	if err := os.WriteFile(nrHugePages, []byte(strconv.Itoa(old+need-free)), 0); err != nil {
 		return ask, nil
 	}
-	c.hugePagesBefore = old
+	c.hugePagesAdded = need - free
 	// The kernel grants what it finds contiguous memory for, perhaps less than asked.
 	if info, err = meminfo(); err != nil || info["HugePages_Free"]-info["HugePages_Rsvd"] < need {
 		c.releaseHugePages()
@@ -84,12 +84,18 @@ func (c *Cluster) reserveHugePages(ctx context.Context) (string, error) {
 	return on + ", reserved for the run", nil
 }
 
-// releaseHugePages gives back the huge pages reserveHugePages asked the kernel for.
+// releaseHugePages gives back the huge pages reserveHugePages asked the kernel for: it lowers
+// vm.nr_hugepages by as many, leaving what others changed meanwhile.
 func (c *Cluster) releaseHugePages() {
-	if c.hugePagesBefore >= 0 {
-		_ = os.WriteFile(nrHugePages, []byte(strconv.Itoa(c.hugePagesBefore)), 0)
-		c.hugePagesBefore = -1
+	if c.hugePagesAdded == 0 {
+		return
 	}
+	if b, err := os.ReadFile(nrHugePages); err == nil {
+		if now, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			_ = os.WriteFile(nrHugePages, []byte(strconv.Itoa(max(now-c.hugePagesAdded, 0))), 0)
+		}
+	}
+	c.hugePagesAdded = 0
 }
 
 // meminfo reads /proc/meminfo's figures (kB, or counts for the HugePages_ lines).

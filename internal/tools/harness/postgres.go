@@ -29,8 +29,8 @@ type Cluster struct {
 	port int
 	log  string
 	uid  *user.User
-	// hugePagesBefore is vm.nr_hugepages before HugePages raised it, -1 when it did not.
-	hugePagesBefore int
+	// hugePagesAdded is how much HugePages raised vm.nr_hugepages.
+	hugePagesAdded int
 }
 
 func pgBinDir() (string, error) {
@@ -68,7 +68,7 @@ func NewCluster(ctx context.Context, workDir string, settings ...string) (*Clust
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log"), hugePagesBefore: -1}
+	c := &Cluster{bin: bin, dir: filepath.Join(workDir, "pg"), port: port, log: filepath.Join(workDir, "postgres.log")}
 	if os.Geteuid() == 0 {
 		if c.uid, err = user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("running as root needs the postgres user: %w", err)
