@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/openresolve/openresolve/internal/store"
 )
@@ -90,15 +91,29 @@ func (k KeywordToLead) Resolve(ctx context.Context, raw json.RawMessage) (Result
 	return Result{Found: len(leads) > 0, Fields: out}, nil
 }
 
+// leadTerms is what a question with these words looks for in each of the segments, as
+// lead_query (migrations/00014_lead_words.sql) writes it: for segment s, the n words each
+// with "@s", as lead_keys writes a person's.
+func leadTerms(words []string, segments int32) []string {
+	terms := make([]string, 0, len(words)*int(max(segments, 0)))
+	for s := range segments {
+		at := "@" + strconv.Itoa(int(s))
+		for _, w := range words {
+			terms = append(terms, w+at)
+		}
+	}
+	return terms
+}
+
 // search returns the ids of the best matches, best first (a few more than asked), and how
 // many people match, counted up to countTo+1.
 func (k KeywordToLead) search(ctx context.Context, req KeywordLeadRequest) ([]string, int64, error) {
 	q, err := k.g.q.LeadQuery(ctx, k.g.db, store.LeadQueryParams{
 		Keyword: req.Keyword, Country: req.Country, Seniority: req.Seniority})
-	if err != nil || len(q.Terms) == 0 {
+	if err != nil || len(q.Words) == 0 {
 		return nil, 0, err
 	}
-	query, n := q.Terms, q.N
+	query, n := leadTerms(q.Words, q.Segments), int32(len(q.Words))
 	plans := store.CustomPlans{DB: k.g.db}
 	total, err := k.g.q.LeadCount(ctx, plans, store.LeadCountParams{Query: query, N: n, Title: req.Title, CountTo: int32(k.countTo + 1)})
 	if err != nil || total == 0 {

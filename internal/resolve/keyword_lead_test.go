@@ -35,7 +35,7 @@ func TestKeywordToLeadAtCount(t *testing.T) {
 	best := func(keyword, country, seniority string, n int) ([]string, int) {
 		query, err := q.LeadQuery(ctx, pool, store.LeadQueryParams{Keyword: keyword, Country: country, Seniority: seniority})
 		require.NoError(t, err)
-		match, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: query.Terms, N: query.N,
+		match, err := q.LeadMatch(ctx, pool, store.LeadMatchParams{Query: leadTerms(query.Words, query.Segments), N: int32(len(query.Words)),
 			CountTo: 1_000_000, MaxRows: int32(n)})
 		require.NoError(t, err)
 		return match.PersonIds, int(match.Total)
@@ -100,4 +100,33 @@ func TestKeywordToLeadLeavesOutSuppressed(t *testing.T) {
 	require.NoError(t, err)
 	_, m = resolveJSON(t, r, KeywordLeadRequest{Keyword: "supply chain", Limit: 1})
 	require.Equal(t, []string{"Max Müller"}, name(m))
+}
+
+// TestLeadTermsIsLeadQuery holds leadTerms, which pairs a question's words with the segments
+// in Go, to lead_query, the SQL function that defines them, across several segments.
+func TestLeadTermsIsLeadQuery(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.NewPool(t, pgtest.NewDatabase(t))
+	_, err := pool.Exec(ctx, "SELECT setval('people_lead_seq', 3 * 65536 + 17)")
+	require.NoError(t, err)
+	q := store.New()
+	for _, tc := range []struct{ keyword, country, seniority string }{
+		{"supply chain", "", ""},
+		{"Machine Learning engineers", "de", "VP"},
+		{"payments", "US", "head of sales"},
+		{"the of and", "", ""}, // no word to match
+		{"", "US", ""},
+	} {
+		var want []string
+		require.NoError(t, pool.QueryRow(ctx, "SELECT lead_query($1, $2, $3)", tc.keyword, tc.country, tc.seniority).Scan(&want))
+		got, err := q.LeadQuery(ctx, pool, store.LeadQueryParams{Keyword: tc.keyword, Country: tc.country, Seniority: tc.seniority})
+		require.NoError(t, err)
+		require.EqualValues(t, 4, got.Segments)
+		if len(want) == 0 {
+			require.Empty(t, got.Words, tc.keyword)
+			continue
+		}
+		require.Equal(t, want, leadTerms(got.Words, got.Segments), tc.keyword)
+	}
 }
