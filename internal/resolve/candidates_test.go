@@ -105,3 +105,35 @@ func TestCandidateBoundsLoseNothing(t *testing.T) {
 	require.Greater(t, bounded, len(queries)/10, "the bounds are exercised")
 	require.Greater(t, answered, len(queries)/2)
 }
+
+// TestNarrowTerms: the terms fetched first must leave out only companies that rank below
+// every company holding one of them, or be nil.
+func TestNarrowTerms(t *testing.T) {
+	// "Bue Mill Finance": the rarest word finance, the others blu and mil (mil twice: the
+	// word and the pair probe).
+	rank := map[string]float64{"finance": 7.4, "blu": 3.6, "mil": 7.8, "hil": 3.9}
+	for _, tc := range []struct {
+		name      string
+		anyTerms  []string
+		alsoTerms []string
+		rank      map[string]float64
+		want      []string
+	}{
+		{"nothing shared: the fetch as asked", []string{"finance"}, []string{"blu"}, rank, nil},
+		{"the rarest word alone: every other term", []string{"finance"}, []string{"finance"}, rank,
+			[]string{"blu", "hil", "mil"}},
+		{"the second probe found the first's term again: its own", []string{"industries"},
+			[]string{"laboratories", "atlas", "industries"},
+			map[string]float64{"industries": 11.1, "laboratories": 3.7, "atlas": 3.6}, []string{"laboratories", "atlas"}},
+		{"a company without the others may outrank one with them", []string{"finance"}, []string{"finance", "blu"},
+			map[string]float64{"finance": 3.7, "blu": 3.6, "data": 4.0}, nil},
+		{"two terms of the rarest word held together outweigh one and another", []string{"finance", "financ"}, []string{"finance", "financ"},
+			map[string]float64{"finance": 3.7, "financ": 3.7, "blu": 3.6}, nil},
+		{"no other term ranked", []string{"pinacle"}, []string{"pinacle"}, map[string]float64{"pinacle": 3.6}, nil},
+		{"a tie is not apart", []string{"a"}, []string{"a", "b"}, map[string]float64{"a": 2, "b": 1, "c": 1}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, narrowTerms(tc.anyTerms, tc.alsoTerms, tc.rank))
+		})
+	}
+}

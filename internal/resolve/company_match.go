@@ -169,11 +169,13 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 			p.RankWeights = append(p.RankWeights, weight(t))
 		}
 	}
-	fetch := func(anyTerms, alsoTerms []string) ([]CompanyMatch, error) {
+	// fetch scores the candidates holding one of anyTerms and one of alsoTerms, and says
+	// whether the fetch was cut at maxCandidates.
+	fetch := func(anyTerms, alsoTerms []string) ([]CompanyMatch, bool, error) {
 		p.AnyTerms, p.AlsoTerms = anyTerms, alsoTerms
 		rows, err := g.q.CompanyListByTerms(ctx, g.db, p)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		// The weights of the candidates' words the query did not bring.
 		var missing []string
@@ -188,13 +190,34 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 		if len(missing) > 0 {
 			counts, err := g.q.CompanyTermCounts(ctx, g.db, missing)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			for _, c := range counts {
 				df[c.Term] = int(c.Companies)
 			}
 		}
-		return scoreRows(q, rows, df, total), nil
+		return scoreRows(q, rows, df, total), len(rows) >= maxCandidates, nil
+	}
+	// fetchNarrow is fetch, through fewer names where the fetch's own order allows. When
+	// alsoTerms shares terms with anyTerms, the companies it fetches include every company
+	// holding anyTerms's shared terms and little else (the second probe found "industries"
+	// again, or both are the rarest word's terms). Those holding a term of anyTerms and one of
+	// the others (alsoTerms's own, or else any other term ranked) are a few thousand where the
+	// rest may be 50,000 ("Bue Mill Finance"), and when each outranks every company holding
+	// none of the others, they come first in the order: when they fill the fetch, they are its
+	// answer.
+	fetchNarrow := func(anyTerms, alsoTerms []string) ([]CompanyMatch, bool, error) {
+		rank := map[string]float64{}
+		for i, t := range p.RankTerms {
+			rank[t] += p.RankWeights[i]
+		}
+		if others := narrowTerms(anyTerms, alsoTerms, rank); others != nil {
+			out, full, err := fetch(anyTerms, others)
+			if err != nil || full {
+				return out, full, err
+			}
+		}
+		return fetch(anyTerms, alsoTerms)
 	}
 	// lacking is the most a candidate holding none of the terms of found[k] can score.
 	// A candidate holding none of the terms of found[k] misses its query word: a word whose
@@ -254,7 +277,7 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 		return slices.ContainsFunc(gr.terms, func(t string) bool { return !slices.Contains(found[0].terms, t) })
 	})
 	if second > 0 && found[0].df > narrowAbove {
-		out, err := fetch(found[0].terms, found[second].terms)
+		out, _, err := fetchNarrow(found[0].terms, found[second].terms)
 		if err != nil || len(out) > 0 && out[0].Score >= names.CompanyCalibration.Answer {
 			return out, err
 		}
@@ -267,7 +290,50 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 			return out, nil
 		}
 	}
-	return fetch(union, union)
+	out, _, err := fetchNarrow(union, union)
+	return out, err
+}
+
+// narrowTerms returns the terms that, fetched with anyTerms, give the first companies of the
+// fetch of anyTerms and alsoTerms when there are enough of them, or nil when there are none
+// such. rank is what holding each ranked term adds to a company's place in the fetch's order.
+// The terms are alsoTerms's own when it shares some with anyTerms, else every other ranked
+// term when it shares all; either way the companies holding none of them are fetched too, but
+// rank lower than every company holding one of them (and a term of anyTerms) only when the
+// least of the one and of the other outweigh all the terms the former may hold.
+func narrowTerms(anyTerms, alsoTerms []string, rank map[string]float64) []string {
+	var others []string
+	for _, t := range alsoTerms {
+		if !slices.Contains(anyTerms, t) {
+			others = append(others, t)
+		}
+	}
+	if len(others) == len(alsoTerms) {
+		return nil // nothing shared: nothing to leave out
+	}
+	if len(others) == 0 {
+		for t := range rank {
+			if !slices.Contains(anyTerms, t) {
+				others = append(others, t)
+			}
+		}
+		slices.Sort(others)
+	}
+	least, other, rest := math.Inf(1), math.Inf(1), 0.0
+	for _, t := range anyTerms {
+		least = min(least, rank[t])
+	}
+	for t, w := range rank {
+		if slices.Contains(others, t) {
+			other = min(other, w)
+		} else {
+			rest += w // a company holding none of the others holds at most these
+		}
+	}
+	if len(others) == 0 || least+other <= rest+1e-9 { // apart by more than rounding
+		return nil
+	}
+	return others
 }
 
 // termGroup is the graph's terms a probe of a query found, and how many companies hold each.
