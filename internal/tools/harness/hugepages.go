@@ -43,8 +43,8 @@ func (c *Cluster) HugePages(ctx context.Context) (string, error) {
 // with "on"; anything else it returns says why not.
 func (c *Cluster) reserveHugePages(ctx context.Context) (string, error) {
 	out, err := c.run(ctx, "postgres", "-D", c.dir, "-C", "shared_memory_size_in_huge_pages")
-	if err != nil {
-		return "", fmt.Errorf("postgres -C shared_memory_size_in_huge_pages: %v: %s", err, out)
+	if err != nil { // before PostgreSQL 15 the server cannot say
+		return fmt.Sprintf("off: postgres -C shared_memory_size_in_huge_pages: %v: %s", err, strings.TrimSpace(string(out))), nil
 	}
 	need, err := strconv.Atoi(strings.TrimSpace(string(out)))
 	if err != nil || need <= 0 {
