@@ -206,11 +206,11 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 	// rest may be 50,000 ("Bue Mill Finance"), and when each outranks every company holding
 	// none of the others, they come first in the order: when they fill the fetch, they are its
 	// answer.
+	rank := map[string]float64{} // what holding each term adds to a company's place in the order
+	for i, t := range p.RankTerms {
+		rank[t] += p.RankWeights[i]
+	}
 	fetchNarrow := func(anyTerms, alsoTerms []string) ([]CompanyMatch, bool, error) {
-		rank := map[string]float64{}
-		for i, t := range p.RankTerms {
-			rank[t] += p.RankWeights[i]
-		}
 		if others := narrowTerms(anyTerms, alsoTerms, rank); others != nil {
 			out, full, err := fetch(anyTerms, others)
 			if err != nil || full {
