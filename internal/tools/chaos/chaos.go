@@ -25,6 +25,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/openresolve/openresolve/internal/config"
 	"github.com/openresolve/openresolve/internal/tools/harness"
 	"github.com/openresolve/openresolve/internal/tools/toolsdb"
 	"github.com/openresolve/openresolve/internal/usage"
@@ -621,16 +622,26 @@ func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[strin
 	return rep, nil
 }
 
+// attemptTimeout is how long the workers give one delivery attempt (config.CallbackTimeout's
+// default, which the run keeps)..
+var attemptTimeout = config.Default().CallbackTimeout
+
 // explainDuplicate says why a callback was accepted more than once: the receiver said 2xx,
 // but the attempt was not recorded. Each repeat is explained only by a worker's SIGKILL
-// between it and the delivery before it; a database outage, a receiver's fault or a graceful
-// stop never is.
+// between the start of the attempt accepted before it and the repeat, one kill a repeat; a
+// database outage, a receiver's fault or a graceful stop never is. That attempt started at
+// most attemptTimeout before the receiver's 2xx: a worker killed while its request was on the
+// way (its bytes reach the receiver after it died; a 2xx within 100 ms after the kill in one
+// run) never reads the answer.
 func explainDuplicate(id string, times []time.Time, recorded int, faults []Fault) Duplicate {
 	d := Duplicate{ID: id, Times: len(times), Explained: true}
+	used := make([]bool, len(faults)) // a kill explains one repeat
 	for i := 1; i < len(times); i++ {
 		killed := false
-		for _, f := range faults {
-			killed = killed || (!f.killed.IsZero() && !f.killed.Before(times[i-1]) && f.killed.Before(times[i]))
+		for j, f := range faults {
+			if !killed && !used[j] && !f.killed.IsZero() && !f.killed.Before(times[i-1].Add(-attemptTimeout)) && f.killed.Before(times[i]) {
+				killed, used[j] = true, true
+			}
 		}
 		d.Explained = d.Explained && killed
 	}

@@ -90,8 +90,8 @@ func TestUsageUnderChaos(t *testing.T) {
 	require.EqualValues(t, 29000, resolutions)
 }
 
-// TestExplainDuplicate: a repeat is explained only by a worker's SIGKILL between it and the
-// delivery before it.
+// TestExplainDuplicate: a repeat is explained only by a worker's SIGKILL between the start of
+// the delivery before it (at most attemptTimeout before its 2xx) and the repeat.
 func TestExplainDuplicate(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
@@ -107,7 +107,8 @@ func TestExplainDuplicate(t *testing.T) {
 		{"a kill between the two", []time.Time{at(9.9), at(25)}, 1, []Fault{kill}, true},
 		{"no fault at all", []time.Time{at(9.9), at(25)}, 1, nil, false},
 		{"only a database outage", []time.Time{at(9.9), at(25)}, 1, []Fault{outage}, false},
-		{"the kill came before both", []time.Time{at(11), at(25)}, 1, []Fault{kill}, false},
+		{"the kill came while the first was on the way", []time.Time{at(10.005), at(25)}, 1, []Fault{kill}, true},
+		{"the kill came before the first could start", []time.Time{at(10).Add(attemptTimeout + time.Millisecond), at(25)}, 1, []Fault{kill}, false},
 		{"the kill came after both", []time.Time{at(5), at(9)}, 1, []Fault{kill}, false},
 		{"three, one kill explains one repeat", []time.Time{at(9), at(20), at(30)}, 1, []Fault{kill}, false},
 		{"recorded as often as sent", []time.Time{at(9.9), at(25)}, 2, []Fault{kill}, false},
