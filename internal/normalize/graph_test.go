@@ -279,13 +279,64 @@ func TestPhoneE164(t *testing.T) {
 			if ok {
 				valid++
 			}
-			if _, ok := readE164(s); ok {
+			if _, _, _, ok := readE164(s); ok {
 				fast++
 			}
 		}
 	}
 	require.Greater(t, valid, 10000, "valid numbers among them")
 	require.Greater(t, fast, 20000, "numbers read without the parser")
+}
+
+// TestValidIn holds the compiled patterns to phonenumbers.IsValidNumberForRegion: every
+// region of every calling code, from each type's example number, its last digits changed and
+// a digit added or dropped.
+func TestValidIn(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	types := []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.MOBILE,
+		phonenumbers.TOLL_FREE, phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST, phonenumbers.VOIP,
+		phonenumbers.PERSONAL_NUMBER, phonenumbers.PAGER, phonenumbers.UAN, phonenumbers.VOICEMAIL}
+	valid, checked := 0, 0
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		for _, region := range phonenumbers.GetRegionCodesForCountryCode(cc) {
+			for _, typ := range types {
+				ex := phonenumbers.GetExampleNumberForType(region, typ)
+				if region == "001" {
+					ex = phonenumbers.GetExampleNumberForNonGeoEntity(cc)
+				}
+				if ex == nil {
+					continue
+				}
+				for i := range 30 {
+					digits := []byte(phonenumbers.GetNationalSignificantNumber(ex))
+					for j := max(len(digits)-1-i%4, 0); j < len(digits); j++ {
+						digits[j] = byte('0' + r.IntN(10))
+					}
+					switch i % 3 {
+					case 1:
+						digits = append(digits, byte('0'+r.IntN(10)))
+					case 2:
+						digits = digits[:len(digits)-1]
+					}
+					national, err := strconv.ParseUint(string(digits), 10, 64)
+					if err != nil || len(digits) == 0 || digits[0] == '0' {
+						continue
+					}
+					code := int32(cc)
+					n := &phonenumbers.PhoneNumber{CountryCode: &code, NationalNumber: &national}
+					want := phonenumbers.IsValidNumberForRegion(n, region)
+					require.Equal(t, want, validIn(cc, region, string(digits)), "+%d %s (%s)", cc, digits, region)
+					checked++
+					if want {
+						valid++
+					}
+				}
+			}
+		}
+	}
+	require.Greater(t, valid, 5000, "valid numbers among %d", checked)
+	require.Greater(t, checked-valid, 5000, "invalid numbers among %d", checked)
 }
 
 func BenchmarkPhone(b *testing.B) {
