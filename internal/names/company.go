@@ -69,14 +69,20 @@ func ParseCompany(name string) Company {
 	for i, w := range words {
 		out.Words[i] = WordOf(w)
 	}
-	// Legal forms at the end, longest first, as many as there are ("GmbH & Co. KG").
+	// Legal forms at the end, longest first, as many as there are ("GmbH & Co. KG"), found
+	// by their words' skeletons, each made once.
+	skels := make([]string, len(words))
+	for i, w := range words {
+		skels[i] = skeleton(w)
+	}
+	var buf []byte
 	end := len(words)
 	for end > 0 {
-		k := legalAt(words, end-min(maxLegalWords, end), end, true)
+		k := legalAt(skels, end-min(maxLegalWords, end), end, true, &buf)
 		if k == 0 {
 			break
 		}
-		key := legalKey(words[end-k : end])
+		key := strings.Join(skels[end-k:end], "")
 		if out.Legal == "" {
 			out.Legal = legalClassOf(key)
 		}
@@ -93,8 +99,8 @@ func ParseCompany(name string) Company {
 	for start < end && stopWords[words[start]] {
 		start++
 	}
-	if k := legalAt(words, start, end, false); k > 0 && start+k < end && len(legalKey(words[start:start+k])) >= 5 {
-		out.Countries = appendNew(out.Countries, legalForms[legalKey(words[start:start+k])]...)
+	if k := legalAt(skels, start, end, false, &buf); k > 0 && start+k < end && len(strings.Join(skels[start:start+k], "")) >= 5 {
+		out.Countries = appendNew(out.Countries, legalForms[strings.Join(skels[start:start+k], "")]...)
 		for i := start; i < start+k; i++ {
 			out.Words[i].Kind = Legal
 		}
@@ -118,14 +124,19 @@ func ParseCompany(name string) Company {
 }
 
 // legalAt returns the length of the longest legal form that ends at end (atEnd) or starts at
-// from (otherwise), within words[from:end]; 0 when none does.
-func legalAt(words []string, from, end int, atEnd bool) int {
+// from (otherwise), within the words whose skeletons are skels[from:end]; 0 when none does.
+// buf holds the keys tried.
+func legalAt(skels []string, from, end int, atEnd bool, buf *[]byte) int {
 	for k := min(maxLegalWords, end-from); k > 0; k-- {
 		s, e := from, from+k
 		if atEnd {
 			s, e = end-k, end
 		}
-		if _, ok := legalForms[legalKey(words[s:e])]; ok {
+		*buf = (*buf)[:0]
+		for _, sk := range skels[s:e] {
+			*buf = append(*buf, sk...)
+		}
+		if _, ok := legalForms[string(*buf)]; ok {
 			return k
 		}
 	}

@@ -20,7 +20,12 @@ import (
 // Fold returns s in lower-case ASCII, each letter as people type it on an ASCII keyboard
 // (ß as ss, ø as o, æ as ae, Cyrillic and other scripts transliterated).
 func Fold(s string) string {
-	return strings.ToLower(unidecode.Unidecode(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(unidecode.Unidecode(s))
+		}
+	}
+	return strings.ToLower(s) // ASCII is its own transliteration
 }
 
 // HasWords reports whether s holds a letter or a digit in any script.
@@ -37,29 +42,43 @@ func foldWords(s string) []string {
 		s = strings.ToValidUTF8(s, " ")
 	}
 	f := Fold(s)
-	var words []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			words = append(words, b.String())
-			b.Reset()
+	// The words' letters go into one buffer, made a string once; each word is a slice of it.
+	buf := make([]byte, 0, len(f))
+	var ends []int // where each word ends in buf; -1 for "and"
+	flush := func(start int) {
+		if len(buf) > start {
+			ends = append(ends, len(buf))
 		}
 	}
+	start := 0
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		switch {
 		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			b.WriteByte(c)
+			buf = append(buf, c)
 		case c == '\'' || c == '`':
 			// joins: nothing
 		case c == '&' || c == '+':
-			flush()
-			words = append(words, "and")
+			flush(start)
+			ends = append(ends, -1)
+			start = len(buf)
 		default:
-			flush()
+			flush(start)
+			start = len(buf)
 		}
 	}
-	flush()
+	flush(start)
+	all := string(buf)
+	words := make([]string, 0, len(ends))
+	from := 0
+	for _, e := range ends {
+		if e < 0 {
+			words = append(words, "and")
+			continue
+		}
+		words = append(words, all[from:e])
+		from = e
+	}
 	return words
 }
 
