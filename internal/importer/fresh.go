@@ -95,16 +95,19 @@ func leadWordsWith(own, company string) string {
 // demo's batches of 20,000 people hold about 350), so to_tsvector stays Postgres's and the
 // words are the ones a question is parsed into.
 type leadWords struct {
-	own map[string]string // the own words by ownKey, for the lane's last batches
+	own map[ownKey]string // the own words, for the lane's last batches
 }
 
 // leadWordsRemembered bounds what a lane remembers: past it, it starts again.
 const leadWordsRemembered = 100_000
 
-func newLeadWords() *leadWords { return &leadWords{own: map[string]string{}} }
+func newLeadWords() *leadWords { return &leadWords{own: map[ownKey]string{}} }
 
-func ownKey(r store.ImportPeopleStageParams) string {
-	return deref(r.Title) + "\x00" + r.Keywords + "\x00" + deref(r.Country) + "\x00" + deref(r.Seniority)
+// ownKey is what a person's own lead words are made of.
+type ownKey struct{ title, keywords, country, seniority string }
+
+func ownKeyOf(r store.ImportPeopleStageParams) ownKey {
+	return ownKey{deref(r.Title), r.Keywords, deref(r.Country), deref(r.Seniority)}
 }
 
 // derivePeople sets each row's OwnWords.
@@ -113,17 +116,17 @@ func derivePeople(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStage
 		clear(w.own)
 	}
 	var ask store.GraphLoadLeadWordsParams
-	asked := map[string]bool{}
+	asked := map[ownKey]bool{}
 	for _, r := range rows {
-		if k := ownKey(r); !asked[k] {
-			if _, ok := w.own[k]; !ok {
-				asked[k] = true
-				ask.Titles = append(ask.Titles, deref(r.Title))
-				ask.Keywords = append(ask.Keywords, r.Keywords)
-				ask.Countries = append(ask.Countries, deref(r.Country))
-				ask.Seniorities = append(ask.Seniorities, deref(r.Seniority))
-			}
+		k := ownKeyOf(r)
+		if _, ok := w.own[k]; ok || asked[k] {
+			continue
 		}
+		asked[k] = true
+		ask.Titles = append(ask.Titles, k.title)
+		ask.Keywords = append(ask.Keywords, k.keywords)
+		ask.Countries = append(ask.Countries, k.country)
+		ask.Seniorities = append(ask.Seniorities, k.seniority)
 	}
 	if len(ask.Titles) > 0 {
 		got, err := store.New().GraphLoadLeadWords(ctx, tx, ask)
@@ -131,11 +134,11 @@ func derivePeople(ctx context.Context, tx pgx.Tx, rows []store.ImportPeopleStage
 			return err
 		}
 		for i, words := range got {
-			w.own[ask.Titles[i]+"\x00"+ask.Keywords[i]+"\x00"+ask.Countries[i]+"\x00"+ask.Seniorities[i]] = words
+			w.own[ownKey{ask.Titles[i], ask.Keywords[i], ask.Countries[i], ask.Seniorities[i]}] = words
 		}
 	}
 	for i := range rows {
-		rows[i].OwnWords = w.own[ownKey(rows[i])]
+		rows[i].OwnWords = w.own[ownKeyOf(rows[i])]
 	}
 	return nil
 }
