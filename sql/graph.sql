@@ -27,15 +27,17 @@ WHERE term = '';
 
 -- CompanyListByTerms finds the companies whose names hold one of @any_terms and one of
 -- @also_terms (the same list, when one suffices), both through the GIN index on name_terms;
--- the @max_rows that hold the most weight of @rank_terms come first. It returns what matching
--- needs, not the companies' other columns.
+-- the @max_rows that hold the most weight of @rank_terms come first (the terms and weights
+-- unnested side by side in FROM, which each row's rescan reads from a tuplestore, where two
+-- unnests in the select list ran again for every row). It returns what matching needs, not
+-- the companies' other columns.
 -- name: CompanyListByTerms :many
 SELECT domain, name, aliases, name_terms, country, employees
 FROM companies
 WHERE name_terms && @any_terms::text[] AND name_terms && @also_terms::text[]
   AND (@country::text = '' OR country = @country::text)
 ORDER BY (SELECT coalesce(sum(r.weight), 0)
-          FROM (SELECT unnest(@rank_terms::text[]) AS term, unnest(@rank_weights::float8[]) AS weight) AS r
+          FROM ROWS FROM (unnest(@rank_terms::text[]), unnest(@rank_weights::float8[])) AS r (term, weight)
           WHERE r.term = ANY (companies.name_terms)) DESC,
          employees DESC NULLS LAST, domain
 LIMIT @max_rows::int;

@@ -93,7 +93,7 @@ FROM companies
 WHERE name_terms && $1::text[] AND name_terms && $2::text[]
   AND ($3::text = '' OR country = $3::text)
 ORDER BY (SELECT coalesce(sum(r.weight), 0)
-          FROM (SELECT unnest($4::text[]) AS term, unnest($5::float8[]) AS weight) AS r
+          FROM ROWS FROM (unnest($4::text[]), unnest($5::float8[])) AS r (term, weight)
           WHERE r.term = ANY (companies.name_terms)) DESC,
          employees DESC NULLS LAST, domain
 LIMIT $6::int
@@ -119,8 +119,10 @@ type CompanyListByTermsRow struct {
 
 // CompanyListByTerms finds the companies whose names hold one of @any_terms and one of
 // @also_terms (the same list, when one suffices), both through the GIN index on name_terms;
-// the @max_rows that hold the most weight of @rank_terms come first. It returns what matching
-// needs, not the companies' other columns.
+// the @max_rows that hold the most weight of @rank_terms come first (the terms and weights
+// unnested side by side in FROM, which each row's rescan reads from a tuplestore, where two
+// unnests in the select list ran again for every row). It returns what matching needs, not
+// the companies' other columns.
 func (q *Queries) CompanyListByTerms(ctx context.Context, db DBTX, arg CompanyListByTermsParams) ([]CompanyListByTermsRow, error) {
 	rows, err := db.Query(ctx, companyListByTerms,
 		arg.AnyTerms,
