@@ -137,3 +137,33 @@ func TestNarrowTerms(t *testing.T) {
 		})
 	}
 }
+
+func TestSplitTerms(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		terms     []string
+		rank      map[string]float64
+		one, rest []string
+	}{
+		{"two words joined: those holding both", []string{"medical", "vantage"},
+			map[string]float64{"medical": 3.71, "vantage": 3.60}, []string{"medical"}, []string{"vantage"}},
+		{"one term: nothing to split", []string{"pinacle"}, map[string]float64{"pinacle": 3.6}, nil, nil},
+		{"the rest held together outweighing the heaviest and the lightest", []string{"a", "b", "c", "d"},
+			map[string]float64{"a": 2, "b": 1.5, "c": 1.5, "d": 1.5}, nil, nil},
+		{"the heaviest and the lightest outweighing the rest held together", []string{"a", "b", "c"},
+			map[string]float64{"a": 2, "b": 1.5, "c": 1.5}, []string{"a"}, []string{"b", "c"}},
+		{"three terms, the heaviest and the lightest outweighing the rest", []string{"c", "b", "a"},
+			map[string]float64{"a": 4, "b": 1.5, "c": 1}, []string{"a"}, []string{"c", "b"}},
+		{"a term ranked outside may lift a company holding one", []string{"medical", "vantage"},
+			map[string]float64{"medical": 3.71, "vantage": 3.60, "harbor": 3.7}, nil, nil},
+		{"a tie is not apart", []string{"a", "b", "c"}, map[string]float64{"a": 2, "b": 1, "c": 1, "d": 1}, nil, nil},
+		{"equal weights: the first term by its text", []string{"financ", "finance"},
+			map[string]float64{"finance": 3.7, "financ": 3.7, "blu": 3.6}, []string{"financ"}, []string{"finance"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			one, rest := splitTerms(tc.terms, tc.rank)
+			require.Equal(t, tc.one, one)
+			require.Equal(t, tc.rest, rest)
+		})
+	}
+}

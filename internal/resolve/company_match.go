@@ -210,11 +210,27 @@ func (g graph) companyCandidates(ctx context.Context, name, country string, floo
 	for i, t := range p.RankTerms {
 		rank[t] += p.RankWeights[i]
 	}
+	// A fetch of one list held by more companies than candidateBudget (a word in 50,000 names,
+	// or two words joined, "VantageMedical") may instead first fetch the companies holding
+	// two of its terms (splitTerms).
+	heldBy := func(terms []string) (n int) {
+		for _, t := range terms {
+			n += df[t]
+		}
+		return n
+	}
 	fetchNarrow := func(anyTerms, alsoTerms []string) ([]CompanyMatch, bool, error) {
 		if others := narrowTerms(anyTerms, alsoTerms, rank); others != nil {
 			out, full, err := fetch(anyTerms, others)
 			if err != nil || full {
 				return out, full, err
+			}
+		} else if slices.Equal(anyTerms, alsoTerms) && heldBy(anyTerms) > candidateBudget {
+			if one, rest := splitTerms(anyTerms, rank); one != nil {
+				out, full, err := fetch(one, rest)
+				if err != nil || full {
+					return out, full, err
+				}
 			}
 		}
 		return fetch(anyTerms, alsoTerms)
@@ -334,6 +350,42 @@ func narrowTerms(anyTerms, alsoTerms []string, rank map[string]float64) []string
 		return nil
 	}
 	return others
+}
+
+// splitTerms divides terms, fetched alone (the companies holding any of them), into one term
+// and the rest, such that the companies holding the one and one of the rest rank before every
+// other company of that fetch, or returns nil when no such division is sure. The one is the
+// term that weighs most; a company holding it and one of the rest holds at least both their
+// weights, one holding it alone or only the rest at most the greater of its weight and all the
+// rest's; rank's terms outside terms may add to either. When those companies fill the fetch,
+// they are its answer, in its order.
+func splitTerms(terms []string, rank map[string]float64) (one, rest []string) {
+	if len(terms) < 2 {
+		return nil, nil
+	}
+	top := terms[0]
+	for _, t := range terms[1:] {
+		if rank[t] > rank[top] || rank[t] == rank[top] && t < top {
+			top = t
+		}
+	}
+	least, all, extra := math.Inf(1), 0.0, 0.0
+	for _, t := range terms {
+		if t != top {
+			rest = append(rest, t)
+			least = min(least, rank[t])
+			all += rank[t]
+		}
+	}
+	for t, w := range rank {
+		if !slices.Contains(terms, t) {
+			extra += w
+		}
+	}
+	if rank[top]+least <= max(rank[top], all)+extra+1e-9 { // apart by more than rounding
+		return nil, nil
+	}
+	return []string{top}, rest
 }
 
 // termGroup is the graph's terms a probe of a query found, and how many companies hold each.
