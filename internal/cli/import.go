@@ -58,12 +58,7 @@ var importFile = &command{
 			return err
 		}
 
-		// The importer's heap is a few batches, so at Go's default the collector ran every few
-		// megabytes; a bulk loader trades memory for its time (a 2-million-company file: 20% of
-		// the importer's CPU saved for 480 MB at most). GOGC, when set, decides.
-		if s.env.Getenv("GOGC") == "" {
-			defer debug.SetGCPercent(debug.SetGCPercent(importGCPercent))
-		}
+		defer s.importGC()()
 		start := time.Now()
 		tty := isTerminal(s.env.Stderr)
 		im := &importer.Importer{
@@ -102,6 +97,18 @@ var importFile = &command{
 
 // importGCPercent is the collector's target while an import runs.
 const importGCPercent = 400
+
+// importGC sets the collector's target for a graph load (import, seed demo) and returns what
+// sets it back. The importer's heap is a few batches, so at Go's default the collector ran
+// every few megabytes; a bulk loader trades memory for its time (a 2-million-company file:
+// 20% of the importer's CPU saved for 480 MB at most). GOGC, when set, decides.
+func (s *session) importGC() (restore func()) {
+	if s.env.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(importGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
 
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)

@@ -58,6 +58,7 @@ var seedDemo = &command{
 				return nil
 			}
 		}
+		defer s.importGC()()
 		start := time.Now()
 		err = d.Load(ctx, &importer.Importer{Pool: pool}, func(kind string, r importer.Result) {
 			fmt.Fprintf(s.env.Stdout, "%-16s %8d inserted %8d updated\n", kind, r.Inserted, r.Updated)
