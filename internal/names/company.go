@@ -75,6 +75,7 @@ func ParseCompany(name string) Company {
 	for i, w := range words {
 		skels[i] = skeleton(w)
 	}
+	keyOf := func(from, to int) string { return strings.Join(skels[from:to], "") } // legalKey(words[from:to])
 	var buf []byte
 	end := len(words)
 	for end > 0 {
@@ -82,7 +83,7 @@ func ParseCompany(name string) Company {
 		if k == 0 {
 			break
 		}
-		key := strings.Join(skels[end-k:end], "")
+		key := keyOf(end-k, end)
 		if out.Legal == "" {
 			out.Legal = legalClassOf(key)
 		}
@@ -99,8 +100,8 @@ func ParseCompany(name string) Company {
 	for start < end && stopWords[words[start]] {
 		start++
 	}
-	if k := legalAt(skels, start, end, false, &buf); k > 0 && start+k < end && len(strings.Join(skels[start:start+k], "")) >= 5 {
-		out.Countries = appendNew(out.Countries, legalForms[strings.Join(skels[start:start+k], "")]...)
+	if k := legalAt(skels, start, end, false, &buf); k > 0 && start+k < end && len(keyOf(start, start+k)) >= 5 {
+		out.Countries = appendNew(out.Countries, legalForms[keyOf(start, start+k)]...)
 		for i := start; i < start+k; i++ {
 			out.Words[i].Kind = Legal
 		}
