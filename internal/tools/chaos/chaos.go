@@ -623,7 +623,7 @@ func reconcile(ctx context.Context, conn *pgx.Conn, rcv *receiver, ids map[strin
 }
 
 // attemptTimeout is how long the workers give one delivery attempt (config.CallbackTimeout's
-// default, which the run keeps)..
+// default, which the run keeps).
 var attemptTimeout = config.Default().CallbackTimeout
 
 // explainDuplicate says why a callback was accepted more than once: the receiver said 2xx,
