@@ -85,8 +85,8 @@ SELECT graph_load_dedupe('people', 'person_id', 'age(xmin), ctid')::bigint;
 
 -- ImportEmailsStage copies a batch of emails into its staging table.
 -- name: ImportEmailsStage :copyfrom
-INSERT INTO import_emails (line, email, person_id, type, verified, md5, sha1, sha256)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+INSERT INTO import_emails (line, email, person_id, type, verified)
+VALUES ($1, $2, $3, $4, $5);
 
 -- ImportEmailsMerge moves this transaction's staged emails into the graph, the winner of
 -- each key's repeats (the first by line DESC) only, but those that carry a suppressed
@@ -97,26 +97,23 @@ WITH staged AS (
 ), src AS (
     SELECT DISTINCT ON (email) * FROM staged ORDER BY email, line DESC
 ), merged AS (
-    INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-    SELECT src.email, src.person_id, src.type, src.verified, src.md5, src.sha1, src.sha256
+    INSERT INTO emails (email, person_id, type, verified)
+    SELECT src.email, src.person_id, src.type, src.verified
     FROM src
     WHERE NOT src.suppressed
     ON CONFLICT (email) DO UPDATE SET
         person_id = excluded.person_id,
         type = excluded.type,
-        verified = excluded.verified,
-        md5 = excluded.md5,
-        sha1 = excluded.sha1,
-        sha256 = excluded.sha256
-    WHERE (emails.person_id, emails.type, emails.verified, emails.md5, emails.sha1, emails.sha256) IS DISTINCT FROM (excluded.person_id, excluded.type, excluded.verified, excluded.md5, excluded.sha1, excluded.sha256)
+        verified = excluded.verified
+    WHERE (emails.person_id, emails.type, emails.verified) IS DISTINCT FROM (excluded.person_id, excluded.type, excluded.verified)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[];
 
 -- GraphLoadEmailsCopy copies a batch of emails into the copy of a fresh bulk load.
 -- name: GraphLoadEmailsCopy :copyfrom
-INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
+INSERT INTO emails (email, person_id, type, verified)
+VALUES ($1, $2, $3, $4);
 
 -- GraphLoadEmailsDedupe keeps one row of each key in the copy of a fresh bulk load.
 -- name: GraphLoadEmailsDedupe :one

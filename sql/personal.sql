@@ -34,17 +34,17 @@ UNION
 SELECT person_id FROM phones WHERE phone = @phone::text;
 
 -- ForgetIdentifiers lists every identifier the graph holds for these people, by kind:
--- person, linkedin, email (with its three hashes) and phone.
+-- person, linkedin, email and phone.
 -- name: ForgetIdentifiers :many
-SELECT 'person'::text AS kind, id::text AS value, ''::text AS md5, ''::text AS sha1
+SELECT 'person'::text AS kind, id::text AS value
 FROM unnest(@person_ids::text[]) AS id
 UNION ALL
-SELECT 'linkedin', linkedin_url, '', '' FROM people
+SELECT 'linkedin', linkedin_url FROM people
 WHERE person_id = ANY (@person_ids::text[]) AND linkedin_url IS NOT NULL
 UNION ALL
-SELECT 'email', email, md5, sha1 FROM emails WHERE person_id = ANY (@person_ids::text[])
+SELECT 'email', email FROM emails WHERE person_id = ANY (@person_ids::text[])
 UNION ALL
-SELECT 'phone', phone, '', '' FROM phones WHERE person_id = ANY (@person_ids::text[]);
+SELECT 'phone', phone FROM phones WHERE person_id = ANY (@person_ids::text[]);
 
 -- ForgetDelete deletes these people with their emails, phones and IP observations (and the
 -- record of what a provider taught about them), and returns how many of each.

@@ -209,7 +209,7 @@ func tableState(t *testing.T, pool *pgxpool.Pool, kind string) string {
 	t.Helper()
 	query := map[string]string{
 		"people":          `SELECT concat_ws('|', person_id, full_name, title, seniority, company_domain, country, keywords, lead_words) FROM people ORDER BY person_id`,
-		"emails":          `SELECT concat_ws('|', email, person_id, type, verified, md5, sha256) FROM emails ORDER BY email`,
+		"emails":          `SELECT concat_ws('|', email, person_id, type, verified) FROM emails ORDER BY email`,
 		"phones":          `SELECT concat_ws('|', phone, person_id, type, country, verified) FROM phones ORDER BY phone, person_id`,
 		"networks":        `SELECT concat_ws('|', cidr, company_domain, type, asn, as_org) FROM networks ORDER BY cidr`,
 		"ip_observations": `SELECT concat_ws('|', ip, person_id, seen_at) FROM ip_observations ORDER BY ip, person_id`,

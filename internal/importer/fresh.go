@@ -16,7 +16,7 @@ func freshEmails(ctx context.Context, tx pgx.Tx, rows []store.ImportEmailsStageP
 	out := make([]store.GraphLoadEmailsCopyParams, len(rows))
 	for i, r := range rows {
 		out[i] = store.GraphLoadEmailsCopyParams{Email: r.Email, PersonID: r.PersonID, Type: r.Type,
-			Verified: r.Verified, MD5: r.MD5, SHA1: r.SHA1, SHA256: r.SHA256}
+			Verified: r.Verified}
 	}
 	_, err := store.New().GraphLoadEmailsCopy(ctx, tx, out)
 	return err

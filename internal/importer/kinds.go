@@ -349,9 +349,7 @@ func convertEmail(f fields, line int32) (store.ImportEmailsStageParams, error) {
 	if e.err != nil {
 		return store.ImportEmailsStageParams{}, e.err
 	}
-	h := normalize.HashEmail(email)
-	return store.ImportEmailsStageParams{Line: line, Email: email, PersonID: id, Type: typ, Verified: verified,
-		MD5: h.MD5, SHA1: h.SHA1, SHA256: h.SHA256}, nil
+	return store.ImportEmailsStageParams{Line: line, Email: email, PersonID: id, Type: typ, Verified: verified}, nil
 }
 
 func convertPhone(f fields, line int32) (store.ImportPhonesStageParams, error) {

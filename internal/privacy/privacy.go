@@ -7,7 +7,6 @@ package privacy
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,7 +151,8 @@ func erase(ctx context.Context, pool *pgxpool.Pool, kind, value string) (Erasure
 			hashes, kinds = append(hashes, Hash(i.Value)), append(kinds, i.Kind)
 			w.Needles = append(w.Needles, quoted(i.Value))
 			if i.Kind == Email { // the forms a HEM answer or request holds it in
-				w.Needles = append(w.Needles, quoted(i.MD5), quoted(i.SHA1), quoted(hex.EncodeToString(Hash(i.Value))))
+				h := normalize.HashEmail(i.Value)
+				w.Needles = append(w.Needles, quoted(h.MD5), quoted(h.SHA1), quoted(h.SHA256))
 			}
 		}
 		if e.Suppressed, err = q.SuppressionAddMany(ctx, tx, store.SuppressionAddManyParams{

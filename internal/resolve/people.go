@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/openresolve/openresolve/internal/normalize"
 	"github.com/openresolve/openresolve/internal/store"
 )
 
@@ -148,7 +149,8 @@ func (l LinkedInToHEM) Resolve(ctx context.Context, raw json.RawMessage) (Result
 	}
 	hems := make([]any, len(rows))
 	for i, r := range rows {
-		hems[i] = map[string]any{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "type": r.Type}
+		h := normalize.HashEmail(r.Email)
+		hems[i] = map[string]any{"md5": h.MD5, "sha1": h.SHA1, "sha256": h.SHA256, "type": r.Type}
 	}
 	out["hashedEmails"] = hems
 	if len(hems) == 0 {

@@ -33,9 +33,6 @@ func (r iteratorForGraphLoadEmailsCopy) Values() ([]interface{}, error) {
 		r.rows[0].PersonID,
 		r.rows[0].Type,
 		r.rows[0].Verified,
-		r.rows[0].MD5,
-		r.rows[0].SHA1,
-		r.rows[0].SHA256,
 	}, nil
 }
 
@@ -45,7 +42,7 @@ func (r iteratorForGraphLoadEmailsCopy) Err() error {
 
 // GraphLoadEmailsCopy copies a batch of emails into the copy of a fresh bulk load.
 func (q *Queries) GraphLoadEmailsCopy(ctx context.Context, db DBTX, arg []GraphLoadEmailsCopyParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"emails"}, []string{"email", "person_id", "type", "verified", "md5", "sha1", "sha256"}, &iteratorForGraphLoadEmailsCopy{rows: arg})
+	return db.CopyFrom(ctx, []string{"emails"}, []string{"email", "person_id", "type", "verified"}, &iteratorForGraphLoadEmailsCopy{rows: arg})
 }
 
 // iteratorForGraphLoadIPObservationsCopy implements pgx.CopyFromSource.
@@ -274,9 +271,6 @@ func (r iteratorForImportEmailsStage) Values() ([]interface{}, error) {
 		r.rows[0].PersonID,
 		r.rows[0].Type,
 		r.rows[0].Verified,
-		r.rows[0].MD5,
-		r.rows[0].SHA1,
-		r.rows[0].SHA256,
 	}, nil
 }
 
@@ -286,7 +280,7 @@ func (r iteratorForImportEmailsStage) Err() error {
 
 // ImportEmailsStage copies a batch of emails into its staging table.
 func (q *Queries) ImportEmailsStage(ctx context.Context, db DBTX, arg []ImportEmailsStageParams) (int64, error) {
-	return db.CopyFrom(ctx, []string{"import_emails"}, []string{"line", "email", "person_id", "type", "verified", "md5", "sha1", "sha256"}, &iteratorForImportEmailsStage{rows: arg})
+	return db.CopyFrom(ctx, []string{"import_emails"}, []string{"line", "email", "person_id", "type", "verified"}, &iteratorForImportEmailsStage{rows: arg})
 }
 
 // iteratorForImportIPObservationsStage implements pgx.CopyFromSource.

@@ -455,10 +455,10 @@ func (q *Queries) CompanyTermsRecount(ctx context.Context, db DBTX) error {
 }
 
 const emailListByPerson = `-- name: EmailListByPerson :many
-SELECT e.email, e.type, e.verified, e.md5, e.sha1, e.sha256
+SELECT e.email, e.type, e.verified
 FROM emails e
 WHERE e.person_id = $1
-  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
 ORDER BY type = 'work' DESC, verified DESC, email
 `
 
@@ -466,9 +466,6 @@ type EmailListByPersonRow struct {
 	Email    string
 	Type     string
 	Verified bool
-	MD5      string
-	SHA1     string
-	SHA256   string
 }
 
 func (q *Queries) EmailListByPerson(ctx context.Context, db DBTX, personID string) ([]EmailListByPersonRow, error) {
@@ -480,14 +477,7 @@ func (q *Queries) EmailListByPerson(ctx context.Context, db DBTX, personID strin
 	var items []EmailListByPersonRow
 	for rows.Next() {
 		var i EmailListByPersonRow
-		if err := rows.Scan(
-			&i.Email,
-			&i.Type,
-			&i.Verified,
-			&i.MD5,
-			&i.SHA1,
-			&i.SHA256,
-		); err != nil {
+		if err := rows.Scan(&i.Email, &i.Type, &i.Verified); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -555,7 +545,7 @@ SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
-        AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+        AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
         ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email
 FROM unnest($1::text[]) WITH ORDINALITY AS x(person_id, ord)
 JOIN people p ON p.person_id = x.person_id
@@ -800,7 +790,7 @@ SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = $1
-  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
   AND NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 `
@@ -830,8 +820,8 @@ const personGetByHashedEmail = `-- name: PersonGetByHashedEmail :one
 SELECT p.person_id, p.full_name, p.first_name, p.last_name, p.title, p.seniority, p.company_domain, p.linkedin_url, p.country, p.keywords, p.updated_at, p.lead_words, p.lead_segment
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
-WHERE (e.md5 = $1 OR e.sha1 = $1 OR e.sha256 = $1)
-  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = decode(e.sha256, 'hex'))
+WHERE (md5(e.email) = $1 OR digest(e.email, 'sha1') = decode($1, 'hex') OR digest(e.email, 'sha256') = decode($1, 'hex'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
   AND NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY e.verified DESC, e.type = 'work' DESC, e.email

@@ -16,9 +16,6 @@ type GraphLoadEmailsCopyParams struct {
 	PersonID string
 	Type     string
 	Verified bool
-	MD5      string
-	SHA1     string
-	SHA256   string
 }
 
 const graphLoadEmailsDedupe = `-- name: GraphLoadEmailsDedupe :one
@@ -180,22 +177,19 @@ type ImportCompaniesStageParams struct {
 
 const importEmailsMerge = `-- name: ImportEmailsMerge :one
 WITH staged AS (
-    DELETE FROM import_emails WHERE batch = txid_current() RETURNING batch, line, email, person_id, type, verified, md5, sha1, sha256, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
+    DELETE FROM import_emails WHERE batch = txid_current() RETURNING batch, line, email, person_id, type, verified, (SELECT EXISTS (SELECT 1 FROM suppressions)) AND EXISTS (SELECT 1 FROM suppressions s WHERE s.hash IN (sha256(convert_to(email, 'UTF8')), sha256(convert_to(person_id, 'UTF8')))) AS suppressed
 ), src AS (
-    SELECT DISTINCT ON (email) batch, line, email, person_id, type, verified, md5, sha1, sha256, suppressed FROM staged ORDER BY email, line DESC
+    SELECT DISTINCT ON (email) batch, line, email, person_id, type, verified, suppressed FROM staged ORDER BY email, line DESC
 ), merged AS (
-    INSERT INTO emails (email, person_id, type, verified, md5, sha1, sha256)
-    SELECT src.email, src.person_id, src.type, src.verified, src.md5, src.sha1, src.sha256
+    INSERT INTO emails (email, person_id, type, verified)
+    SELECT src.email, src.person_id, src.type, src.verified
     FROM src
     WHERE NOT src.suppressed
     ON CONFLICT (email) DO UPDATE SET
         person_id = excluded.person_id,
         type = excluded.type,
-        verified = excluded.verified,
-        md5 = excluded.md5,
-        sha1 = excluded.sha1,
-        sha256 = excluded.sha256
-    WHERE (emails.person_id, emails.type, emails.verified, emails.md5, emails.sha1, emails.sha256) IS DISTINCT FROM (excluded.person_id, excluded.type, excluded.verified, excluded.md5, excluded.sha1, excluded.sha256)
+        verified = excluded.verified
+    WHERE (emails.person_id, emails.type, emails.verified) IS DISTINCT FROM (excluded.person_id, excluded.type, excluded.verified)
     RETURNING (xmax = 0) AS inserted
 )
 SELECT ARRAY[(SELECT count(*) FROM merged WHERE inserted), (SELECT count(*) FROM staged WHERE suppressed)]::bigint[]
@@ -217,9 +211,6 @@ type ImportEmailsStageParams struct {
 	PersonID string
 	Type     string
 	Verified bool
-	MD5      string
-	SHA1     string
-	SHA256   string
 }
 
 const importIPObservationsMerge = `-- name: ImportIPObservationsMerge :one

@@ -239,26 +239,24 @@ func (q *Queries) ForgetDelete(ctx context.Context, db DBTX, personIds []string)
 }
 
 const forgetIdentifiers = `-- name: ForgetIdentifiers :many
-SELECT 'person'::text AS kind, id::text AS value, ''::text AS md5, ''::text AS sha1
+SELECT 'person'::text AS kind, id::text AS value
 FROM unnest($1::text[]) AS id
 UNION ALL
-SELECT 'linkedin', linkedin_url, '', '' FROM people
+SELECT 'linkedin', linkedin_url FROM people
 WHERE person_id = ANY ($1::text[]) AND linkedin_url IS NOT NULL
 UNION ALL
-SELECT 'email', email, md5, sha1 FROM emails WHERE person_id = ANY ($1::text[])
+SELECT 'email', email FROM emails WHERE person_id = ANY ($1::text[])
 UNION ALL
-SELECT 'phone', phone, '', '' FROM phones WHERE person_id = ANY ($1::text[])
+SELECT 'phone', phone FROM phones WHERE person_id = ANY ($1::text[])
 `
 
 type ForgetIdentifiersRow struct {
 	Kind  string
 	Value string
-	MD5   string
-	SHA1  string
 }
 
 // ForgetIdentifiers lists every identifier the graph holds for these people, by kind:
-// person, linkedin, email (with its three hashes) and phone.
+// person, linkedin, email and phone.
 func (q *Queries) ForgetIdentifiers(ctx context.Context, db DBTX, personIds []string) ([]ForgetIdentifiersRow, error) {
 	rows, err := db.Query(ctx, forgetIdentifiers, personIds)
 	if err != nil {
@@ -268,12 +266,7 @@ func (q *Queries) ForgetIdentifiers(ctx context.Context, db DBTX, personIds []st
 	var items []ForgetIdentifiersRow
 	for rows.Next() {
 		var i ForgetIdentifiersRow
-		if err := rows.Scan(
-			&i.Kind,
-			&i.Value,
-			&i.MD5,
-			&i.SHA1,
-		); err != nil {
+		if err := rows.Scan(&i.Kind, &i.Value); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
