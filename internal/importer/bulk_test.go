@@ -88,7 +88,7 @@ func TestBulkLoad(t *testing.T) {
 	require.Equal(t, indexes, after, "the loaded tables have the indexes the migrations made")
 	var options []string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT reloptions FROM pg_class WHERE oid = 'people'::regclass`).Scan(&options))
-	require.Equal(t, []string{"fillfactor=90"}, options, "the loaded table keeps its storage parameters")
+	require.Equal(t, []string{"fillfactor=80"}, options, "the loaded table keeps its storage parameters")
 	var copies int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = 'import_load'`).Scan(&copies))
 	require.Zero(t, copies, "the copies became the tables")
