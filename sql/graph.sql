@@ -73,7 +73,7 @@ SELECT p.*
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE e.email = @email
-  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(e.email, 'UTF8')))
   AND NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))));
 
@@ -82,7 +82,7 @@ SELECT p.*
 FROM emails e
 JOIN people p ON p.person_id = e.person_id
 WHERE (md5(e.email) = @hash OR digest(e.email, 'sha1') = decode(@hash, 'hex') OR digest(e.email, 'sha256') = decode(@hash, 'hex'))
-  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(e.email, 'UTF8')))
   AND NOT EXISTS (SELECT 1 FROM suppressions s
                   WHERE s.hash IN (sha256(convert_to(p.person_id, 'UTF8')), sha256(convert_to(coalesce(p.linkedin_url, ''), 'UTF8'))))
 ORDER BY e.verified DESC, e.type = 'work' DESC, e.email
@@ -103,7 +103,7 @@ LIMIT @max_rows::int;
 SELECT e.email, e.type, e.verified
 FROM emails e
 WHERE e.person_id = @person_id
-  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(e.email, 'UTF8')))
 ORDER BY type = 'work' DESC, verified DESC, email;
 
 -- name: PhoneListByPerson :many
@@ -197,7 +197,7 @@ SELECT p.person_id, p.full_name, p.title, p.seniority, p.linkedin_url, p.country
        c.domain AS company_domain, c.name AS company_name, c.industry AS company_industry,
        c.employees AS company_employees,
        coalesce((SELECT e.email FROM emails e WHERE e.person_id = p.person_id
-        AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = digest(e.email, 'sha256'))
+        AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.hash = sha256(convert_to(e.email, 'UTF8')))
         ORDER BY e.type = 'work' DESC, e.verified DESC, e.email LIMIT 1), '')::text AS email
 FROM unnest(@person_ids::text[]) WITH ORDINALITY AS x(person_id, ord)
 JOIN people p ON p.person_id = x.person_id
