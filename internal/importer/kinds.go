@@ -63,6 +63,18 @@ type kind[T any] struct {
 // importer imports one kind, whatever its row type.
 type importer interface {
 	importFrom(ctx context.Context, im *Importer, src Source) (Result, error)
+	graphTables() []string
+}
+
+func (k kind[T]) graphTables() []string { return k.tables }
+
+// Tables are the graph's tables an import of kind writes, those a bulk load copies, indexes
+// and swaps in; none for an unknown kind or the suppression list.
+func Tables(kind string) []string {
+	if k, ok := kinds[kind]; ok {
+		return k.graphTables()
+	}
+	return nil
 }
 
 var kinds = func() map[string]importer {

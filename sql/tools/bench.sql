@@ -125,3 +125,9 @@ FROM unnest(ARRAY['companies', 'people', 'emails', 'phones', 'networks', 'ip_obs
                   'company_terms', 'company_term_texts', 'company_term_variants']) AS t
 ORDER BY 2 DESC;
 
+
+-- name: BenchIndexes :many
+SELECT bench_indexes(@tables::text[])::text AS index;
+
+-- name: BenchReindex :exec
+SELECT bench_reindex(@index::text);

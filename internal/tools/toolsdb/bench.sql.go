@@ -77,6 +77,30 @@ func (q *Queries) BenchGraphBytes(ctx context.Context, db DBTX) ([]BenchGraphByt
 	return items, nil
 }
 
+const benchIndexes = `-- name: BenchIndexes :many
+SELECT bench_indexes($1::text[])::text AS index
+`
+
+func (q *Queries) BenchIndexes(ctx context.Context, db DBTX, tables []string) ([]string, error) {
+	rows, err := db.Query(ctx, benchIndexes, tables)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var index string
+		if err := rows.Scan(&index); err != nil {
+			return nil, err
+		}
+		items = append(items, index)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const benchNoopJobsLeft = `-- name: BenchNoopJobsLeft :one
 SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed'
 `
@@ -106,6 +130,15 @@ INSERT INTO bench_raw (payload) VALUES ($1)
 
 func (q *Queries) BenchRawInsert(ctx context.Context, db DBTX, payload []byte) error {
 	_, err := db.Exec(ctx, benchRawInsert, payload)
+	return err
+}
+
+const benchReindex = `-- name: BenchReindex :exec
+SELECT bench_reindex($1::text)
+`
+
+func (q *Queries) BenchReindex(ctx context.Context, db DBTX, index string) error {
+	_, err := db.Exec(ctx, benchReindex, index)
 	return err
 }
 

@@ -56,3 +56,30 @@ CREATE TABLE IF NOT EXISTS bench_copy_emails (email text, person_id text, type t
 CREATE TABLE IF NOT EXISTS bench_copy_phones (phone text, person_id text, type text, country text, verified text);
 CREATE TABLE IF NOT EXISTS bench_copy_networks (cidr text, company_domain text, type text, asn text, as_org text);
 CREATE TABLE IF NOT EXISTS bench_copy_ip_observations (ip text, person_id text, seen_at text);
+
+-- bench_reindex rebuilds one index of the graph by a plain REINDEX, with the memory the
+-- import's own build of it has (graph_load_index): the second yardstick of a load into an
+-- empty graph (bench --graph), the index builds without the import.
+CREATE OR REPLACE FUNCTION bench_reindex(index text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    method text;
+BEGIN
+    SELECT am.amname INTO STRICT method
+    FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+    WHERE c.oid = format('public.%I', index)::regclass;
+    EXECUTE format('SET LOCAL maintenance_work_mem = %L', CASE method WHEN 'hash' THEN '8MB' ELSE '1GB' END);
+    EXECUTE format('REINDEX INDEX public.%I', index);
+END
+$$;
+
+-- bench_indexes are every index of the tables, primary keys included, in the order a bulk load
+-- builds them (graph_load_indexes): GIN first, then the largest.
+CREATE OR REPLACE FUNCTION bench_indexes(tables text[]) RETURNS SETOF text LANGUAGE sql STABLE AS $$
+    SELECT c.relname::text
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_am am ON am.oid = c.relam
+    WHERE t.relnamespace = 'public'::regnamespace AND t.relname = ANY (tables)
+    ORDER BY am.amname = 'gin' DESC, pg_relation_size(c.oid) DESC, c.relname
+$$;
