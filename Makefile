@@ -38,11 +38,15 @@ legal-forms:
 
 # trade-words converts the trade words' translations from the English Wiktionary again
 # (internal/names/data/trade_words.tsv, from the words in trade_words_en.txt). WIKTIONARY_DICT
-# is a checkout of github.com/open-dsl-dict/wiktionary-dict; one is cloned when it is not given.
+# is a checkout of github.com/open-dsl-dict/wiktionary-dict, GERMANIZER one of
+# github.com/max-degterev/germanizer (Wiktionary's German nouns with their English); each is
+# cloned when it is not given.
 trade-words:
 	dir="$(WIKTIONARY_DICT)"; if [ -z "$$dir" ]; then dir=$$(mktemp -d) && \
 		git clone -q https://github.com/open-dsl-dict/wiktionary-dict "$$dir" && git -C "$$dir" checkout -q 74c2c11; fi; \
-	$(GO) run ./internal/tools/tradewords "$$dir" internal/names/data/trade_words_en.txt >internal/names/data/trade_words.tsv.new && \
+	de="$(GERMANIZER)"; if [ -z "$$de" ]; then de=$$(mktemp -d) && \
+		git clone -q https://github.com/max-degterev/germanizer "$$de" && git -C "$$de" checkout -q f6f57fe7; fi; \
+	$(GO) run ./internal/tools/tradewords "$$dir" internal/names/data/trade_words_en.txt "$$de" >internal/names/data/trade_words.tsv.new && \
 	mv internal/names/data/trade_words.tsv.new internal/names/data/trade_words.tsv
 
 lint:

@@ -2,7 +2,7 @@
 
 package names
 
-// CompanyCalibration is fitted on 14000 labelled company-name queries, 3417 of names in no graph.
+// CompanyCalibration is fitted on 14000 labelled company-name queries, 3416 of names in no graph.
 var CompanyCalibration = Calibration{
 	Sharpness: 3,
 	Answer:    2.9728,

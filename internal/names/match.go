@@ -2,6 +2,7 @@ package names
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -143,8 +144,8 @@ func (c Comparison) Score(comboDF, n int) float64 {
 // weight gives a term's weight (its IDF).
 func CompareCompanies(q, c Company, weight func(term string) float64) Comparison {
 	qs, cs := q.Regular(), c.Regular()
-	qs = mergeCompounds(qs, cs)
-	cs = mergeCompounds(cs, qs)
+	qs = mergeCompounds(qs, cs, true)
+	cs = mergeCompounds(cs, qs, false)
 	type pair struct {
 		i, j   int
 		sim, w float64
@@ -195,8 +196,11 @@ func CompareCompanies(q, c Company, weight func(term string) float64) Comparison
 
 // mergeCompounds joins two neighbouring words of a into one where the joined word is a word of
 // b that neither of the two is on its own ("north wind" against "northwind"), or two trade
-// words the compound b has ("steel construction" against "stahlbau").
-func mergeCompounds(a, b []Word) []Word {
+// words the compound b has ("steel construction" against "stahlbau"). With query, a is the
+// query's words, and a trade word before a general one may stand for the trade of a word of
+// b alone ("measurement technology" against "messtechnik"); a candidate's words do not
+// ("Consultores Industrias" is not "Consulting").
+func mergeCompounds(a, b []Word, query bool) []Word {
 	if len(a) < 2 || len(b) == 0 {
 		return a
 	}
@@ -221,7 +225,13 @@ func mergeCompounds(a, b []Word) []Word {
 				out = append(out, a[i])
 				continue
 			}
-			if pairs := appendPairs(tradeForms(a[i].Text+a[i+1].Text), a[i].Trade, a[i+1].Trade); sameTrade(pairs, trade) {
+			pairs := appendPairs(tradeForms(a[i].Text+a[i+1].Text), a[i].Trade, a[i+1].Trade)
+			// A query's trade word before a general one is its trade too, as a compound's
+			// is ("Measurement Technology", "Messtechnik": tradeConceptsOf).
+			if query && slices.ContainsFunc(a[i+1].Trade, func(c int32) bool { return tradeGeneral[c] }) {
+				pairs = append(pairs, a[i].Trade...)
+			}
+			if sameTrade(pairs, trade) {
 				out = append(out, Word{Text: a[i].Text + a[i+1].Text, Term: joined, Kind: Regular, Trade: pairs})
 				i++
 				continue

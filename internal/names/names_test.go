@@ -318,6 +318,11 @@ func TestTradeWords(t *testing.T) {
 		{"Furniture", "Mobilio", true},
 		{"Shipbuilding", "Zosen", true}, // Japanese, in Latin letters
 		{"Consulting", "Consultants", true},
+		{"Consulting", "Beratung", true},                    // a German noun's English translation
+		{"Environmental Technology", "Umwelttechnik", true}, // environment and environmental are one
+		{"IT", "Informatique", true},                        // an English initialism
+		{"IT", "Technik", false},                            // information technology is not technology
+		{"Environmental", "Energie", false},
 		{"Solar", "Energie", false},
 		{"Studios", "Paper", false}, // "studio" is an English word of another meaning
 		{"Sees", "Maritime", false}, // "See-" is no word
@@ -326,6 +331,11 @@ func TestTradeWords(t *testing.T) {
 		require.Equal(t, c.same, same(c.a, c.b), "%s and %s", c.a, c.b)
 		require.Equal(t, c.same, same(c.b, c.a), "%s and %s", c.b, c.a)
 	}
+	// A query's trade word before a general one stands for its trade; a candidate's does not
+	// ("Atlantic Consulting" is not Atlántico Consultores Industrias).
+	require.True(t, same("Measurement Technology", "Messtechnik"))
+	require.False(t, same("Messtechnik", "Measurement Technology"))
+	require.False(t, same("Consulting", "Consultores Industrias"))
 	// A word that is no trade word has no concepts, and no tokens among its variants.
 	require.Empty(t, tradeConcepts("cumberland"))
 	require.NotContains(t, strings.Join(WordVariants(ParseCompany("Cumberland").Words[0]), " "), "~")

@@ -13,7 +13,8 @@ import (
 // Trade words across languages. "Nordwind Energy" is Nordwind Energie GmbH, and "Büttner Steel
 // Construction" Büttner Stahlbau GmbH: a company's trade word is often said in English. The
 // English trade words of trade_words_en.txt are concepts; trade_words.tsv gives each one's
-// forms in the other languages (Wiktionary's translations and definitions). English words are
+// forms in the other languages (Wiktionary's translations and definitions), and its English
+// initialisms ("IT" for information technology). English words are
 // known by their Snowball stem ("Consulting", "Consultants", "Consultancy"), and words of
 // other languages as written, with any ending of one or two letters ("Immobilien" of Immobilie,
 // "Costruzioni" of costruzione), or of two concepts when it is two forms joined, as German,
@@ -76,6 +77,10 @@ var tradeEnglishPrefixes = map[string]bool{}
 // tradeGeneral holds their concepts.
 var tradeGeneral = map[int32]bool{}
 
+// tradeInitials maps each English initialism of a concept ("it", information technology:
+// trade_words.tsv's language en) to that concept.
+var tradeInitials = map[string]int32{}
+
 // tradeEnglish maps the stem of each English word, and of each phrase written as one word
 // ("realestate"), to its concept.
 var tradeEnglish = map[string]int32{}
@@ -88,6 +93,7 @@ func init() {
 	}
 	var words []*entry
 	byStem := map[string]*entry{}
+	initials := map[string]*entry{} // English initialisms ("it"), by their words
 	for _, r := range tsvRows(tradeWordsTSV) {
 		word := strings.Join(foldWords(r[0]), "")
 		e := byStem[englishStem(word)]
@@ -95,6 +101,14 @@ func init() {
 			e = &entry{word: word, forms: map[[2]string]bool{}}
 			byStem[englishStem(word)] = e
 			words = append(words, e)
+		}
+		if r[1] == "en" {
+			for _, form := range list(r[2]) {
+				if ws := foldWords(form); len(ws) == 1 {
+					initials[ws[0]] = e
+				}
+			}
+			continue
 		}
 		for _, form := range list(r[2]) {
 			if ws := foldWords(form); len(ws) == 1 && len(ws[0]) >= tradeMinPart {
@@ -125,13 +139,15 @@ func init() {
 					shared++
 				}
 			}
-			// So are two whose stems are one and an ending ("machin", "machineri"), not a word
+			// So are two whose stems are one and an ending of up to four letters ("machin",
+			// "machineri"; "environ", "environment"), not the start of another of the words
 			// ("glass", "glasswork").
 			sa, sb := englishStem(a.word), englishStem(b.word)
 			if len(sa) > len(sb) {
 				sa, sb = sb, sa
 			}
-			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 3
+			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 4 &&
+				(len(sb)-len(sa) < tradeMinPart || !slices.ContainsFunc(words, func(e *entry) bool { return strings.HasPrefix(e.word, sb[len(sa):]) }))
 			if prefix || shared >= 3 && shared*4 >= min(len(a.forms), len(b.forms)) {
 				if ra, rb := root(i), root(j); ra != rb {
 					concept[max(ra, rb)] = min(ra, rb)
@@ -159,6 +175,9 @@ func init() {
 			}
 		}
 	}
+	for form, e := range initials {
+		tradeInitials[form] = tradeEnglish[englishStem(e.word)]
+	}
 	for _, w := range tradeGeneralWords {
 		if c, ok := tradeEnglish[englishStem(w)]; ok {
 			tradeGeneral[c] = true
@@ -168,6 +187,9 @@ func init() {
 
 // tradeForms returns the concepts a folded word is a form of.
 func tradeForms(w string) []int32 {
+	if c, ok := tradeInitials[w]; ok {
+		return []int32{c}
+	}
 	if len(w) < tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
 		return nil
 	}
@@ -210,6 +232,9 @@ const tradeMemoSize = 1 << 17
 // of concepts of two forms it is made of (tradePair): "glassworks" is a concept and glass and
 // works, as "Glaswerke" is.
 func tradeConcepts(w string) []int32 {
+	if c, ok := tradeInitials[w]; ok {
+		return []int32{c}
+	}
 	if len(w) < tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
 		return nil
 	}

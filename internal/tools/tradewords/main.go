@@ -4,10 +4,14 @@
 // Dictionary Project publishes it (https://github.com/open-dsl-dict/wiktionary-dict, extracted
 // by Matthias Buchmeier; CC BY-SA 3.0 or GFDL): the translation tables of each English word
 // (dsl/oneway/en-*-enwiktionary.dsl.dz), and, for the languages it has them, the words whose
-// definitions are one of the English words (dsl/oneway/*-en-enwiktionary.dsl.dz). `make
-// trade-words` runs it.
+// definitions are one of the English words (dsl/oneway/*-en-enwiktionary.dsl.dz), and the
+// English initialisms that stand for one of them ("IT"). German has no German-English
+// dictionary there; with GERMANIZER_DIR, a checkout of github.com/max-degterev/germanizer at
+// f6f57fe7, the German words are those whose English translations in Wiktionary, as that
+// project collected them (dictionary/nouns_wiktionary), name one of the words (germanNouns).
+// `make trade-words` runs it.
 //
-// Usage: tradewords DICT_DIR WORDS_FILE > trade_words.tsv
+// Usage: tradewords DICT_DIR WORDS_FILE [GERMANIZER_DIR] > trade_words.tsv
 package main
 
 import (
@@ -32,8 +36,8 @@ import (
 var languages = []string{"cs", "da", "de", "es", "fi", "fr", "it", "ja", "nl", "no", "pl", "pt", "sv"}
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: tradewords DICT_DIR WORDS_FILE")
+	if len(os.Args) != 3 && len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: tradewords DICT_DIR WORDS_FILE [GERMANIZER_DIR]")
 		os.Exit(2)
 	}
 	words, err := readWords(os.Args[2])
@@ -41,20 +45,38 @@ func main() {
 		fail(err)
 	}
 	w := bufio.NewWriter(os.Stdout)
-	fmt.Fprintln(w, "# English trade words and their translations: english<TAB>language<TAB>forms (;-separated).")
+	fmt.Fprintln(w, "# English trade words and their translations: english<TAB>language<TAB>forms (;-separated); language")
+	fmt.Fprintln(w, "# en gives a word's English initialisms (\"IT\").")
 	fmt.Fprintln(w, "# Written by `make trade-words` from the English Wiktionary's translation tables, as published")
 	fmt.Fprintln(w, "# by the Open DSL Dictionary Project (github.com/open-dsl-dict/wiktionary-dict, extracted by")
-	fmt.Fprintln(w, "# Matthias Buchmeier). Licence: CC BY-SA 3.0 (trade_words.LICENSE). Do not edit by hand.")
+	fmt.Fprintln(w, "# Matthias Buchmeier), and German from the English translations of Wiktionary's German nouns,")
+	fmt.Fprintln(w, "# as github.com/max-degterev/germanizer collected them. Licence: CC BY-SA 3.0")
+	fmt.Fprintln(w, "# (trade_words.LICENSE). Do not edit by hand.")
 	// A form that is also an English word of another meaning is left out: "studio", a
 	// translation of "paper" in one of its senses, is a word of English names too.
 	englishWords := map[string]bool{}
+	initials := map[string][]string{}
 	for _, lang := range languages {
-		entries, err := readDSL(filepath.Join(os.Args[1], "dsl", "oneway", "en-"+lang+"-enwiktionary.dsl.dz"))
+		text, err := readText(filepath.Join(os.Args[1], "dsl", "oneway", "en-"+lang+"-enwiktionary.dsl.dz"))
 		if err != nil {
 			fail(err)
 		}
-		for head := range entries {
+		for head := range parseDSL(text) {
 			englishWords[strings.ToLower(head)] = true
+		}
+		for word, forms := range initialisms(text, words) {
+			for _, f := range forms {
+				if !slices.Contains(initials[word], f) {
+					initials[word] = append(initials[word], f)
+				}
+			}
+		}
+	}
+	// The English initialisms of the words ("IT" for information technology), as language en.
+	for _, word := range words {
+		if forms := initials[word]; len(forms) > 0 {
+			slices.Sort(forms)
+			fmt.Fprintf(w, "%s\ten\t%s\n", word, strings.Join(forms, ";"))
 		}
 	}
 	// A cognate stays ("assurance" for insurance): within an edit in three letters of the word.
@@ -74,6 +96,11 @@ func main() {
 		defined := map[string][]string{}
 		if path := filepath.Join(dir, lang+"-en-enwiktionary.dsl.dz"); exists(path) {
 			if defined, err = definedAs(path, words); err != nil {
+				fail(err)
+			}
+		}
+		if lang == "de" && len(os.Args) == 4 {
+			if defined, err = germanNouns(filepath.Join(os.Args[3], "dictionary", "nouns_wiktionary"), words); err != nil {
 				fail(err)
 			}
 		}
@@ -173,6 +200,47 @@ func defined(entries map[string][]sense, words []string) map[string][]string {
 	return out
 }
 
+// germanNouns reads the German nouns of Wiktionary with their English translations, as
+// github.com/max-degterev/germanizer collects them (dictionary/nouns_wiktionary/*.js, entries
+// of `word: 'die Beratung, -en'` and `translation: 'discussion, consultation, advice'`), and
+// returns, for each English word, the one-word nouns one of whose translations is that word
+// (by its stem) or that phrase, qualifiers in parentheses left out.
+func germanNouns(dir string, words []string) (map[string][]string, error) {
+	want := map[string]string{}
+	for _, w := range words {
+		if strings.Contains(w, " ") {
+			want[w] = w
+		} else {
+			want[stem(w)] = w
+		}
+	}
+	out := map[string][]string{}
+	for _, gender := range []string{"feminine", "masculine", "neuter"} {
+		b, err := os.ReadFile(filepath.Join(dir, gender+".js"))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range germanRe.FindAllStringSubmatch(string(b), -1) {
+			head, translation := m[1], strings.ReplaceAll(m[2], `\'`, "'")
+			if !letterRe.MatchString(head) {
+				continue
+			}
+			translation = parenRe.ReplaceAllString(translation, "")
+			for _, item := range strings.FieldsFunc(translation, func(r rune) bool { return r == ',' || r == ';' }) {
+				item = strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(item, " ")))
+				key := item
+				if !strings.Contains(item, " ") {
+					key = stem(item)
+				}
+				if w, ok := want[key]; ok && !slices.Contains(out[w], head) {
+					out[w] = append(out[w], head)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "tradewords:", err)
 	os.Exit(1)
@@ -193,25 +261,60 @@ func readWords(path string) ([]string, error) {
 	return out, nil
 }
 
+// initialisms returns, for each of the English words, the initialisms, acronyms and
+// abbreviations an English dictionary's text gives for it: the headwords of two to five
+// capitals whose sense is that word alone ("IT", initialism of information technology).
+func initialisms(text string, words []string) map[string][]string {
+	out := map[string][]string{}
+	var head string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case !strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, " "):
+			head = strings.TrimSpace(line)
+		case strings.Contains(line, "[c darkblue]") && initialRe.MatchString(head):
+			m := posRe.FindStringSubmatch(line)
+			g := glossRe.FindStringSubmatch(line)
+			if m == nil || g == nil || (m[1] != "initialism" && m[1] != "acronym" && m[1] != "abbreviation") {
+				continue
+			}
+			if word := strings.ToLower(strings.TrimSpace(g[1])); slices.Contains(words, word) && !slices.Contains(out[word], head) {
+				out[word] = append(out[word], head)
+			}
+		}
+	}
+	return out
+}
+
 // sense is one sense of a headword: its part of speech and its translation line.
 type sense struct{ pos, line string }
 
 // readDSL reads a dictzip'd UTF-16 DSL dictionary into its senses by headword.
 func readDSL(path string) (map[string][]sense, error) {
-	f, err := os.Open(path)
+	text, err := readText(path)
 	if err != nil {
 		return nil, err
+	}
+	return parseDSL(text), nil
+}
+
+// readText reads a dictzip'd UTF-16 DSL dictionary's text.
+func readText(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	z, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	raw, err := io.ReadAll(z)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return parseDSL(decodeUTF16(raw)), nil
+	return decodeUTF16(raw), nil
 }
 
 // parseDSL reads a DSL dictionary's text into its senses by headword.
@@ -249,6 +352,9 @@ func decodeUTF16(b []byte) string {
 
 var (
 	posRe     = regexp.MustCompile(`\[p\]<([a-z]+)>\[/p\]`)
+	glossRe   = regexp.MustCompile(`^[^(]*\[i\]\(([^()]*)\)\[/i\]\s*$`)
+	initialRe = regexp.MustCompile(`^[A-Z]{2,5}$`)
+	germanRe  = regexp.MustCompile(`word: '(?:der|die|das) ([^,']+), [^']*',\s*translation: '((?:[^'\\]|\\.)*)'`)
 	tagRe     = regexp.MustCompile(`\[p\].*?\[/p\]|\[i\].*?\[/i\]|\\\[.*?\\\]|\[/?m1?\]|\[/?[a-z]+\]`)
 	parenRe   = regexp.MustCompile(`\([^)]*\)`)
 	romajiRe  = regexp.MustCompile(`/([^/]*)/`)
