@@ -206,6 +206,20 @@ func defined(entries map[string][]sense, words []string) map[string][]string {
 // returns, for each English word, the one-word nouns one of whose translations is that word
 // (by its stem) or that phrase, qualifiers in parentheses left out.
 func germanNouns(dir string, words []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, gender := range []string{"feminine", "masculine", "neuter"} {
+		b, err := os.ReadFile(filepath.Join(dir, gender+".js"))
+		if err != nil {
+			return nil, err
+		}
+		germanTranslated(string(b), words, out)
+	}
+	return out, nil
+}
+
+// germanTranslated adds to out, for each English word, the one-word nouns of a germanizer
+// file (js) one of whose translations is that word (by its stem) or that phrase.
+func germanTranslated(js string, words []string, out map[string][]string) {
 	want := map[string]string{}
 	for _, w := range words {
 		if strings.Contains(w, " ") {
@@ -214,31 +228,23 @@ func germanNouns(dir string, words []string) (map[string][]string, error) {
 			want[stem(w)] = w
 		}
 	}
-	out := map[string][]string{}
-	for _, gender := range []string{"feminine", "masculine", "neuter"} {
-		b, err := os.ReadFile(filepath.Join(dir, gender+".js"))
-		if err != nil {
-			return nil, err
+	for _, m := range germanRe.FindAllStringSubmatch(js, -1) {
+		head, translation := m[1], strings.ReplaceAll(m[2], `\'`, "'")
+		if !letterRe.MatchString(head) {
+			continue
 		}
-		for _, m := range germanRe.FindAllStringSubmatch(string(b), -1) {
-			head, translation := m[1], strings.ReplaceAll(m[2], `\'`, "'")
-			if !letterRe.MatchString(head) {
-				continue
+		translation = parenRe.ReplaceAllString(translation, "")
+		for _, item := range strings.FieldsFunc(translation, func(r rune) bool { return r == ',' || r == ';' }) {
+			item = strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(item, " ")))
+			key := item
+			if !strings.Contains(item, " ") {
+				key = stem(item)
 			}
-			translation = parenRe.ReplaceAllString(translation, "")
-			for _, item := range strings.FieldsFunc(translation, func(r rune) bool { return r == ',' || r == ';' }) {
-				item = strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(item, " ")))
-				key := item
-				if !strings.Contains(item, " ") {
-					key = stem(item)
-				}
-				if w, ok := want[key]; ok && !slices.Contains(out[w], head) {
-					out[w] = append(out[w], head)
-				}
+			if w, ok := want[key]; ok && !slices.Contains(out[w], head) {
+				out[w] = append(out[w], head)
 			}
 		}
 	}
-	return out, nil
 }
 
 func fail(err error) {

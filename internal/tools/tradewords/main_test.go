@@ -75,3 +75,63 @@ func FuzzParseDSL(f *testing.F) {
 		defined(entries, []string{"building", "real estate"})
 	})
 }
+
+func TestInitialisms(t *testing.T) {
+	got := initialisms(`IT
+	[b][c darkblue]~[/c][/b] [p]<initialism>[/p] [i](information technology)[/i]
+	[m1]IT [p]<f>[/p][/m]
+
+it
+	[b][c darkblue]~[/c][/b] [p]<pron>[/p] [i](information technology)[/i]
+
+EU
+	[b][c darkblue]~[/c][/b] [p]<initialism>[/p] [i](European Union)[/i]
+
+ICT
+	[b][c darkblue]~[/c][/b] [p]<initialism>[/p] [i](information and communication technology)[/i] (in computing)
+`, []string{"information technology", "computing"})
+	require.Equal(t, map[string][]string{"information technology": {"IT"}}, got,
+		"capitals only, standing for the word alone")
+}
+
+// germanJS is a piece of germanizer's dictionary/nouns_wiktionary/feminine.js.
+const germanJS = `module.exports = [
+  {
+    word: 'die Beratung, -en',
+    translation: 'discussion, consultation, advice',
+  },
+  {
+    word: 'die Spedition, -en',
+    translation: 'forwarding, carriage, (Speditionsfirma) forwarding agency, (Möbelspedition) furniture removal',
+  },
+  {
+    word: 'die Abendbrotzeit, -en',
+    translation: 'supper (the evening\'s meal), dinner',
+  },
+  {
+    word: 'die erneuerbare Energie, -n',
+    translation: 'renewable energy',
+  },
+]`
+
+func TestGermanTranslated(t *testing.T) {
+	got := map[string][]string{}
+	germanTranslated(germanJS, []string{"consulting", "forwarding", "removal", "renewable energy", "dinner"}, got)
+	require.Equal(t, map[string][]string{"consulting": {"Beratung"}, "forwarding": {"Spedition"}, "dinner": {"Abendbrotzeit"}}, got,
+		"a translation by its stem; phrases of other words and nouns of two words are left out")
+}
+
+func FuzzGermanTranslated(f *testing.F) {
+	f.Add(germanJS)
+	f.Fuzz(func(t *testing.T, js string) {
+		out := map[string][]string{}
+		germanTranslated(js, []string{"consulting", "real estate"}, out)
+		for _, heads := range out {
+			for _, h := range heads {
+				if h == "" || strings.ContainsAny(h, " ,'") || !utf8.ValidString(h) {
+					t.Fatalf("noun %q", h)
+				}
+			}
+		}
+	})
+}
