@@ -3,7 +3,8 @@
 -- The trade words again (internal/names/trade.go, trade_words.tsv): German forms from the
 -- English translations of Wiktionary's German nouns (Beratung, Messtechnik), English
 -- initialisms ("IT"), and two English words one concept when one is the other's stem and an
--- ending of four letters (environment, environmental). Every word's concept tokens are made
+-- ending of four letters (environment, environmental) or when they begin alike and share a
+-- translation (automobile, automotive; chemical, chemistry). Every word's concept tokens are made
 -- again from company_term_texts by `openresolve migrate up`, as in 00020_trade_words.sql.
 TRUNCATE company_term_variants;
 

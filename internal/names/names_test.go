@@ -321,7 +321,9 @@ func TestTradeWords(t *testing.T) {
 		{"Consulting", "Beratung", true},                    // a German noun's English translation
 		{"Environmental Technology", "Umwelttechnik", true}, // environment and environmental are one
 		{"IT", "Informatique", true},                        // an English initialism
-		{"IT", "Technik", false},                            // information technology is not technology
+		{"Automotive", "Automobile", true},                  // begin alike and share a translation
+		{"Chemicals", "Chemie", true},
+		{"IT", "Technik", false}, // information technology is not technology
 		{"Environmental", "Energie", false},
 		{"Solar", "Energie", false},
 		{"Studios", "Paper", false}, // "studio" is an English word of another meaning

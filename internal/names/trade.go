@@ -120,6 +120,10 @@ func init() {
 	// quarter of the forms of the one with fewer ("commerce" and "trade", "lumber" and
 	// "timber"). Fewer is chance: a word of many senses ("glass", "fabric") shares one or
 	// two forms with many words.
+	tradeStems := map[string]bool{}
+	for _, e := range words {
+		tradeStems[englishStem(e.word)] = true
+	}
 	concept := make([]int, len(words))
 	for i := range concept {
 		concept[i] = i
@@ -148,7 +152,19 @@ func init() {
 			}
 			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 4 &&
 				(len(sb)-len(sa) < tradeMinPart || !slices.ContainsFunc(words, func(e *entry) bool { return strings.HasPrefix(e.word, sb[len(sa):]) }))
-			if prefix || shared >= 3 && shared*4 >= min(len(a.forms), len(b.forms)) {
+			// And two that begin alike, five letters or more, and share a translation
+			// ("automobile" and "automotive", "chemical" and "chemistry"), unless one goes on
+			// with another of the words ("glass", "glassworks"; "metal", "metalworking").
+			n := 0
+			for n < len(a.word) && n < len(b.word) && a.word[n] == b.word[n] {
+				n++
+			}
+			isWord := func(rest string) bool {
+				_, ok := tradeStems[englishStem(rest)]
+				return len(rest) >= tradeMinPart && ok
+			}
+			alike := n >= 5 && shared >= 1 && !isWord(a.word[n:]) && !isWord(b.word[n:])
+			if prefix || alike || shared >= 3 && shared*4 >= min(len(a.forms), len(b.forms)) {
 				if ra, rb := root(i), root(j); ra != rb {
 					concept[max(ra, rb)] = min(ra, rb)
 				}
