@@ -290,6 +290,26 @@ func FuzzParsePerson(f *testing.F) {
 	})
 }
 
+func TestTradePlurals(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		lang, form string
+		want       []string
+	}{
+		{"sv", "mobel", []string{"mobler", "moblar"}},
+		{"da", "mobel", []string{"mobler", "moblar"}},
+		{"pt", "textil", []string{"texteis"}},
+		{"pt", "metal", []string{"metais"}},
+		{"pl", "okno", []string{"okna"}},
+		{"pl", "mebel", []string{"meble"}},
+		{"it", "vino", []string{"vini"}},
+		{"de", "mobel", nil}, // German plurals keep the word (Möbel)
+		{"it", "oro", nil},   // too short
+	} {
+		require.Equal(t, c.want, tradePlurals(c.lang, c.form), "%s %s", c.lang, c.form)
+	}
+}
+
 func TestTradeWords(t *testing.T) {
 	t.Parallel()
 	// Pairs of words of company names that say one trade, one of them in English or both in
@@ -323,6 +343,10 @@ func TestTradeWords(t *testing.T) {
 		{"IT", "Informatique", true},                        // an English initialism
 		{"Automotive", "Automobile", true},                  // begin alike and share a translation
 		{"Chemicals", "Chemie", true},
+		{"Furniture", "Möbler", true}, // plurals that change more than an ending
+		{"Textiles", "Têxteis", true},
+		{"Windows", "Okna", true},
+		{"Wines", "Vini", true},
 		{"IT", "Technik", false}, // information technology is not technology
 		{"Environmental", "Energie", false},
 		{"Solar", "Energie", false},

@@ -183,7 +183,7 @@ func init() {
 		tradePrefixes[e.word[:tradeMinPart]] = true
 		tradeEnglishPrefixes[e.word[:min(4, len(e.word))]] = true
 		for f := range e.forms {
-			for _, k := range tradeKeys(f[1]) {
+			for _, k := range append(tradeKeys(f[1]), tradePlurals(f[0], f[1])...) {
 				tradePrefixes[k[:tradeMinPart]] = true
 				if !slices.Contains(tradeIndex[k], c) {
 					tradeIndex[k] = append(tradeIndex[k], c)
@@ -199,6 +199,42 @@ func init() {
 			tradeGeneral[c] = true
 		}
 	}
+}
+
+// tradePlurals returns the plurals of a folded form of language lang that change more than
+// an ending tradeKeys drops: Swedish, Danish and Norwegian nouns in -el lose its e (möbel,
+// möbler), Portuguese ones in -il and -al end -eis and -ais (têxtil, têxteis), Polish neuter
+// nouns in -o end -a and nouns in -el -le (okno, okna; mebel, meble), Italian ones in -o end
+// -i (vino, vini).
+func tradePlurals(lang, f string) []string {
+	if len(f) < 4 {
+		return nil
+	}
+	stem := func(n int) string { return f[:len(f)-n] }
+	var out []string
+	switch lang {
+	case "sv", "da", "no":
+		if strings.HasSuffix(f, "el") {
+			out = append(out, stem(2)+"ler", stem(2)+"lar")
+		}
+	case "pt":
+		if strings.HasSuffix(f, "il") {
+			out = append(out, stem(2)+"eis")
+		} else if strings.HasSuffix(f, "al") {
+			out = append(out, stem(2)+"ais")
+		}
+	case "pl":
+		if strings.HasSuffix(f, "el") {
+			out = append(out, stem(2)+"le")
+		} else if strings.HasSuffix(f, "o") {
+			out = append(out, stem(1)+"a")
+		}
+	case "it":
+		if strings.HasSuffix(f, "o") {
+			out = append(out, stem(1)+"i")
+		}
+	}
+	return out
 }
 
 // tradeForms returns the concepts a folded word is a form of.
