@@ -146,9 +146,9 @@ func definedAs(path string, words []string) (map[string][]string, error) {
 	return defined(entries, words), nil
 }
 
-// defined is definedAs on a dictionary read.
-func defined(entries map[string][]sense, words []string) map[string][]string {
-	// A definition names a word by its stem, or a phrase as written.
+// keyed maps the English words by how a dictionary's text names them: a word by its stem, a
+// phrase as written.
+func keyed(words []string) map[string]string {
 	want := map[string]string{}
 	for _, w := range words {
 		if strings.Contains(w, " ") {
@@ -157,6 +157,12 @@ func defined(entries map[string][]sense, words []string) map[string][]string {
 			want[stem(w)] = w
 		}
 	}
+	return want
+}
+
+// defined is definedAs on a dictionary read.
+func defined(entries map[string][]sense, words []string) map[string][]string {
+	want := keyed(words)
 	find := func(item string) (string, bool) {
 		if w, ok := want[item]; ok && strings.Contains(w, " ") {
 			return w, true
@@ -220,14 +226,7 @@ func germanNouns(dir string, words []string) (map[string][]string, error) {
 // germanTranslated adds to out, for each English word, the one-word nouns of a germanizer
 // file (js) one of whose translations is that word (by its stem) or that phrase.
 func germanTranslated(js string, words []string, out map[string][]string) {
-	want := map[string]string{}
-	for _, w := range words {
-		if strings.Contains(w, " ") {
-			want[w] = w
-		} else {
-			want[stem(w)] = w
-		}
-	}
+	want := keyed(words)
 	for _, m := range germanRe.FindAllStringSubmatch(js, -1) {
 		head, translation := m[1], strings.ReplaceAll(m[2], `\'`, "'")
 		if !letterRe.MatchString(head) {
