@@ -40,13 +40,17 @@ legal-forms:
 # (internal/names/data/trade_words.tsv, from the words in trade_words_en.txt). WIKTIONARY_DICT
 # is a checkout of github.com/open-dsl-dict/wiktionary-dict, GERMANIZER one of
 # github.com/max-degterev/germanizer (Wiktionary's German nouns with their English); each is
-# cloned when it is not given.
+# cloned when it is not given. JPN_ENG_DICTD is JMdict for dictd without its extension, as
+# Debian's dict-freedict-jpn-eng installs it; the package is downloaded when it is not given.
 trade-words:
 	dir="$(WIKTIONARY_DICT)"; if [ -z "$$dir" ]; then dir=$$(mktemp -d) && \
 		git clone -q https://github.com/open-dsl-dict/wiktionary-dict "$$dir" && git -C "$$dir" checkout -q 74c2c11; fi; \
 	de="$(GERMANIZER)"; if [ -z "$$de" ]; then de=$$(mktemp -d) && \
 		git clone -q https://github.com/max-degterev/germanizer "$$de" && git -C "$$de" checkout -q f6f57fe7; fi; \
-	$(GO) run ./internal/tools/tradewords "$$dir" internal/names/data/trade_words_en.txt "$$de" >internal/names/data/trade_words.tsv.new && \
+	ja="$(JPN_ENG_DICTD)"; if [ -z "$$ja" ]; then jd=$$(mktemp -d) && \
+		(cd "$$jd" && apt-get download -qq dict-freedict-jpn-eng=2022.04.21-1 && dpkg-deb -x dict-freedict-jpn-eng_*.deb x) && \
+		ja="$$jd/x/usr/share/dictd/freedict-jpn-eng"; fi; \
+	$(GO) run ./internal/tools/tradewords "$$dir" internal/names/data/trade_words_en.txt "$$de" "$$ja" >internal/names/data/trade_words.tsv.new && \
 	mv internal/names/data/trade_words.tsv.new internal/names/data/trade_words.tsv
 
 lint:

@@ -347,6 +347,8 @@ func TestTradeWords(t *testing.T) {
 		{"Textiles", "Têxteis", true},
 		{"Windows", "Okna", true},
 		{"Wines", "Vini", true},
+		{"Transport", "Unyu", true}, // JMdict's nouns, romanized
+		{"Industries", "Kogyo", true},
 		{"IT", "Technik", false}, // information technology is not technology
 		{"Environmental", "Energie", false},
 		{"Solar", "Energie", false},

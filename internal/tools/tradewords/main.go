@@ -9,9 +9,12 @@
 // dictionary there; with GERMANIZER_DIR, a checkout of github.com/max-degterev/germanizer at
 // f6f57fe7, the German words are those whose English translations in Wiktionary, as that
 // project collected them (dictionary/nouns_wiktionary), name one of the words (germanNouns).
+// With JPN_ENG_DICTD, the path of JMdict for dictd without its extension (Debian's
+// dict-freedict-jpn-eng: /usr/share/dictd/freedict-jpn-eng), the Japanese words are also the
+// nouns written in kanji one of whose glosses names one of the words, romanized (japanese.go).
 // `make trade-words` runs it.
 //
-// Usage: tradewords DICT_DIR WORDS_FILE [GERMANIZER_DIR] > trade_words.tsv
+// Usage: tradewords DICT_DIR WORDS_FILE [GERMANIZER_DIR [JPN_ENG_DICTD]] > trade_words.tsv
 package main
 
 import (
@@ -36,8 +39,8 @@ import (
 var languages = []string{"cs", "da", "de", "es", "fi", "fr", "it", "ja", "nl", "no", "pl", "pt", "sv"}
 
 func main() {
-	if len(os.Args) != 3 && len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: tradewords DICT_DIR WORDS_FILE [GERMANIZER_DIR]")
+	if len(os.Args) < 3 || len(os.Args) > 5 {
+		fmt.Fprintln(os.Stderr, "usage: tradewords DICT_DIR WORDS_FILE [GERMANIZER_DIR [JPN_ENG_DICTD]]")
 		os.Exit(2)
 	}
 	words, err := readWords(os.Args[2])
@@ -50,7 +53,8 @@ func main() {
 	fmt.Fprintln(w, "# Written by `make trade-words` from the English Wiktionary's translation tables, as published")
 	fmt.Fprintln(w, "# by the Open DSL Dictionary Project (github.com/open-dsl-dict/wiktionary-dict, extracted by")
 	fmt.Fprintln(w, "# Matthias Buchmeier), and German from the English translations of Wiktionary's German nouns,")
-	fmt.Fprintln(w, "# as github.com/max-degterev/germanizer collected them. Licence: CC BY-SA 3.0")
+	fmt.Fprintln(w, "# as github.com/max-degterev/germanizer collected them, and Japanese from JMdict (the EDRDG's,")
+	fmt.Fprintln(w, "# CC BY-SA 3.0) as Debian's dict-freedict-jpn-eng publishes it. Licence: CC BY-SA 3.0")
 	fmt.Fprintln(w, "# (trade_words.LICENSE). Do not edit by hand.")
 	// A form that is also an English word of another meaning is left out: "studio", a
 	// translation of "paper" in one of its senses, is a word of English names too.
@@ -99,7 +103,14 @@ func main() {
 				fail(err)
 			}
 		}
-		if lang == "de" && len(os.Args) == 4 {
+		if lang == "ja" && len(os.Args) == 5 {
+			entries, err := readDictd(os.Args[4])
+			if err != nil {
+				fail(err)
+			}
+			defined = japaneseNouns(entries, words)
+		}
+		if lang == "de" && len(os.Args) >= 4 {
 			if defined, err = germanNouns(filepath.Join(os.Args[3], "dictionary", "nouns_wiktionary"), words); err != nil {
 				fail(err)
 			}

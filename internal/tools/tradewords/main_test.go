@@ -135,3 +135,69 @@ func FuzzGermanTranslated(f *testing.F) {
 		}
 	})
 }
+
+func TestRomaji(t *testing.T) {
+	for _, c := range []struct{ kana, want string }{
+		{"うんゆ", "unyu"},
+		{"こうぎょう", "kogyo"}, // long vowels written once
+		{"つうしょう", "tsusho"},
+		{"じどうしゃ", "jidosha"},
+		{"てっこう", "tekko"}, // a small tsu doubles what follows
+		{"せいさくしょ", "seisakusho"},
+		{"かいうん", "kaiun"},
+		{"マッチ", "matchi"}, // katakana, and a doubled ch
+		{"コンピューター", "konpyuta"},
+		{"運輸", ""}, // not kana
+	} {
+		require.Equal(t, c.want, Romaji(c.kana), c.kana)
+	}
+}
+
+// jmdict is a piece of JMdict as FreeDict writes it for dictd: an index and its data.
+const jmdict = ` [ichi1]  [news1]  [nf03]  運輸 /x/,  [ichi1]  [news1]  [nf03] うんゆ /y/
+(noun (common) (futsuumeishi))
+transportation
+ [ichi1]  電子 /x/,  [ichi1] でんし /y/
+1. (noun (common) (futsuumeishi))
+electron
+2. (esp. as a prefix) electronic, electronics
+ 勤倹 /x/, きんけん /y/
+(adjectival nouns or quasi-adjectives (keiyodoshi))
+thrift, industry
+`
+
+func TestJapaneseNouns(t *testing.T) {
+	a, b := strings.Index(jmdict, " [ichi1]  電子"), strings.Index(jmdict, " 勤倹")
+	index := "運輸\tA\t" + dictdString(a) + "\n電子\t" + dictdString(a) + "\t" + dictdString(b-a) + "\n勤倹\t" +
+		dictdString(b) + "\t" + dictdString(len(jmdict)-b) + "\nbad\t!\tA\n"
+	entries := parseDictd(index, []byte(jmdict))
+	require.Len(t, entries, 3, "the bad line is left out")
+	got := japaneseNouns(entries, []string{"transportation", "electronics", "industry"})
+	require.Equal(t, map[string][]string{"transportation": {"unyu"}}, got,
+		"a noun's first gloss only: not a second sense, not another part of speech")
+}
+
+func dictdString(n int) string {
+	if n == 0 {
+		return "A"
+	}
+	var s string
+	for ; n > 0; n /= 64 {
+		s = string(dictdDigits[n%64]) + s
+	}
+	return s
+}
+
+func FuzzJapanese(f *testing.F) {
+	f.Add("運輸\tA\tBk\n", jmdict)
+	f.Fuzz(func(t *testing.T, index, data string) {
+		entries := parseDictd(index, []byte(data))
+		for _, forms := range japaneseNouns(entries, []string{"transportation", "real estate"}) {
+			for _, f := range forms {
+				if len(f) < 4 || strings.ContainsFunc(f, func(r rune) bool { return r < 'a' || r > 'z' }) {
+					t.Fatalf("form %q", f)
+				}
+			}
+		}
+	})
+}
