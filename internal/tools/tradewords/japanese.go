@@ -3,6 +3,7 @@ package main
 import (
 	"compress/gzip"
 	"io"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -82,12 +83,7 @@ var (
 // of the JMdict nouns written in kanji whose first gloss is that word or its plural.
 func japaneseNouns(entries map[string][]string, words []string) map[string][]string {
 	out := map[string][]string{}
-	heads := make([]string, 0, len(entries))
-	for h := range entries {
-		heads = append(heads, h)
-	}
-	slices.Sort(heads)
-	for _, head := range heads {
+	for _, head := range slices.Sorted(maps.Keys(entries)) {
 		if !kanjiRe.MatchString(head) {
 			continue
 		}

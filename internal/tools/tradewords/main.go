@@ -22,6 +22,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -191,12 +192,7 @@ func defined(entries map[string][]sense, words []string) map[string][]string {
 		return "", false
 	}
 	out := map[string][]string{}
-	heads := make([]string, 0, len(entries))
-	for h := range entries {
-		heads = append(heads, h)
-	}
-	slices.Sort(heads)
-	for _, head := range heads {
+	for _, head := range slices.Sorted(maps.Keys(entries)) {
 		if strings.Contains(head, " ") || !letterRe.MatchString(head) {
 			continue
 		}
