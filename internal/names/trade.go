@@ -120,10 +120,13 @@ func init() {
 	// quarter of the forms of the one with fewer ("commerce" and "trade", "lumber" and
 	// "timber"). Fewer is chance: a word of many senses ("glass", "fabric") shares one or
 	// two forms with many words.
-	tradeStems := map[string]bool{}
+	// isWord reports whether the rest of a word, past a stem or a beginning it shares with
+	// another, is itself one of the words ("work" of "glasswork"), by its stem.
+	stems := map[string]bool{}
 	for _, e := range words {
-		tradeStems[englishStem(e.word)] = true
+		stems[englishStem(e.word)] = true
 	}
+	isWord := func(rest string) bool { return len(rest) >= tradeMinPart && stems[englishStem(rest)] }
 	concept := make([]int, len(words))
 	for i := range concept {
 		concept[i] = i
@@ -144,24 +147,19 @@ func init() {
 				}
 			}
 			// So are two whose stems are one and an ending of up to four letters ("machin",
-			// "machineri"; "environ", "environment"), not the start of another of the words
-			// ("glass", "glasswork").
+			// "machineri"; "environ", "environment"), not another of the words ("glass",
+			// "glasswork").
 			sa, sb := englishStem(a.word), englishStem(b.word)
 			if len(sa) > len(sb) {
 				sa, sb = sb, sa
 			}
-			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 4 &&
-				(len(sb)-len(sa) < tradeMinPart || !slices.ContainsFunc(words, func(e *entry) bool { return strings.HasPrefix(e.word, sb[len(sa):]) }))
+			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 4 && !isWord(sb[len(sa):])
 			// And two that begin alike, five letters or more, and share a translation
 			// ("automobile" and "automotive", "chemical" and "chemistry"), unless one goes on
 			// with another of the words ("glass", "glassworks"; "metal", "metalworking").
 			n := 0
 			for n < len(a.word) && n < len(b.word) && a.word[n] == b.word[n] {
 				n++
-			}
-			isWord := func(rest string) bool {
-				_, ok := tradeStems[englishStem(rest)]
-				return len(rest) >= tradeMinPart && ok
 			}
 			alike := n >= 5 && shared >= 1 && !isWord(a.word[n:]) && !isWord(b.word[n:])
 			if prefix || alike || shared >= 3 && shared*4 >= min(len(a.forms), len(b.forms)) {
@@ -239,9 +237,6 @@ func tradePlurals(lang, f string) []string {
 
 // tradeForms returns the concepts a folded word is a form of.
 func tradeForms(w string) []int32 {
-	if c, ok := tradeInitials[w]; ok {
-		return []int32{c}
-	}
 	if len(w) < tradeMinPart || !tradePrefixes[w[:tradeMinPart]] {
 		return nil
 	}
