@@ -126,8 +126,8 @@ FROM unnest(ARRAY['companies', 'people', 'emails', 'phones', 'networks', 'ip_obs
 ORDER BY 2 DESC;
 
 
--- name: BenchIndexes :many
-SELECT bench_indexes(@tables::text[])::text AS index;
+-- name: BenchPrimaryKeys :many
+SELECT bench_primary_keys(@tables::text[])::text AS index;
 
 -- name: BenchReindex :exec
 SELECT bench_reindex(@index::text);

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -24,6 +25,7 @@ import (
 	"github.com/openresolve/openresolve/internal/endpoint"
 	"github.com/openresolve/openresolve/internal/importer"
 	"github.com/openresolve/openresolve/internal/resolve"
+	"github.com/openresolve/openresolve/internal/store"
 	"github.com/openresolve/openresolve/internal/tools/harness"
 	"github.com/openresolve/openresolve/internal/tools/testkit"
 	"github.com/openresolve/openresolve/internal/tools/toolsdb"
@@ -169,8 +171,7 @@ func runGraphSize(ctx context.Context, pg *harness.Cluster, binDir, workDir stri
 			if r.Index, err = reindex(ctx, pool, importer.Tables(kind)); err != nil {
 				return r, fmt.Errorf("reindex %s: %w", kind, err)
 			}
-		}
-		if update != nil {
+		} else {
 			if r.Update, err = updateLanes(ctx, pool, update); err != nil {
 				return r, fmt.Errorf("update %s: %w", kind, err)
 			}
@@ -233,13 +234,19 @@ func runGraphSize(ctx context.Context, pg *harness.Cluster, binDir, workDir stri
 }
 
 // reindex rebuilds every index of the tables by a plain REINDEX, two at a time in the order a
-// bulk load builds them, and returns how long it took.
+// fresh bulk load builds them (the import's own list, the primary keys second), and returns
+// how long it took.
 func reindex(ctx context.Context, pool *pgxpool.Pool, tables []string) (time.Duration, error) {
 	q := toolsdb.New()
-	indexes, err := q.BenchIndexes(ctx, pool, tables)
+	indexes, err := store.New().GraphLoadIndexes(ctx, pool, tables)
 	if err != nil {
 		return 0, err
 	}
+	keys, err := q.BenchPrimaryKeys(ctx, pool, tables)
+	if err != nil {
+		return 0, err
+	}
+	indexes = slices.Insert(indexes, min(1, len(indexes)), keys...)
 	start := time.Now()
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)

@@ -77,30 +77,6 @@ func (q *Queries) BenchGraphBytes(ctx context.Context, db DBTX) ([]BenchGraphByt
 	return items, nil
 }
 
-const benchIndexes = `-- name: BenchIndexes :many
-SELECT bench_indexes($1::text[])::text AS index
-`
-
-func (q *Queries) BenchIndexes(ctx context.Context, db DBTX, tables []string) ([]string, error) {
-	rows, err := db.Query(ctx, benchIndexes, tables)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []string
-	for rows.Next() {
-		var index string
-		if err := rows.Scan(&index); err != nil {
-			return nil, err
-		}
-		items = append(items, index)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const benchNoopJobsLeft = `-- name: BenchNoopJobsLeft :one
 SELECT count(*) FROM river_job WHERE kind = 'bench_noop' AND state <> 'completed'
 `
@@ -122,6 +98,30 @@ func (q *Queries) BenchPeopleCount(ctx context.Context, db DBTX) (int64, error) 
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const benchPrimaryKeys = `-- name: BenchPrimaryKeys :many
+SELECT bench_primary_keys($1::text[])::text AS index
+`
+
+func (q *Queries) BenchPrimaryKeys(ctx context.Context, db DBTX, tables []string) ([]string, error) {
+	rows, err := db.Query(ctx, benchPrimaryKeys, tables)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []string
+	for rows.Next() {
+		var index string
+		if err := rows.Scan(&index); err != nil {
+			return nil, err
+		}
+		items = append(items, index)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const benchRawInsert = `-- name: BenchRawInsert :exec
