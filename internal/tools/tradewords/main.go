@@ -104,17 +104,22 @@ func main() {
 				fail(err)
 			}
 		}
-		if lang == "ja" && len(os.Args) == 5 {
-			entries, err := readDictd(os.Args[4])
-			if err != nil {
-				fail(err)
+		// The languages without a dictionary of their own here have one from elsewhere.
+		var more map[string][]string
+		switch {
+		case lang == "de" && len(os.Args) >= 4:
+			more, err = germanNouns(filepath.Join(os.Args[3], "dictionary", "nouns_wiktionary"), words)
+		case lang == "ja" && len(os.Args) == 5:
+			var jmdict map[string][]string
+			if jmdict, err = readDictd(os.Args[4]); err == nil {
+				more = japaneseNouns(jmdict, words)
 			}
-			defined = japaneseNouns(entries, words)
 		}
-		if lang == "de" && len(os.Args) >= 4 {
-			if defined, err = germanNouns(filepath.Join(os.Args[3], "dictionary", "nouns_wiktionary"), words); err != nil {
-				fail(err)
-			}
+		if err != nil {
+			fail(err)
+		}
+		for word, heads := range more {
+			defined[word] = append(defined[word], heads...)
 		}
 		for _, word := range words {
 			var forms []string
