@@ -80,7 +80,8 @@ var (
 )
 
 // japaneseNouns returns, for each English word, the romanized readings (four letters or more)
-// of the JMdict nouns written in kanji whose first gloss is that word or its plural.
+// of the JMdict nouns written in kanji whose first gloss is that word or its plural, or the
+// singular of a phrase.
 func japaneseNouns(entries map[string][]string, words []string) map[string][]string {
 	out := map[string][]string{}
 	for _, head := range slices.Sorted(maps.Keys(entries)) {
@@ -112,10 +113,14 @@ func japaneseNouns(entries map[string][]string, words []string) map[string][]str
 				first, _, _ := strings.Cut(unparen(line), ",")
 				first, _, _ = strings.Cut(first, ";")
 				item := strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(first, " ")))
-				// As written, or its plural: a stem would take "importance" for import.
+				// As written, or its plural, or a phrase's singular ("building material"): a stem
+				// would take "importance" for import, and "work" is not works.
 				w := item
 				if !slices.Contains(words, w) {
 					w = strings.TrimSuffix(item, "s")
+				}
+				if !slices.Contains(words, w) && strings.Contains(item, " ") {
+					w = item + "s"
 				}
 				if noun && slices.Contains(words, w) && !slices.Contains(out[w], romaji) {
 					out[w] = append(out[w], romaji)

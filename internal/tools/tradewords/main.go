@@ -152,8 +152,9 @@ func exists(path string) bool {
 
 // definedAs reads a foreign-to-English dictionary and returns, for each English word, the
 // one-word headwords (nouns and adjectives) a definition of which starts with that word (by
-// its stem), or with two or three words the first of which is it ("dairy products"),
-// as written or before a colon ("Masonry: the art, profession, ..."), qualifiers in
+// its stem), or with two or three words the first of which is it ("dairy products"), or,
+// for a phrase, with three words the first two of which are it ("real-estate agency"), as
+// written or before a colon ("Masonry: the art, profession, ..."), qualifiers in
 // parentheses left out.
 func definedAs(path string, words []string) (map[string][]string, error) {
 	entries, err := readDSL(path)
@@ -180,11 +181,24 @@ func keyed(words []string) map[string]string {
 // defined is definedAs on a dictionary read.
 func defined(entries map[string][]sense, words []string) map[string][]string {
 	want := keyed(words)
-	find := func(item string) (string, bool) {
+	// findPhrase finds a phrase as written, or as the first two of three words ("real estate
+	// agency").
+	findPhrase := func(item string) (string, bool) {
 		if w, ok := want[item]; ok && strings.Contains(w, " ") {
 			return w, true
 		}
+		if f := strings.Fields(item); len(f) == 3 {
+			if w, ok := want[f[0]+" "+f[1]]; ok && strings.Contains(w, " ") {
+				return w, true
+			}
+		}
+		return "", false
+	}
+	find := func(item string) (string, bool) {
 		if w, ok := want[stem(item)]; ok && !strings.Contains(item, " ") {
+			return w, true
+		}
+		if w, ok := findPhrase(item); ok {
 			return w, true
 		}
 		// A definition of two or three words names its first word's trade ("dairy
@@ -210,7 +224,12 @@ func defined(entries map[string][]sense, words []string) map[string][]string {
 			// The first meaning given, only: later ones are often another sense.
 			first, _, _ := strings.Cut(strings.ReplaceAll(line, ";", ","), ",")
 			item := strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(first, " ")))
-			if w, ok := find(item); ok && !slices.Contains(out[w], head) {
+			w, ok := find(item)
+			if !ok && strings.Contains(item, "-") {
+				// "real-estate" is the phrase real estate, but "water-soluble" is not water.
+				w, ok = findPhrase(strings.ReplaceAll(item, "-", " "))
+			}
+			if ok && !slices.Contains(out[w], head) {
 				out[w] = append(out[w], head)
 			}
 		}
@@ -222,7 +241,7 @@ func defined(entries map[string][]sense, words []string) map[string][]string {
 // github.com/max-degterev/germanizer collects them (dictionary/nouns_wiktionary/*.js, entries
 // of `word: 'die Beratung, -en'` and `translation: 'discussion, consultation, advice'`), and
 // returns, for each English word, the one-word nouns one of whose translations is that word
-// (by its stem) or that phrase, qualifiers in parentheses left out.
+// (by its stem) or that phrase, qualifiers in parentheses and a leading "especially" left out.
 func germanNouns(dir string, words []string) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, gender := range []string{"feminine", "masculine", "neuter"} {
@@ -247,6 +266,8 @@ func germanTranslated(js string, words []string, out map[string][]string) {
 		translation = parenRe.ReplaceAllString(translation, "")
 		for _, item := range strings.FieldsFunc(translation, func(r rune) bool { return r == ',' || r == ';' }) {
 			item = strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(item, " ")))
+			// "engineering, especially mechanical engineering": the narrower sense too.
+			item = strings.TrimPrefix(item, "especially ")
 			key := item
 			if !strings.Contains(item, " ") {
 				key = stem(item)

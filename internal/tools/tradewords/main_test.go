@@ -52,10 +52,27 @@ laticínio
 studio
 	[b][c darkblue]~[/c][/b] [p]<m>[/p]
 	[m1]study, paper[/m]
+
+inmobiliaria
+	[b][c darkblue]~[/c][/b] [p]<f>[/p]
+	[m1]real-estate agency[/m]
+
+inmobiliario
+	[b][c darkblue]~[/c][/b] [p]<adj>[/p]
+	[m1]real-estate (related to real estate)[/m]
+
+realista
+	[b][c darkblue]~[/c][/b] [p]<adj>[/p]
+	[m1]real, estate-minded[/m]
+
+hidrosoluble
+	[b][c darkblue]~[/c][/b] [p]<adj>[/p]
+	[m1]water-soluble[/m]
 `)
-	got := defined(entries, []string{"building", "dairy", "paper"})
-	require.Equal(t, map[string][]string{"building": {"edilizia"}, "dairy": {"laticínio"}}, got,
-		"the first meaning only, by its stem or first word")
+	got := defined(entries, []string{"building", "dairy", "paper", "real estate", "water"})
+	require.Equal(t, map[string][]string{"building": {"edilizia"}, "dairy": {"laticínio"},
+		"real estate": {"inmobiliaria", "inmobiliario"}}, got,
+		"the first meaning only, by its stem or first word, or a phrase, hyphenated or before a third word")
 }
 
 func FuzzParseDSL(f *testing.F) {
@@ -109,6 +126,10 @@ const germanJS = `module.exports = [
     translation: 'supper (the evening\'s meal), dinner',
   },
   {
+    word: 'der Maschinenbau, -x',
+    translation: 'engineering, especially mechanical engineering',
+  },
+  {
     word: 'die erneuerbare Energie, -n',
     translation: 'renewable energy',
   },
@@ -116,9 +137,11 @@ const germanJS = `module.exports = [
 
 func TestGermanTranslated(t *testing.T) {
 	got := map[string][]string{}
-	germanTranslated(germanJS, []string{"consulting", "forwarding", "removal", "renewable energy", "dinner"}, got)
-	require.Equal(t, map[string][]string{"consulting": {"Beratung"}, "forwarding": {"Spedition"}, "dinner": {"Abendbrotzeit"}}, got,
-		"a translation by its stem; phrases of other words and nouns of two words are left out")
+	germanTranslated(germanJS, []string{"consulting", "forwarding", "removal", "renewable energy", "dinner",
+		"engineering", "mechanical engineering"}, got)
+	require.Equal(t, map[string][]string{"consulting": {"Beratung"}, "forwarding": {"Spedition"}, "dinner": {"Abendbrotzeit"},
+		"engineering": {"Maschinenbau"}, "mechanical engineering": {"Maschinenbau"}}, got,
+		"a translation by its stem, or what it is especially; phrases of other words and nouns of two words are left out")
 }
 
 func FuzzGermanTranslated(f *testing.F) {
@@ -164,17 +187,21 @@ electron
  勤倹 /x/, きんけん /y/
 (adjectival nouns or quasi-adjectives (keiyodoshi))
 thrift, industry
+ [news1]  建材 /x/,  [news1] けんざい /y/
+(noun (common) (futsuumeishi))
+building material
 `
 
 func TestJapaneseNouns(t *testing.T) {
-	a, b := strings.Index(jmdict, " [ichi1]  電子"), strings.Index(jmdict, " 勤倹")
+	a, b, c := strings.Index(jmdict, " [ichi1]  電子"), strings.Index(jmdict, " 勤倹"), strings.Index(jmdict, " [news1]  建材")
 	index := "運輸\tA\t" + dictdString(a) + "\n電子\t" + dictdString(a) + "\t" + dictdString(b-a) + "\n勤倹\t" +
-		dictdString(b) + "\t" + dictdString(len(jmdict)-b) + "\nbad\t!\tA\n"
+		dictdString(b) + "\t" + dictdString(c-b) + "\n建材\t" + dictdString(c) + "\t" + dictdString(len(jmdict)-c) +
+		"\nbad\t!\tA\n"
 	entries := parseDictd(index, []byte(jmdict))
-	require.Len(t, entries, 3, "the bad line is left out")
-	got := japaneseNouns(entries, []string{"transportation", "electronics", "industry"})
-	require.Equal(t, map[string][]string{"transportation": {"unyu"}}, got,
-		"a noun's first gloss only: not a second sense, not another part of speech")
+	require.Len(t, entries, 4, "the bad line is left out")
+	got := japaneseNouns(entries, []string{"transportation", "electronics", "industry", "building materials"})
+	require.Equal(t, map[string][]string{"transportation": {"unyu"}, "building materials": {"kenzai"}}, got,
+		"a noun's first gloss only, or its plural: not a second sense, not another part of speech")
 }
 
 func dictdString(n int) string {
