@@ -349,7 +349,13 @@ func TestTradeWords(t *testing.T) {
 		{"Wines", "Vini", true},
 		{"Transport", "Unyu", true}, // JMdict's nouns, romanized
 		{"Industries", "Kogyo", true},
-		{"IT", "Technik", false}, // information technology is not technology
+		{"Building Materials", "Kenzai", true},           // a phrase's singular
+		{"Mechanical Engineering", "Maschinenbau", true}, // what a translation is "especially"
+		{"Real Estate", "Inmobiliaria", true},            // "real-estate agency"
+		{"Roofing", "Dachdeckerei", true},                // a stem of four letters and an ending of two
+		{"Wineries", "Cantine", true},
+		{"Shipyard", "Shipping", false}, // not an ending of four after a stem of four
+		{"IT", "Technik", false},        // information technology is not technology
 		{"Environmental", "Energie", false},
 		{"Solar", "Energie", false},
 		{"Studios", "Paper", false}, // "studio" is an English word of another meaning

@@ -147,13 +147,15 @@ func init() {
 				}
 			}
 			// So are two whose stems are one and an ending of up to four letters ("machin",
-			// "machineri"; "environ", "environment"), not another of the words ("glass",
-			// "glasswork").
+			// "machineri"; "environ", "environment"), or of two after a stem of four ("roof",
+			// "roofer"; "wine", "wineri"), not another of the words ("glass", "glasswork").
 			sa, sb := englishStem(a.word), englishStem(b.word)
 			if len(sa) > len(sb) {
 				sa, sb = sb, sa
 			}
-			prefix := len(sa) >= 5 && strings.HasPrefix(sb, sa) && len(sb)-len(sa) <= 4 && !isWord(sb[len(sa):])
+			ending := len(sb) - len(sa)
+			prefix := strings.HasPrefix(sb, sa) && (len(sa) >= 5 && ending <= 4 || len(sa) == 4 && ending <= 2) &&
+				!isWord(sb[len(sa):])
 			// And two that begin alike, five letters or more, and share a translation
 			// ("automobile" and "automotive", "chemical" and "chemistry"), unless one goes on
 			// with another of the words ("glass", "glassworks"; "metal", "metalworking").
