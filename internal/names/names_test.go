@@ -310,6 +310,31 @@ func TestTradePlurals(t *testing.T) {
 	}
 }
 
+func TestTradeDerived(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		lang, form string
+		want       []string
+	}{
+		{"fr", "fromage", []string{"fromagerie"}},
+		{"fr", "boulanger", []string{"boulangerie"}},
+		{"fr", "parfum", []string{"parfumerie"}},
+		{"fr", "menuiserie", nil}, // derived already
+		{"es", "carpintero", []string{"carpinteria"}},
+		{"it", "rubinetto", []string{"rubinetteria", "rubinetterie"}},
+		{"de", "backer", []string{"backerei"}},
+		{"nl", "bakker", []string{"bakkerij"}},
+		{"sv", "snickare", []string{"snickeri"}},
+		{"da", "brygger", []string{"bryggeri"}},
+		{"cs", "zamecnik", []string{"zamecnictvi"}},
+		{"pl", "ogrodnik", []string{"ogrodnictwo"}},
+		{"es", "mata", nil}, // too short: "materia" is another word
+		{"pt", "padeiro", nil},
+	} {
+		require.Equal(t, c.want, tradeDerived(c.lang, c.form), "%s %s", c.lang, c.form)
+	}
+}
+
 func TestTradeWords(t *testing.T) {
 	t.Parallel()
 	// Pairs of words of company names that say one trade, one of them in English or both in
@@ -355,6 +380,9 @@ func TestTradeWords(t *testing.T) {
 		{"Roofing", "Dachdeckerei", true},                // a stem of four letters and an ending of two
 		{"Wineries", "Cantine", true},
 		{"Shipyard", "Shipping", false}, // not an ending of four after a stem of four
+		{"Cheese", "Fromagerie", true},  // a trade's workshop, derived from a form
+		{"Taps", "Rubinetterie", true},
+		{"Clothing", "Vesterål", false}, // not by a shorter stem of a derived word
 		{"IT", "Technik", false},        // information technology is not technology
 		{"Environmental", "Energie", false},
 		{"Solar", "Energie", false},

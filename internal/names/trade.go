@@ -183,7 +183,8 @@ func init() {
 		tradePrefixes[e.word[:tradeMinPart]] = true
 		tradeEnglishPrefixes[e.word[:min(4, len(e.word))]] = true
 		for f := range e.forms {
-			for _, k := range append(tradeKeys(f[1]), tradePlurals(f[0], f[1])...) {
+			keys := append(tradeKeys(f[1]), tradePlurals(f[0], f[1])...)
+			for _, k := range append(keys, tradeDerived(f[0], f[1])...) {
 				tradePrefixes[k[:tradeMinPart]] = true
 				if !slices.Contains(tradeIndex[k], c) {
 					tradeIndex[k] = append(tradeIndex[k], c)
@@ -232,6 +233,73 @@ func tradePlurals(lang, f string) []string {
 	case "it":
 		if strings.HasSuffix(f, "o") {
 			out = append(out, stem(1)+"i")
+		}
+	}
+	return out
+}
+
+// tradeDerived returns the nouns each language derives from a folded form f of language lang
+// for the trade or the workshop of it, which company names are often written with: French
+// -erie (fromage, fromagerie; boulanger, boulangerie), Spanish and Italian -ería and -eria of
+// a noun in a vowel (carpintero, carpintería; rubinetto, rubinetteria), German -ei and Dutch
+// -ij of a noun in -er (Bäcker, Bäckerei; bakker, bakkerij), Swedish, Danish and Norwegian
+// -eri (snickare, snickeri; snedker, snedkeri; brygger, bryggeri), and Czech -ctví and Polish
+// -ctwo of a noun in -ník and -nik (zámečník, zámečnictví). They are known as written (and
+// with a plural s), and only of forms of tradeMinStem letters or more: not by tradeKeys's
+// shorter stems, which would take "Vesterål" for a vesteri.
+func tradeDerived(lang, f string) []string {
+	if len(f) < tradeMinStem {
+		return nil // "mata", materia: a short word's are other words
+	}
+	vowel := strings.ContainsRune("aeiouy", rune(f[len(f)-1]))
+	var out []string
+	switch lang {
+	case "fr":
+		switch {
+		case strings.HasSuffix(f, "erie"):
+		case strings.HasSuffix(f, "er"):
+			out = append(out, f+"ie")
+		case strings.HasSuffix(f, "e"):
+			out = append(out, f[:len(f)-1]+"erie")
+		case !vowel:
+			out = append(out, f+"erie")
+		}
+	case "es", "it":
+		stem := f[:len(f)-1]
+		if strings.HasSuffix(f, "ero") || strings.HasSuffix(f, "era") {
+			stem = f[:len(f)-3] // carpintero, carpintería
+		}
+		if vowel && !strings.HasSuffix(f, "eria") {
+			out = append(out, stem+"eria")
+			if lang == "it" {
+				out = append(out, stem+"erie") // the plural
+			}
+		}
+	case "de":
+		if strings.HasSuffix(f, "er") {
+			out = append(out, f+"ei")
+		}
+	case "nl":
+		if strings.HasSuffix(f, "er") {
+			out = append(out, f+"ij")
+		}
+	case "sv", "da", "no":
+		switch {
+		case strings.HasSuffix(f, "eri"):
+		case strings.HasSuffix(f, "are"):
+			out = append(out, f[:len(f)-3]+"eri")
+		case strings.HasSuffix(f, "er"):
+			out = append(out, f+"i")
+		case !vowel:
+			out = append(out, f+"eri")
+		}
+	case "cs":
+		if strings.HasSuffix(f, "nik") {
+			out = append(out, f[:len(f)-1]+"ctvi")
+		}
+	case "pl":
+		if strings.HasSuffix(f, "nik") {
+			out = append(out, f[:len(f)-1]+"ctwo")
 		}
 	}
 	return out
