@@ -18,7 +18,9 @@ import (
 // known by their Snowball stem ("Consulting", "Consultants", "Consultancy"), and words of
 // other languages as written, with any ending of one or two letters ("Immobilien" of Immobilie,
 // "Costruzioni" of costruzione), or of two concepts when it is two forms joined, as German,
-// Dutch and Nordic languages write them ("Stahlbau", "Staalbouw", "Maskinfabrik"). Two words
+// Dutch and Nordic languages write them ("Stahlbau", "Staalbouw", "Maskinfabrik"), and so are
+// the plurals and the trade's workshop a language makes of a form (tradePlurals,
+// tradeDerived: "Möbler", "Fromagerie"). Two words
 // that are forms of one concept pair (WordSimilarity), as do two words joined and the
 // compound they are written as; the graph finds a word's forms through its concept tokens,
 // variants of every word that has concepts (WordVariants). The tokens are stored with the
