@@ -304,6 +304,25 @@ func readWords(path string) ([]string, error) {
 // capitals whose sense is that word alone ("IT", initialism of information technology).
 func initialisms(text string, words []string) map[string][]string {
 	out := map[string][]string{}
+	dslLines(text, func(head, line string) {
+		if !strings.Contains(line, "[c darkblue]") || !initialRe.MatchString(head) {
+			return
+		}
+		m := posRe.FindStringSubmatch(line)
+		g := glossRe.FindStringSubmatch(line)
+		if m == nil || g == nil || (m[1] != "initialism" && m[1] != "acronym" && m[1] != "abbreviation") {
+			return
+		}
+		if word := strings.ToLower(strings.TrimSpace(g[1])); slices.Contains(words, word) && !slices.Contains(out[word], head) {
+			out[word] = append(out[word], head)
+		}
+	})
+	return out
+}
+
+// dslLines calls fn with each indented line of a DSL dictionary's text and the headword it
+// is under, comments and blank lines left out.
+func dslLines(text string, fn func(head, line string)) {
 	var head string
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimRight(line, "\r")
@@ -311,18 +330,10 @@ func initialisms(text string, words []string) map[string][]string {
 		case line == "" || strings.HasPrefix(line, "#"):
 		case !strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, " "):
 			head = strings.TrimSpace(line)
-		case strings.Contains(line, "[c darkblue]") && initialRe.MatchString(head):
-			m := posRe.FindStringSubmatch(line)
-			g := glossRe.FindStringSubmatch(line)
-			if m == nil || g == nil || (m[1] != "initialism" && m[1] != "acronym" && m[1] != "abbreviation") {
-				continue
-			}
-			if word := strings.ToLower(strings.TrimSpace(g[1])); slices.Contains(words, word) && !slices.Contains(out[word], head) {
-				out[word] = append(out[word], head)
-			}
+		default:
+			fn(head, line)
 		}
 	}
-	return out
 }
 
 // sense is one sense of a headword: its part of speech and its translation line.
@@ -358,13 +369,9 @@ func readText(path string) (string, error) {
 // parseDSL reads a DSL dictionary's text into its senses by headword.
 func parseDSL(text string) map[string][]sense {
 	out := map[string][]sense{}
-	var head, pos string
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimRight(line, "\r")
+	var pos string
+	dslLines(text, func(head, line string) {
 		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-		case !strings.HasPrefix(line, "\t") && !strings.HasPrefix(line, " "):
-			head = strings.TrimSpace(line)
 		case strings.Contains(line, "[c darkblue]"):
 			pos = ""
 			if m := posRe.FindStringSubmatch(line); m != nil {
@@ -373,7 +380,7 @@ func parseDSL(text string) map[string][]sense {
 		case strings.Contains(line, "[m1]"):
 			out[head] = append(out[head], sense{pos, line})
 		}
-	}
+	})
 	return out
 }
 
